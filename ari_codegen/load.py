@@ -1,0 +1,273 @@
+"""Stage 1, load: read JSON documents keeping the line of every value; follow a listing.
+
+A spec is given as a resource listing (``resources.json``), a directory holding one, or a
+single API declaration. Problems (missing files, invalid JSON or UTF-8) become diagnostics.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from json.scanner import NUMBER_RE  # type: ignore[attr-defined]
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .diagnostics import Diagnostic, Severity
+
+LISTING_NAME = "resources.json"
+_WS = re.compile(r"[ \t\n\r]*")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+def pointer_join(pointer: str, key: str | int) -> str:
+    """Append one reference token to a JSON pointer (RFC 6901 escaping)."""
+    return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+@dataclass
+class Document:
+    """One JSON file: its decoded data and the line where each value starts."""
+
+    name: str  # display name, relative to the spec root: "api-docs/channels.json"
+    data: Any
+    lines: dict[str, int]
+    sha256: str
+    duplicate_keys: list[str] = field(default_factory=list)  # pointers of repeated keys
+
+    def line(self, pointer: str) -> int | None:
+        """The line of ``pointer``, or of its nearest ancestor that exists."""
+        while True:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            if not pointer:
+                return None
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+@dataclass
+class LoadedSpec:
+    """What ``load`` found: the listing (if any), its declarations, and load problems."""
+
+    root: Path
+    listing: Document | None
+    declarations: list[Document]
+    diagnostics: list[Diagnostic]
+
+    @property
+    def documents(self) -> list[Document]:
+        return ([self.listing] if self.listing else []) + self.declarations
+
+
+class _PositionParser:
+    """A JSON reader for text already known to be valid; records each value's line."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.lines: dict[str, int] = {}
+        self.duplicates: list[str] = []
+
+    def line_at(self, index: int) -> int:
+        return bisect.bisect_left(self.newlines, index) + 1
+
+    def parse(self) -> Any:
+        value, _ = self.value(_WS.match(self.text, 0).end(), "")  # type: ignore[union-attr]
+        return value
+
+    def value(self, i: int, pointer: str) -> tuple[Any, int]:
+        self.lines.setdefault(pointer, self.line_at(i))
+        char = self.text[i]
+        if char == "{":
+            return self.object(i + 1, pointer)
+        if char == "[":
+            return self.array(i + 1, pointer)
+        if char == '"':
+            return scanstring(self.text, i + 1)  # type: ignore[no-any-return]
+        for word, literal in _LITERALS.items():
+            if self.text.startswith(word, i):
+                return literal, i + len(word)
+        match = NUMBER_RE.match(self.text, i)
+        assert match is not None, "validated by json.loads first"
+        integer, fraction, exponent = match.groups()
+        if fraction or exponent:
+            return float(integer + (fraction or "") + (exponent or "")), match.end()
+        return int(integer), match.end()
+
+    def skip(self, i: int) -> int:
+        return _WS.match(self.text, i).end()  # type: ignore[union-attr]
+
+    def object(self, i: int, pointer: str) -> tuple[dict[str, Any], int]:
+        result: dict[str, Any] = {}
+        i = self.skip(i)
+        if self.text[i] == "}":
+            return result, i + 1
+        while True:
+            key_start = i
+            key, i = scanstring(self.text, i + 1)
+            child = pointer_join(pointer, key)
+            if key in result:
+                self.duplicates.append(child)
+                self.lines[child] = self.line_at(key_start)
+            self.lines.setdefault(child, self.line_at(key_start))
+            i = self.skip(self.skip(i) + 1)  # the colon
+            result[key], i = self.value(i, child)
+            i = self.skip(i)
+            if self.text[i] == "}":
+                return result, i + 1
+            i = self.skip(i + 1)  # the comma
+
+    def array(self, i: int, pointer: str) -> tuple[list[Any], int]:
+        result: list[Any] = []
+        i = self.skip(i)
+        if self.text[i] == "]":
+            return result, i + 1
+        while True:
+            item, i = self.value(i, pointer_join(pointer, len(result)))
+            result.append(item)
+            i = self.skip(i)
+            if self.text[i] == "]":
+                return result, i + 1
+            i = self.skip(i + 1)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
+    """Decode one document; a broken one yields an error diagnostic and no document."""
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Diagnostic(
+                Severity.ERROR,
+                name,
+                "",
+                line,
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                "save the file as UTF-8",
+            )
+        ]
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        return None, [
+            Diagnostic(
+                Severity.ERROR,
+                name,
+                "",
+                exc.lineno,
+                f"not valid JSON: {exc.msg} (column {exc.colno})",
+                "fix the JSON syntax at that position",
+            )
+        ]
+    except ValueError as exc:
+        return None, [Diagnostic(Severity.ERROR, name, "", None, f"not valid JSON: {exc}")]
+    if not text.strip():
+        return None, [Diagnostic(Severity.ERROR, name, "", 1, "the file is empty")]
+    parser = _PositionParser(text)
+    data = parser.parse()
+    doc = Document(name, data, parser.lines, digest, parser.duplicates)
+    return doc, []
+
+
+def _read(path: Path, name: str) -> tuple[Document | None, list[Diagnostic]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Diagnostic(Severity.ERROR, name, "", None, "file not found")]
+    except OSError as exc:
+        return None, [Diagnostic(Severity.ERROR, name, "", None, f"cannot read: {exc.strerror}")]
+    return parse_document(name, raw)
+
+
+def is_listing(data: Any) -> bool:
+    """A resource listing points at declarations; a declaration has operations or models."""
+    if not isinstance(data, dict) or "resourcePath" in data or "models" in data:
+        return False
+    apis = data.get("apis")
+    if not isinstance(apis, list):
+        return False
+    return not any(isinstance(api, dict) and "operations" in api for api in apis)
+
+
+def declaration_path(api_path: str) -> PurePosixPath | None:
+    """``/api-docs/channels.{format}`` → ``api-docs/channels.json``; None if it escapes."""
+    relative = PurePosixPath(api_path.replace("{format}", "json").lstrip("/"))
+    if not relative.parts or ".." in relative.parts:
+        return None
+    return relative
+
+
+def load(spec: str | Path) -> LoadedSpec:
+    """Load a listing, a directory holding ``resources.json``, or one API declaration."""
+    path = Path(spec)
+    if path.is_dir():
+        path = path / LISTING_NAME
+        if not path.is_file():
+            diag = Diagnostic(
+                Severity.ERROR,
+                str(spec),
+                "",
+                None,
+                f"no {LISTING_NAME} in this directory",
+                "pass the resource listing or one API declaration file",
+            )
+            return LoadedSpec(Path(spec), None, [], [diag])
+    root = path.parent
+    doc, diagnostics = _read(path, path.name)
+    if doc is None:
+        return LoadedSpec(root, None, [], diagnostics)
+    if not is_listing(doc.data):
+        return LoadedSpec(root, None, [doc], diagnostics)
+    declarations: list[Document] = []
+    seen: set[PurePosixPath] = set()
+    apis = doc.data.get("apis")
+    for index, api in enumerate(apis if isinstance(apis, list) else []):
+        pointer = f"/apis/{index}/path"
+        if not isinstance(api, dict) or not isinstance(api.get("path"), str):
+            continue  # reported by validate
+        relative = declaration_path(api["path"])
+        if relative is None:
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    doc.name,
+                    pointer,
+                    doc.line(pointer),
+                    f"path {api['path']!r} points outside the listing's directory",
+                    "use a path like /api-docs/NAME.{format}",
+                )
+            )
+            continue
+        if relative in seen:
+            continue  # reported by validate as a duplicate
+        seen.add(relative)
+        target = root / relative
+        if not target.is_file() and (root / relative.name).is_file():
+            relative = PurePosixPath(relative.name)  # a flat directory, as a live server serves it
+            target = root / relative
+        if not target.is_file():
+            diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    doc.name,
+                    pointer,
+                    doc.line(pointer),
+                    f"declaration {relative.as_posix()} not found next to the listing",
+                    f"add {relative.as_posix()} or remove this entry",
+                )
+            )
+            continue
+        declaration, problems = _read(target, relative.as_posix())
+        diagnostics.extend(problems)
+        if declaration is not None:
+            declarations.append(declaration)
+    return LoadedSpec(root, doc, declarations, diagnostics)

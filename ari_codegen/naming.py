@@ -1,0 +1,156 @@
+"""Every Python name in the generated code is decided here, once, when the IR is built.
+
+Rules: camelCase becomes snake_case for functions, arguments and fields, PascalCase for
+classes; characters that cannot appear in an identifier become ``_``; a leading digit gets a
+prefix; keywords get a trailing ``_``; names the generated code itself needs are avoided; and
+within one scope two names never collide (the later one gets ``_2``, ``_3``, ...).
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+_CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
+_INVALID = re.compile(r"[^0-9a-zA-Z_]+")
+
+# Names the generated modules define or import at module level, which classes must not take.
+RUNTIME_NAMES = frozenset(
+    {
+        "Any", "Enum", "StrEnum", "List", "Dict", "Mapping", "Optional", "Union", "Literal",
+        "Iterator", "Callable", "ClassVar", "TYPE_CHECKING", "TypeVar", "dataclass", "field",
+        "datetime", "annotations", "Model", "ValidationError", "Problem",
+    }
+)  # fmt: skip
+BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+# Types used in annotations: a field or method of that name would shadow them in a class body.
+ANNOTATION_NAMES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "object", "dict", "datetime", "Any", "List", "Dict"}
+)
+MODEL_MEMBERS = frozenset(
+    {"from_dict", "to_dict", "from_json", "to_json", "validate", "extras", "TYPE", "SUBTYPES"}
+)
+
+
+def ascii_identifier(text: str) -> str:
+    """Fold accents, turn anything that is not [0-9A-Za-z_] into ``_``; may start with a digit."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _INVALID.sub("_", folded)
+
+
+def words(text: str) -> list[str]:
+    """``externalMedia`` → [external, Media]; ``RTPstat`` → [RT, Pstat]; ``a-b.c`` → [a, b, c]."""
+    text = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", ascii_identifier(text)))
+    return [w for w in text.split("_") if w]
+
+
+def snake(text: str) -> str:
+    """A snake_case identifier (not yet checked against keywords or a scope)."""
+    name = "_".join(w.lower() for w in words(text)) or "value"
+    return f"n{name}" if name[0].isdigit() else name
+
+
+def pascal(text: str) -> str:
+    """A PascalCase identifier; an identifier that already is one is kept as written."""
+    if text.isidentifier() and text.isascii() and text[0].isupper():
+        return text
+    name = "".join(w[0].upper() + w[1:] for w in words(text)) or "Model"
+    return f"N{name}" if name[0].isdigit() else name
+
+
+SYMBOLS = {"*": "STAR", "#": "HASH", "+": "PLUS", "-": "MINUS", ".": "DOT", "/": "SLASH", "@": "AT"}
+
+
+def constant(text: str) -> str:
+    """An UPPER_SNAKE enum member name for a value: ``no_answer`` → ``NO_ANSWER``, ``*`` → STAR."""
+    name = "_".join(w.upper() for w in words(text)) or SYMBOLS.get(text.strip(), "VALUE")
+    return f"V_{name}" if name[0].isdigit() else name
+
+
+def safe(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """Keywords and reserved names get a trailing underscore."""
+    while keyword.iskeyword(name) or name in reserved:
+        name += "_"
+    return name
+
+
+class Scope:
+    """One namespace: hands out names so that no two collide, first come first served."""
+
+    def __init__(self, reserved: frozenset[str] = frozenset(), case_insensitive: bool = False):
+        self.reserved = reserved
+        self.case_insensitive = case_insensitive
+        self.taken: set[str] = set()
+
+    def _key(self, name: str) -> str:
+        return name.lower() if self.case_insensitive else name
+
+    def claim(self, name: str) -> str:
+        name = safe(name, self.reserved)
+        candidate, n = name, 1
+        while self._key(candidate) in self.taken:
+            n += 1
+            candidate = f"{name}_{n}"
+        self.taken.add(self._key(candidate))
+        return candidate
+
+
+def class_scope() -> Scope:
+    """Class names of one generated package (models and enums share one namespace)."""
+    return Scope(RUNTIME_NAMES | BUILTIN_NAMES)
+
+
+def module_scope() -> Scope:
+    """Module names: also unique on case-insensitive file systems."""
+    return Scope(BUILTIN_NAMES | {"models", "api", "client", "errors", "testing", "schemas"}, True)
+
+
+def field_scope() -> Scope:
+    """Dataclass fields of one model (with its inherited fields)."""
+    return Scope(MODEL_MEMBERS | ANNOTATION_NAMES)
+
+
+def function_scope() -> Scope:
+    """Module-level functions of the generated models package (validators, parsers)."""
+    return Scope(RUNTIME_NAMES | BUILTIN_NAMES)
+
+
+def method_scope() -> Scope:
+    """Methods of one resource class."""
+    return Scope(ANNOTATION_NAMES)
+
+
+def argument_scope() -> Scope:
+    """Keyword arguments of one generated method."""
+    return Scope(frozenset({"self"}))
+
+
+def member_scope() -> Scope:
+    """Members of one enum (always UPPER_SNAKE, so never Enum's own names)."""
+    return Scope()
+
+
+PRIMITIVE_ANNOTATIONS = {
+    "string": "str",
+    "int": "int",
+    "double": "float",
+    "boolean": "bool",
+    "date": "datetime",
+    "object": "Dict[str, Any]",
+    "containers": "Dict[str, Any]",
+    "void": "None",
+    "binary": "bytes",
+}
+
+
+def annotation(kind: str, model_class: str | None = None, item: str | None = None) -> str:
+    """The Python annotation of a type, given its model class or element annotation."""
+    if kind == "model":
+        assert model_class is not None
+        return model_class
+    if kind == "list":
+        return f"List[{item}]"
+    return PRIMITIVE_ANNOTATIONS[kind]

@@ -1,0 +1,65 @@
+"""The JSON Schema (Draft 2020-12) of each model, emitted into the generated package.
+
+It states what the generated validators check, so that ``jsonschema`` can serve as their
+oracle: required fields, JSON types, LIST values, RANGE bounds, nested models, list items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import ir
+
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$"
+_JSON_TYPES = {
+    "string": {"type": "string"},
+    "int": {"type": "integer"},
+    "double": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "object": {"type": "object"},
+    "containers": {"type": "object"},
+    "date": {"type": "string", "pattern": DATE_PATTERN},
+}
+
+
+def type_schema(spec: ir.Spec, t: ir.TypeRef, here: str, allowed: ir.Allowed | None) -> dict[str, Any]:
+    if t.kind == "list":
+        assert t.item is not None
+        return {"type": "array", "items": type_schema(spec, t.item, here, allowed)}
+    if t.kind == "model":
+        assert t.model is not None
+        model = spec.model(t.model)
+        prefix = "" if model.declaration == here else f"{model.declaration}.json"
+        return {"$ref": f"{prefix}#/$defs/{model.id}"}
+    schema = dict(_JSON_TYPES[t.kind])
+    if allowed is not None and allowed.kind == "list":
+        schema["enum"] = list(allowed.values)
+    elif allowed is not None and t.kind in ("int", "double"):
+        if allowed.minimum is not None:
+            schema["minimum"] = allowed.minimum
+        if allowed.maximum is not None:
+            schema["maximum"] = allowed.maximum
+    return schema
+
+
+def model_schema(spec: ir.Spec, model: ir.Model) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object"}
+    if model.description:
+        schema["description"] = model.description
+    schema["properties"] = {
+        p.name: type_schema(spec, p.type, model.declaration, p.allowed) for p in model.all_properties
+    }
+    required = [p.name for p in model.all_properties if p.required]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def declaration_schema(spec: ir.Spec, declaration: ir.Declaration, comment: str) -> dict[str, Any]:
+    """One document per declaration; models of other declarations are referenced by file."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{declaration.py_module}.json",
+        "$comment": comment,
+        "$defs": {m.id: model_schema(spec, m) for m in declaration.models},
+    }

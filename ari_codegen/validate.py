@@ -1,0 +1,582 @@
+"""Stage 2, validate: our JSON Schema plus semantic checks, every problem as a Diagnostic.
+
+Tolerable warts are warnings and are repaired in a normalized copy of each document, which
+is what the parse stage reads: a typo'd key close to a known one (``defalutValue``) is read
+as that key, a type alias (``integer``) as the canonical type. Real faults are errors.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+import jsonschema
+
+from .diagnostics import Diagnostic, Severity, escalate
+from .load import Document, LoadedSpec, pointer_join
+
+PRIMITIVES = frozenset(
+    {"string", "int", "long", "double", "float", "boolean", "Date", "object", "containers"}
+)
+RESPONSE_ONLY = frozenset({"void", "binary"})
+TYPE_ALIASES = {
+    "integer": "int",
+    "int32": "int",
+    "int64": "long",
+    "number": "double",
+    "bool": "boolean",
+    "str": "string",
+    "date": "Date",
+    "datetime": "Date",
+    "date-time": "Date",
+    "dict": "object",
+    "map": "object",
+}
+KEY_SYNONYMS = {
+    "allowedValues": "allowableValues",
+    "default": "defaultValue",
+    "enum": "allowableValues",
+}
+LIST_TYPE = re.compile(r"^\s*(?:list|array|set)\s*[\[<]\s*(.+?)\s*[\]>]\s*$", re.IGNORECASE)
+PATH_PARAM = re.compile(r"\{([^{}]*)\}")
+
+
+def _read_int(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"\s*-?\d+\s*", text) else None
+
+
+def _read_float(text: str) -> float | None:
+    try:
+        return float(text) if re.fullmatch(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*", text) else None
+    except ValueError:
+        return None
+
+
+def _read_bool(text: str) -> bool | None:
+    return {"true": True, "false": False}.get(text.strip().lower())
+
+
+SCALAR_READERS = {"integer": _read_int, "number": _read_float, "boolean": _read_bool}
+DEFAULT_READERS = {
+    "int": _read_int,
+    "long": _read_int,
+    "double": _read_float,
+    "float": _read_float,
+    "boolean": _read_bool,
+}
+
+
+@lru_cache(maxsize=1)
+def swagger_schema() -> dict[str, Any]:
+    """Our JSON Schema for Swagger 1.1/1.2 listings and declarations (shipped in the package)."""
+    text = resources.files("ari_codegen").joinpath("schemas/swagger-1.x.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@dataclass
+class ValidatedSpec:
+    """Validation's verdict: diagnostics, and each usable document normalized for parsing."""
+
+    loaded: LoadedSpec
+    declarations: list[tuple[Document, dict[str, Any]]]  # (source, normalized data)
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+class _Checker:
+    """Collects diagnostics for one document."""
+
+    def __init__(self, doc: Document, out: list[Diagnostic]) -> None:
+        self.doc = doc
+        self.out = out
+
+    def report(
+        self, severity: Severity, pointer: str, message: str, hint: str | None = None
+    ) -> None:
+        self.out.append(
+            Diagnostic(severity, self.doc.name, pointer, self.doc.line(pointer), message, hint)
+        )
+
+    def error(self, pointer: str, message: str, hint: str | None = None) -> None:
+        self.report(Severity.ERROR, pointer, message, hint)
+
+    def warning(self, pointer: str, message: str, hint: str | None = None) -> None:
+        self.report(Severity.WARNING, pointer, message, hint)
+
+
+# --- unknown keys: a schema-driven walk that repairs close typos ---------------------------
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = swagger_schema()["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _suggest(key: str, known: list[str]) -> str | None:
+    if key in KEY_SYNONYMS and KEY_SYNONYMS[key] in known:
+        return KEY_SYNONYMS[key]
+    lowered = {k.lower(): k for k in known}
+    if key.lower() in lowered:
+        return lowered[key.lower()]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _repair_keys(node: Any, schema: dict[str, Any], pointer: str, check: _Checker) -> Any:
+    schema = _resolve(schema)
+    if isinstance(node, list) and "items" in schema:
+        return [
+            _repair_keys(item, schema["items"], pointer_join(pointer, i), check)
+            for i, item in enumerate(node)
+        ]
+    if isinstance(node, str) and str(schema.get("type")) in SCALAR_READERS:
+        value = SCALAR_READERS[schema["type"]](node)
+        if value is not None:
+            check.warning(
+                pointer,
+                f"{node!r} is a string (read as {json.dumps(value)})",
+                f"write {json.dumps(value)}",
+            )
+            return value
+    if not isinstance(node, dict) or schema.get("type") != "object":
+        return node
+    known: dict[str, Any] = schema.get("properties", {})
+    extra = schema.get("additionalProperties")
+    comments = [re.compile(p) for p in schema.get("patternProperties", {})]
+    repaired: dict[str, Any] = {}
+    for key, value in node.items():
+        child = pointer_join(pointer, key)
+        if key in known:
+            repaired[key] = _repair_keys(value, known[key], child, check)
+        elif isinstance(extra, dict):
+            repaired[key] = _repair_keys(value, extra, child, check)
+        elif any(p.match(key) for p in comments):
+            repaired[key] = value
+        else:
+            target = _suggest(key, list(known))
+            if target is not None and target not in node and target not in repaired:
+                check.warning(
+                    child,
+                    f"unknown key {key!r} (read as {target!r})",
+                    f"rename {key!r} to {target!r}",
+                )
+                repaired[target] = _repair_keys(value, known[target], child, check)
+            elif target is not None:
+                check.warning(
+                    child,
+                    f"unknown key {key!r} ignored ({target!r} is also present)",
+                    f"remove {key!r}",
+                )
+            else:
+                check.warning(
+                    child,
+                    f"unknown key {key!r} ignored",
+                    f"remove it; known keys here: {', '.join(known)}",
+                )
+    return repaired
+
+
+# --- the JSON Schema ----------------------------------------------------------------------
+
+
+def _schema_errors(data: Any, kind: str, check: _Checker) -> None:
+    root = swagger_schema()
+    schema = {"$ref": f"#/$defs/{kind}", "$defs": root["$defs"]}
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path))))
+    for error in errors:
+        if error.validator == "additionalProperties":
+            continue  # reported (and repaired) by _repair_keys
+        pointer = "".join(pointer_join("", part) for part in error.absolute_path)
+        check.error(pointer, _schema_message(error), _schema_hint(error))
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    where = error.absolute_path[-1] if error.absolute_path else "document"
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"missing required key {missing!r}"
+    if error.validator in ("enum", "const"):
+        allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
+        return f"{where!s}: {error.instance!r} is not one of {', '.join(map(repr, allowed))}"
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"{where!s}: expected {expected}, found {_json_type(error.instance)}"
+    if error.validator == "anyOf":
+        return "RANGE needs 'min' or 'max'"
+    return f"{where!s}: {error.message}"
+
+
+def _schema_hint(error: jsonschema.ValidationError) -> str | None:
+    if error.validator == "required":
+        return "add the key"
+    if error.absolute_path and error.absolute_path[-1] == "swaggerVersion":
+        return 'declare "swaggerVersion": "1.1" (or "1.2" for subTypes/discriminator)'
+    return None
+
+
+def _json_type(value: Any) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
+
+
+# --- semantic checks ------------------------------------------------------------------------
+
+
+def _items(value: Any) -> Iterator[tuple[int, Any]]:
+    return enumerate(value) if isinstance(value, list) else iter(())
+
+
+def _dicts(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict):
+                yield key, item
+
+
+def _normalize_type(name: str) -> str:
+    match = LIST_TYPE.match(name)
+    if match:
+        return f"List[{_normalize_type(match.group(1))}]"
+    stripped = name.strip()
+    if stripped in PRIMITIVES or stripped in RESPONSE_ONLY:
+        return stripped
+    for canonical in PRIMITIVES | RESPONSE_ONLY:
+        if stripped.lower() == canonical.lower():
+            return canonical
+    return TYPE_ALIASES.get(stripped.lower(), stripped)
+
+
+class _Semantics:
+    """Checks across the whole spec: types, paths, names, defaults, inheritance."""
+
+    def __init__(self, docs: list[tuple[Document, dict[str, Any]]], out: list[Diagnostic]):
+        self.docs = docs
+        self.out = out
+        # model id -> (checker, pointer, content); first definition wins
+        self.models: dict[str, tuple[_Checker, str, dict[str, Any]]] = {}
+
+    def run(self) -> None:
+        for doc, data in self.docs:
+            check = _Checker(doc, self.out)
+            for key, model in _dicts(data.get("models")):
+                self.define_model(check, key, model, data)
+        for doc, data in self.docs:
+            check = _Checker(doc, self.out)
+            self.check_apis(check, data)
+            for key, model in _dicts(data.get("models")):
+                self.check_model(check, f"/models/{key}", model)
+        self.check_hierarchy()
+
+    def define_model(
+        self, check: _Checker, key: str, model: dict[str, Any], data: dict[str, Any]
+    ) -> None:
+        pointer = pointer_join("/models", key)
+        if model.get("id", key) != key:
+            check.warning(
+                pointer_join(pointer, "id"),
+                f"model id {model.get('id')!r} differs from its key {key!r} (read as {key!r})",
+                "make the id equal to the key",
+            )
+        if data.get("swaggerVersion") == "1.1":
+            for feature in ("subTypes", "discriminator"):
+                if feature in model:
+                    check.warning(
+                        pointer_join(pointer, feature),
+                        f"{feature!r} is a Swagger 1.2 feature in a swaggerVersion 1.1 document",
+                        'declare "swaggerVersion": "1.2"',
+                    )
+        if key in self.models:
+            first_check, first_pointer, first = self.models[key]
+            if first != model:
+                where = f"{first_check.doc.name}:{first_check.doc.line(first_pointer)}"
+                check.error(
+                    pointer,
+                    f"model {key!r} is defined again with different content (first at {where})",
+                    "keep one definition or rename one of the models",
+                )
+            return
+        self.models[key] = (check, pointer, model)
+
+    def resolve_type(
+        self, check: _Checker, pointer: str, node: dict[str, Any], key: str, allow: frozenset[str]
+    ) -> None:
+        raw = node.get(key)
+        if not isinstance(raw, str):
+            return
+        name = _normalize_type(raw)
+        if name != raw:
+            check.warning(
+                pointer_join(pointer, key), f"type {raw!r} read as {name!r}", f"write {name!r}"
+            )
+            node[key] = name
+        element = name[5:-1] if name.startswith("List[") else name
+        if element in PRIMITIVES or element in self.models or (element == name and name in allow):
+            return
+        known = sorted(PRIMITIVES | set(self.models) | allow)
+        close = difflib.get_close_matches(element, known, n=1, cutoff=0.6)
+        check.error(
+            pointer_join(pointer, key),
+            f"type {element!r} names no known model or primitive",
+            f"did you mean {close[0]!r}?" if close else "define the model or use a primitive type",
+        )
+
+    def check_apis(self, check: _Checker, data: dict[str, Any]) -> None:
+        nicknames: dict[str, str] = {}
+        routes: set[tuple[str, str]] = set()
+        for a, api in _items(data.get("apis")):
+            if not isinstance(api, dict):
+                continue
+            path = api.get("path") if isinstance(api.get("path"), str) else ""
+            in_path = PATH_PARAM.findall(path)
+            for o, op in _items(api.get("operations")):
+                if not isinstance(op, dict):
+                    continue
+                pointer = f"/apis/{a}/operations/{o}"
+                nickname = op.get("nickname")
+                if isinstance(nickname, str):
+                    if nickname in nicknames:
+                        check.error(
+                            pointer_join(pointer, "nickname"),
+                            f"duplicate nickname {nickname!r} (first at {nicknames[nickname]})",
+                            "give each operation of a declaration its own nickname",
+                        )
+                    nicknames.setdefault(nickname, pointer)
+                route = (path, str(op.get("httpMethod")))
+                if route in routes:
+                    check.error(
+                        pointer_join(pointer, "httpMethod"),
+                        f"a second {route[1]} operation on {path}",
+                        "merge the operations",
+                    )
+                routes.add(route)
+                if "responseClass" not in op:
+                    check.warning(
+                        pointer, "no responseClass (read as 'void')", 'add "responseClass": "void"'
+                    )
+                    op["responseClass"] = "void"
+                self.resolve_type(check, pointer, op, "responseClass", RESPONSE_ONLY)
+                if op.get("upgrade") == "websocket" and op.get("httpMethod") != "GET":
+                    check.error(
+                        pointer_join(pointer, "httpMethod"), "a websocket upgrade must be a GET"
+                    )
+                self.check_parameters(check, pointer, op, path, in_path)
+
+    def check_parameters(
+        self, check: _Checker, pointer: str, op: dict[str, Any], path: str, in_path: list[str]
+    ) -> None:
+        names: set[str] = set()
+        path_params: set[str] = set()
+        for p, param in _items(op.get("parameters")):
+            if not isinstance(param, dict):
+                continue
+            here = f"{pointer}/parameters/{p}"
+            name = param.get("name")
+            if isinstance(name, str):
+                if name in names:
+                    check.error(
+                        pointer_join(here, "name"),
+                        f"duplicate parameter {name!r}",
+                        "remove or rename one of the parameters",
+                    )
+                names.add(name)
+                if param.get("paramType") == "path":
+                    path_params.add(name)
+                    if name not in in_path:
+                        check.error(
+                            pointer_join(here, "name"),
+                            f"path parameter {name!r} does not appear in path {path!r}",
+                            f"add {{{name}}} to the path or make it a query parameter",
+                        )
+                    if param.get("required") is False:
+                        check.warning(
+                            pointer_join(here, "required"),
+                            f"path parameter {name!r} is marked optional (read as required)",
+                            'path parameters are always "required": true',
+                        )
+                        param["required"] = True
+            self.resolve_type(check, here, param, "dataType", frozenset())
+            self.check_allowable(check, here, param, "dataType")
+        for name in in_path:
+            if name not in path_params:
+                check.error(
+                    pointer,
+                    f"path {path!r} has {{{name}}} but the operation has no path parameter {name!r}",
+                    f'add a parameter {{"name": "{name}", "paramType": "path", ...}}',
+                )
+
+    def check_default(
+        self, check: _Checker, pointer: str, node: dict[str, Any], type_key: str
+    ) -> None:
+        default = node.get("defaultValue")
+        reader = DEFAULT_READERS.get(str(node.get(type_key)))
+        at = pointer_join(pointer, "defaultValue")
+        if reader is None or default is None:
+            return
+        if isinstance(default, str):
+            value = reader(default)
+            if value is None:
+                check.error(
+                    at, f"default {default!r} is not a valid {node[type_key]}", "fix the default"
+                )
+                del node["defaultValue"]
+                return
+            check.warning(
+                at,
+                f"default {default!r} is a string (read as {json.dumps(value)})",
+                f"write {json.dumps(value)}",
+            )
+            node["defaultValue"] = value
+        elif isinstance(default, bool) != (node[type_key] == "boolean") or (
+            isinstance(default, float) and reader is _read_int
+        ):
+            check.error(
+                at, f"default {default!r} is not a valid {node[type_key]}", "fix the default"
+            )
+            del node["defaultValue"]
+
+    def check_allowable(
+        self, check: _Checker, pointer: str, node: dict[str, Any], type_key: str
+    ) -> None:
+        self.check_default(check, pointer, node, type_key)
+        allowed = node.get("allowableValues")
+        if not isinstance(allowed, dict):
+            return
+        here = pointer_join(pointer, "allowableValues")
+        low, high = allowed.get("min"), allowed.get("max")
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+            check.error(here, f"RANGE min {low} is greater than max {high}", "swap min and max")
+        if "defaultValue" not in node:
+            return
+        default = node["defaultValue"]
+        at = pointer_join(pointer, "defaultValue")
+        values = allowed.get("values")
+        if allowed.get("valueType") == "LIST" and isinstance(values, list):
+            if default not in values and str(default) not in map(str, values):
+                check.error(
+                    at,
+                    f"default {default!r} is not one of the allowed values "
+                    f"{', '.join(map(repr, values))}",
+                    "change the default or add it to allowableValues",
+                )
+        elif allowed.get("valueType") == "RANGE" and isinstance(default, (int, float)):
+            if (isinstance(low, (int, float)) and default < low) or (
+                isinstance(high, (int, float)) and default > high
+            ):
+                check.error(
+                    at,
+                    f"default {default!r} is outside the RANGE [{low}, {high}]",
+                    "change the default or the RANGE",
+                )
+
+    def check_model(self, check: _Checker, pointer: str, model: dict[str, Any]) -> None:
+        for name, prop in _dicts(model.get("properties")):
+            here = pointer_join(pointer_join(pointer, "properties"), name)
+            self.resolve_type(check, here, prop, "type", frozenset())
+            self.check_allowable(check, here, prop, "type")
+        for i, sub in _items(model.get("subTypes")):
+            if sub not in self.models:
+                check.error(
+                    f"{pointer}/subTypes/{i}",
+                    f"subType {sub!r} names no model",
+                    "define the model or remove it from subTypes",
+                )
+        parent = model.get("extends")
+        if isinstance(parent, str) and parent not in self.models:
+            check.error(
+                pointer_join(pointer, "extends"), f"extends {parent!r}, which names no model"
+            )
+
+    def parents(self) -> dict[str, list[tuple[str, _Checker, str]]]:
+        """model id -> every (parent, checker, pointer) that claims it, via subTypes or extends."""
+        claims: dict[str, list[tuple[str, _Checker, str]]] = {}
+        for key, (check, pointer, model) in self.models.items():
+            for i, sub in _items(model.get("subTypes")):
+                if isinstance(sub, str) and sub in self.models:
+                    claims.setdefault(sub, []).append((key, check, f"{pointer}/subTypes/{i}"))
+            parent = model.get("extends")
+            if isinstance(parent, str) and parent in self.models:
+                entry = (parent, check, pointer_join(pointer, "extends"))
+                if parent not in [c[0] for c in claims.get(key, [])]:
+                    claims.setdefault(key, []).append(entry)
+        return claims
+
+    def check_hierarchy(self) -> None:
+        claims = self.parents()
+        for child, owners in claims.items():
+            for parent, check, pointer in owners[1:]:
+                check.error(
+                    pointer,
+                    f"model {child!r} already extends {owners[0][0]!r}; it cannot also extend {parent!r}",
+                    "a model has one parent",
+                )
+        for key, (check, pointer, _) in self.models.items():
+            seen = [key]
+            while key in claims:
+                key = claims[key][0][0]
+                if key in seen:
+                    check.error(pointer, f"inheritance cycle: {' -> '.join(seen + [key])}")
+                    break
+                seen.append(key)
+        for key, (check, pointer, model) in self.models.items():
+            disc = model.get("discriminator")
+            if isinstance(disc, str) and disc not in self.all_properties(key, claims):
+                check.error(
+                    pointer_join(pointer, "discriminator"),
+                    f"discriminator {disc!r} is not a property of {key!r}",
+                    "name a required string property of the model",
+                )
+
+    def all_properties(
+        self, key: str, claims: dict[str, list[tuple[str, _Checker, str]]]
+    ) -> set[str]:
+        names: set[str] = set()
+        seen: set[str] = set()
+        while key in self.models and key not in seen:
+            seen.add(key)
+            props = self.models[key][2].get("properties")
+            names.update(props if isinstance(props, dict) else ())
+            key = claims[key][0][0] if key in claims else ""
+        return names
+
+
+def _duplicate_keys(doc: Document, check: _Checker) -> None:
+    for pointer in doc.duplicate_keys:
+        key = pointer.rsplit("/", 1)[1]
+        check.warning(
+            pointer, f"key {key!r} appears twice in one object (the last is used)", "remove one"
+        )
+
+
+def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
+    """Validate every loaded document; return diagnostics and normalized declarations."""
+    out: list[Diagnostic] = list(loaded.diagnostics)
+    if loaded.listing is not None:
+        check = _Checker(loaded.listing, out)
+        _duplicate_keys(loaded.listing, check)
+        data = _repair_keys(loaded.listing.data, {"$ref": "#/$defs/listing"}, "", check)
+        _schema_errors(data, "listing", check)
+    declarations: list[tuple[Document, dict[str, Any]]] = []
+    for doc in loaded.declarations:
+        check = _Checker(doc, out)
+        _duplicate_keys(doc, check)
+        data = _repair_keys(copy.deepcopy(doc.data), {"$ref": "#/$defs/declaration"}, "", check)
+        _schema_errors(data, "declaration", check)
+        if isinstance(data, dict):
+            declarations.append((doc, data))
+        else:
+            check.error("", f"expected a JSON object, found {_json_type(data)}")
+    _Semantics(declarations, out).run()
+    return ValidatedSpec(loaded, declarations, escalate(out) if strict else out)
