@@ -43,22 +43,54 @@ def main() -> None:
 
 @main.command("generate")
 @click.argument("spec", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_OUTPUT, show_default=True, help="Output directory.")
-@click.option("-t", "--templates", "template_dirs", multiple=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A template directory that overrides the built-ins (repeatable; later wins).")
-@click.option("--package-name", default=DEFAULT_PACKAGE, show_default=True,
-              callback=_package_name, help="Import name of the generated package.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output is stale.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Output directory.",
+)
+@click.option(
+    "-t",
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A template directory that overrides the built-ins (repeatable; later wins).",
+)
+@click.option(
+    "--package-name",
+    default=DEFAULT_PACKAGE,
+    show_default=True,
+    callback=_package_name,
+    help="Import name of the generated package.",
+)
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 if the output is stale."
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-format", is_flag=True, help="Skip black (faster; output differs).")
-def generate_command(spec: Path | None, output: Path, template_dirs: tuple[Path, ...],
-                     package_name: str, check: bool, strict: bool, no_format: bool) -> None:
+def generate_command(
+    spec: Path | None,
+    output: Path,
+    template_dirs: tuple[Path, ...],
+    package_name: str,
+    check: bool,
+    strict: bool,
+    no_format: bool,
+) -> None:
     """Generate the package from SPEC (default: the bundled ARI listing)."""
     try:
-        result = generate(spec, output, package=package_name, template_dirs=template_dirs,
-                          strict=strict, check=check, format=not no_format)
+        result = generate(
+            spec,
+            output,
+            package=package_name,
+            template_dirs=template_dirs,
+            strict=strict,
+            check=check,
+            format=not no_format,
+        )
     except OSError as exc:
         click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
         sys.exit(1)
@@ -67,16 +99,22 @@ def generate_command(spec: Path | None, output: Path, template_dirs: tuple[Path,
         click.echo(f"nothing written to {output}", err=True)
         sys.exit(1)
     changes = result.changes
-    summary = (f"{len(changes.added)} added, {len(changes.changed)} changed, "
-               f"{len(changes.removed)} removed")
+    summary = (
+        f"{len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed"
+    )
     if check:
         if changes.stale:
-            click.echo(f"{output} is stale ({summary}); run 'ari-codegen generate' to refresh:")
+            click.echo(
+                f"{output} is stale ({summary}); run 'ari-codegen generate' to refresh:"
+            )
             click.echo(result.diff())
             sys.exit(1)
         click.echo(f"{output} is up to date ({len(result.files)} files)")
     elif result.wrote:
-        click.echo(f"wrote {output}: {summary}; black ran on {len(result.formatted)} file(s)")
+        click.echo(
+            f"wrote {output}: {summary}; black ran on {len(result.formatted)} file(s)"
+        )
     else:
         click.echo(f"{output} is up to date ({len(result.files)} files)")
 
@@ -84,18 +122,32 @@ def generate_command(spec: Path | None, output: Path, template_dirs: tuple[Path,
 @main.command("validate")
 @click.argument("spec", type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def validate_command(spec: Path, strict: bool, fmt: str) -> None:
     """Check SPEC and print every problem as file:line: severity: pointer: message."""
     validated = check_spec(spec, strict)
     if fmt == "json":
-        click.echo(json.dumps({"ok": validated.ok,
-                               "diagnostics": [d.to_json() for d in validated.diagnostics]},
-                              indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": validated.ok,
+                    "diagnostics": [d.to_json() for d in validated.diagnostics],
+                },
+                indent=2,
+            )
+        )
     else:
         for d in validated.diagnostics:
             click.echo(d.format())
         errors = sum(d.severity is Severity.ERROR for d in validated.diagnostics)
-        click.echo(f"{errors} error(s), {len(validated.diagnostics) - errors} warning(s)")
+        click.echo(
+            f"{errors} error(s), {len(validated.diagnostics) - errors} warning(s)"
+        )
     sys.exit(0 if validated.ok else 1)

@@ -15,7 +15,15 @@ from .parse import parse
 from .paths import bundled_spec
 from .render import render
 from .validate import ValidatedSpec, validate
-from .write import Changes, Manifest, commit, compare, manifest_path, read_current, sha256
+from .write import (
+    Changes,
+    Manifest,
+    commit,
+    compare,
+    manifest_path,
+    read_current,
+    sha256,
+)
 
 DEFAULT_PACKAGE = "ari_client"
 DEFAULT_OUTPUT = Path("generated")
@@ -40,7 +48,9 @@ class GenerateResult:
 
     output: Path
     diagnostics: list[Diagnostic]
-    files: dict[str, bytes] = field(default_factory=dict)  # path -> content, manifest included
+    files: dict[str, bytes] = field(
+        default_factory=dict
+    )  # path -> content, manifest included
     changes: Changes = field(default_factory=Changes)
     formatted: list[str] = field(default_factory=list)  # files black ran on
     wrote: bool = False
@@ -61,7 +71,11 @@ class GenerateResult:
             new = self.files[path].decode("utf-8")
             lines.extend(
                 difflib.unified_diff(
-                    old.splitlines(), new.splitlines(), f"a/{path}", f"b/{path}", lineterm=""
+                    old.splitlines(),
+                    new.splitlines(),
+                    f"a/{path}",
+                    f"b/{path}",
+                    lineterm="",
                 )
             )
         if len(lines) > max_lines:
@@ -95,14 +109,23 @@ def generate(
         return result
     old = Manifest.read(root / manifest_path(package))
     reuse = old is not None and format and old.formatter == FORMATTER
-    manifest = Manifest(f"ari_codegen {__version__}", FORMATTER if format else None,
-                        {i.name: i.sha256 for i in model.inputs})
+    manifest = Manifest(
+        f"ari_codegen {__version__}",
+        FORMATTER if format else None,
+        {i.name: i.sha256 for i in model.inputs},
+    )
     for file in rendered:
         text_hash = sha256(file.text.encode())
         content: bytes | None = None
-        if reuse and old is not None and old.files.get(file.path, {}).get("rendered") == text_hash:
+        if (
+            reuse
+            and old is not None
+            and old.files.get(file.path, {}).get("rendered") == text_hash
+        ):
             current = read_current(root, file.path)
-            if current is not None and sha256(current) == old.files[file.path].get("written"):
+            if current is not None and sha256(current) == old.files[file.path].get(
+                "written"
+            ):
                 content = current
         if content is None:
             text = file.text
@@ -111,9 +134,14 @@ def generate(
                     text = format_python(text)
                 except FormatError as exc:
                     result.diagnostics.append(
-                        Diagnostic(Severity.ERROR, file.template, "", None,
-                                   f"rendered {file.path} is not valid Python: {exc}",
-                                   "fix the template so that it renders valid Python")
+                        Diagnostic(
+                            Severity.ERROR,
+                            file.template,
+                            "",
+                            None,
+                            f"rendered {file.path} is not valid Python: {exc}",
+                            "fix the template so that it renders valid Python",
+                        )
                     )
                     continue
                 result.formatted.append(file.path)

@@ -24,7 +24,9 @@ class TypeRef:
 
     kind: TypeKind
     spec: str  # "string", "long", "Date", "Channel", "List[Channel]", "void"
-    annotation: str  # the Python annotation: "str", "datetime", "Channel", "list[Channel]"
+    annotation: (
+        str  # the Python annotation: "str", "datetime", "Channel", "list[Channel]"
+    )
     item: TypeRef | None = None  # the element of a list
     model: str | None = None  # the model id of a model reference
 
@@ -46,7 +48,9 @@ class Enum:
 
     py_name: str  # "PlaybackState", "ChannelsHangupReason"
     members: tuple[EnumMember, ...]
-    owner: str  # what it constrains, for docs: "Playback.state", "channels.hangup(reason)"
+    owner: (
+        str  # what it constrains, for docs: "Playback.state", "channels.hangup(reason)"
+    )
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,15 @@ class Model:
     subtypes: tuple[str, ...] = ()  # model ids of direct children, in spec order
     discriminator: str | None = None  # JSON key, on the model that declares it
     py_validator: str = ""  # "validate_channel"
-    py_parser: str | None = None  # "parse_message", on a discriminator root with subtypes
-    tag: Property | None = None  # the discriminator property, on every model of a hierarchy
-    descendants: tuple[str, ...] = ()  # model ids below this one, depth first, spec order
+    py_parser: str | None = (
+        None  # "parse_message", on a discriminator root with subtypes
+    )
+    tag: Property | None = (
+        None  # the discriminator property, on every model of a hierarchy
+    )
+    descendants: tuple[
+        str, ...
+    ] = ()  # model ids below this one, depth first, spec order
     fallbacks: tuple[str, ...] = ()  # for a parser: intermediate bases, deepest first
 
     @property
@@ -181,12 +191,16 @@ class Declaration:
         """The public names of this declaration's models module."""
         names: list[str] = [e.py_name for e in self.enums]
         for m in self.models:
-            names += [m.py_name, m.py_validator] + ([m.py_parser] if m.py_parser else [])
+            names += [m.py_name, m.py_validator] + (
+                [m.py_parser] if m.py_parser else []
+            )
         return tuple(names)
 
     def uses(self, kind: str) -> bool:
         """Does any model property of this declaration have (or contain) a type of ``kind``?"""
-        return any(p.type.element.kind == kind for m in self.models for p in m.all_properties)
+        return any(
+            p.type.element.kind == kind for m in self.models for p in m.all_properties
+        )
 
 
 @dataclass(frozen=True)

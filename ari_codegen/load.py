@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
-from json.scanner import NUMBER_RE  # type: ignore[attr-defined]
+from json.scanner import NUMBER_RE
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -169,7 +169,9 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
             )
         ]
     except ValueError as exc:
-        return None, [Diagnostic(Severity.ERROR, name, "", None, f"not valid JSON: {exc}")]
+        return None, [
+            Diagnostic(Severity.ERROR, name, "", None, f"not valid JSON: {exc}")
+        ]
     if not text.strip():
         return None, [Diagnostic(Severity.ERROR, name, "", 1, "the file is empty")]
     parser = _PositionParser(text)
@@ -184,7 +186,9 @@ def _read(path: Path, name: str) -> tuple[Document | None, list[Diagnostic]]:
     except FileNotFoundError:
         return None, [Diagnostic(Severity.ERROR, name, "", None, "file not found")]
     except OSError as exc:
-        return None, [Diagnostic(Severity.ERROR, name, "", None, f"cannot read: {exc.strerror}")]
+        return None, [
+            Diagnostic(Severity.ERROR, name, "", None, f"cannot read: {exc.strerror}")
+        ]
     return parse_document(name, raw)
 
 
@@ -252,7 +256,9 @@ def load(spec: str | Path) -> LoadedSpec:
         seen.add(relative)
         target = root / relative
         if not target.is_file() and (root / relative.name).is_file():
-            relative = PurePosixPath(relative.name)  # a flat directory, as a live server serves it
+            relative = PurePosixPath(
+                relative.name
+            )  # a flat directory, as a live server serves it
             target = root / relative
         if not target.is_file():
             diagnostics.append(

@@ -28,16 +28,39 @@ RUNTIME_NAMES = frozenset(
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 # Types used in annotations: a field or method of that name would shadow them in a class body.
 ANNOTATION_NAMES = frozenset(
-    {"str", "int", "float", "bool", "bytes", "object", "dict", "datetime", "Any", "List", "Dict"}
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "object",
+        "dict",
+        "datetime",
+        "Any",
+        "List",
+        "Dict",
+    }
 )
 MODEL_MEMBERS = frozenset(
-    {"from_dict", "to_dict", "from_json", "to_json", "validate", "extras", "TYPE", "SUBTYPES"}
+    {
+        "from_dict",
+        "to_dict",
+        "from_json",
+        "to_json",
+        "validate",
+        "extras",
+        "TYPE",
+        "SUBTYPES",
+    }
 )
 
 
 def ascii_identifier(text: str) -> str:
     """Fold accents, turn anything that is not [0-9A-Za-z_] into ``_``; may start with a digit."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    )
     return _INVALID.sub("_", folded)
 
 
@@ -61,12 +84,22 @@ def pascal(text: str) -> str:
     return f"N{name}" if name[0].isdigit() else name
 
 
-SYMBOLS = {"*": "STAR", "#": "HASH", "+": "PLUS", "-": "MINUS", ".": "DOT", "/": "SLASH", "@": "AT"}
+SYMBOLS = {
+    "*": "STAR",
+    "#": "HASH",
+    "+": "PLUS",
+    "-": "MINUS",
+    ".": "DOT",
+    "/": "SLASH",
+    "@": "AT",
+}
 
 
 def constant(text: str) -> str:
     """An UPPER_SNAKE enum member name for a value: ``no_answer`` → ``NO_ANSWER``, ``*`` → STAR."""
-    name = "_".join(w.upper() for w in words(text)) or SYMBOLS.get(text.strip(), "VALUE")
+    name = "_".join(w.upper() for w in words(text)) or SYMBOLS.get(
+        text.strip(), "VALUE"
+    )
     return f"V_{name}" if name[0].isdigit() else name
 
 
@@ -80,7 +113,9 @@ def safe(name: str, reserved: frozenset[str] = frozenset()) -> str:
 class Scope:
     """One namespace: hands out names so that no two collide, first come first served."""
 
-    def __init__(self, reserved: frozenset[str] = frozenset(), case_insensitive: bool = False):
+    def __init__(
+        self, reserved: frozenset[str] = frozenset(), case_insensitive: bool = False
+    ):
         self.reserved = reserved
         self.case_insensitive = case_insensitive
         self.taken: set[str] = set()
@@ -105,7 +140,10 @@ def class_scope() -> Scope:
 
 def module_scope() -> Scope:
     """Module names: also unique on case-insensitive file systems."""
-    return Scope(BUILTIN_NAMES | {"models", "api", "client", "errors", "testing", "schemas"}, True)
+    return Scope(
+        BUILTIN_NAMES | {"models", "api", "client", "errors", "testing", "schemas"},
+        True,
+    )
 
 
 def field_scope() -> Scope:
@@ -146,7 +184,9 @@ PRIMITIVE_ANNOTATIONS = {
 }
 
 
-def annotation(kind: str, model_class: str | None = None, item: str | None = None) -> str:
+def annotation(
+    kind: str, model_class: str | None = None, item: str | None = None
+) -> str:
     """The Python annotation of a type, given its model class or element annotation."""
     if kind == "model":
         assert model_class is not None

@@ -65,7 +65,10 @@ class _Builder:
             members = naming.member_scope()
             enum = ir.Enum(
                 self.classes.claim(enum_name),
-                tuple(ir.EnumMember(v, members.claim(naming.constant(v))) for v in dict.fromkeys(values)),
+                tuple(
+                    ir.EnumMember(v, members.claim(naming.constant(v)))
+                    for v in dict.fromkeys(values)
+                ),
                 owner,
             )
         return ir.Allowed("list", values=values, enum=enum)
@@ -129,13 +132,17 @@ class _Builder:
         tag_key = None
         for ancestor in self.ancestors(key):
             # ancestors' enums belong to the ancestors; claim their field names in order
-            inherited.extend(self.properties(ancestor, self.raw_models[ancestor], scope, []))
+            inherited.extend(
+                self.properties(ancestor, self.raw_models[ancestor], scope, [])
+            )
             tag_key = self.raw_models[ancestor].get("discriminator", tag_key)
         raw = self.raw_models[key]
         inherited_names = {p.name for p in inherited}
         own_raw = {
             "properties": {
-                k: v for k, v in raw.get("properties", {}).items() if k not in inherited_names
+                k: v
+                for k, v in raw.get("properties", {}).items()
+                if k not in inherited_names
             }
         }
         own = self.properties(key, own_raw, scope, enums)
@@ -147,7 +154,8 @@ class _Builder:
         if "discriminator" in raw and key not in self.model_parent and descendants:
             parser = self.functions.claim(f"parse_{snake}")
         fallbacks = sorted(
-            (k for k in descendants if self.children(k)), key=lambda k: -len(self.ancestors(k))
+            (k for k in descendants if self.children(k)),
+            key=lambda k: -len(self.ancestors(k)),
         )
         return ir.Model(
             id=key,
@@ -169,12 +177,19 @@ class _Builder:
     # -- operations ----------------------------------------------------------------------------
 
     def parameter(
-        self, op_name: str, raw: dict[str, Any], scope: naming.Scope, enums: list[ir.Enum], owner: str
+        self,
+        op_name: str,
+        raw: dict[str, Any],
+        scope: naming.Scope,
+        enums: list[ir.Enum],
+        owner: str,
     ) -> ir.Parameter:
         allowed = self.allowed(
             raw.get("allowableValues"),
             f"{owner}({raw['name']})",
-            naming.pascal(owner.split(".")[0]) + naming.pascal(op_name) + naming.pascal(raw["name"]),
+            naming.pascal(owner.split(".")[0])
+            + naming.pascal(op_name)
+            + naming.pascal(raw["name"]),
         )
         if allowed is not None and allowed.enum is not None:
             enums.append(allowed.enum)
@@ -194,14 +209,24 @@ class _Builder:
         )
 
     def operation(
-        self, decl: str, path: str, raw: dict[str, Any], methods: naming.Scope, enums: list[ir.Enum]
+        self,
+        decl: str,
+        path: str,
+        raw: dict[str, Any],
+        methods: naming.Scope,
+        enums: list[ir.Enum],
     ) -> ir.Operation:
         py_name = methods.claim(naming.snake(raw["nickname"]))
         scope = naming.argument_scope()
         # required arguments come first in signatures: claim their names first
-        ordered = sorted(raw.get("parameters", []), key=lambda p: not (p.get("required") or p["paramType"] == "path"))
+        ordered = sorted(
+            raw.get("parameters", []),
+            key=lambda p: not (p.get("required") or p["paramType"] == "path"),
+        )
         params = {
-            id(p): self.parameter(raw["nickname"], p, scope, enums, f"{decl}.{raw['nickname']}")
+            id(p): self.parameter(
+                raw["nickname"], p, scope, enums, f"{decl}.{raw['nickname']}"
+            )
             for p in ordered
         }
         return ir.Operation(
@@ -215,7 +240,8 @@ class _Builder:
             response=self.typeref(raw.get("responseClass", "void")),
             parameters=tuple(params[id(p)] for p in raw.get("parameters", [])),
             errors=tuple(
-                ir.ErrorResponse(e["code"], e.get("reason", "")) for e in raw.get("errorResponses", [])
+                ir.ErrorResponse(e["code"], e.get("reason", ""))
+                for e in raw.get("errorResponses", [])
             ),
             upgrade=raw.get("upgrade"),
             websocket_protocol=raw.get("websocketProtocol"),
@@ -236,7 +262,9 @@ class _Builder:
             used = [p.type.element.model for p in model.all_properties]
             for key in [*used, model.parent, *model.descendants]:
                 if key is not None and self.module_of[key] != decl.py_module:
-                    needed.setdefault(self.module_of[key], set()).add(self.model_classes[key])
+                    needed.setdefault(self.module_of[key], set()).add(
+                        self.model_classes[key]
+                    )
         return tuple(ir.Import(m, tuple(sorted(n))) for m, n in sorted(needed.items()))
 
     # -- the whole spec ------------------------------------------------------------------------
@@ -246,7 +274,9 @@ class _Builder:
         listing = self.validated.loaded.listing
         listing_data = listing.data if listing is not None else {}
         descriptions = {
-            str(PurePosixPath(a["path"].replace("{format}", "json")).name): a.get("description", "")
+            str(PurePosixPath(a["path"].replace("{format}", "json")).name): a.get(
+                "description", ""
+            )
             for a in listing_data.get("apis", [])
         }
         modules = naming.module_scope()
@@ -268,7 +298,10 @@ class _Builder:
                 ir.Api(
                     api["path"],
                     api.get("description", ""),
-                    tuple(self.operation(name, api["path"], op, methods, enums) for op in api["operations"]),
+                    tuple(
+                        self.operation(name, api["path"], op, methods, enums)
+                        for op in api["operations"]
+                    ),
                 )
                 for api in data["apis"]
             )
@@ -293,11 +326,15 @@ class _Builder:
         declarations = [
             dataclasses.replace(d, imports=self.imports(d)) for d in declarations
         ]
-        inputs = tuple(ir.Input(d.name, d.sha256) for d in self.validated.loaded.documents)
+        inputs = tuple(
+            ir.Input(d.name, d.sha256) for d in self.validated.loaded.documents
+        )
         fingerprint = hashlib.sha256(
             "".join(f"{i.name}\0{i.sha256}\n" for i in inputs).encode()
         ).hexdigest()
-        head = listing_data or (self.validated.declarations[0][1] if self.validated.declarations else {})
+        head = listing_data or (
+            self.validated.declarations[0][1] if self.validated.declarations else {}
+        )
         return ir.Spec(
             package=self.package,
             api_version=str(head.get("apiVersion", "")),

@@ -11,7 +11,9 @@ def data_dir(name: str) -> Path:
     for candidate in (here / name, here.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"the bundled {name}/ directory is missing from this installation")
+    raise FileNotFoundError(
+        f"the bundled {name}/ directory is missing from this installation"
+    )
 
 
 def builtin_templates() -> Path:

@@ -68,8 +68,14 @@ def pyset(values: Iterable[Any]) -> str:
 def docstring(value: Any, indent: int = 0) -> str:
     """Text made safe inside a triple-quoted docstring, continuation lines indented."""
     text = str(value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                        else f"\\u{ord(m.group()):04x}", text.replace("\r\n", "\n"))
+    text = _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}"
+            if ord(m.group()) < 256
+            else f"\\u{ord(m.group()):04x}"
+        ),
+        text.replace("\r\n", "\n"),
+    )
     lines = [line.rstrip() for line in text.strip().split("\n")]
     text = ("\n" + " " * indent).join(lines).replace("\n" + " " * indent + "\n", "\n\n")
     while "\n" + " " * indent + "\n" in text:
@@ -166,7 +172,9 @@ def output_templates(env: jinja2.Environment) -> list[str]:
     )
 
 
-def output_path(template: str, package: str, declaration: ir.Declaration | None) -> str | None:
+def output_path(
+    template: str, package: str, declaration: ir.Declaration | None
+) -> str | None:
     """Where a template's output goes; None if it would leave the output directory."""
     name = template.removesuffix(".jinja")
     if declaration is not None:
@@ -174,8 +182,11 @@ def output_path(template: str, package: str, declaration: ir.Declaration | None)
     parts = PurePosixPath(name).parts
     if parts and parts[0] == "package":
         parts = (*package.split("."), *parts[1:])
-    if not parts or ".." in parts or PurePosixPath(name).is_absolute() or any(
-        "\\" in p or ":" in p for p in parts
+    if (
+        not parts
+        or ".." in parts
+        or PurePosixPath(name).is_absolute()
+        or any("\\" in p or ":" in p for p in parts)
     ):
         return None
     return PurePosixPath(*parts).as_posix()
@@ -192,7 +203,9 @@ def _template_line(exc: BaseException, template: str) -> int | None:
     return line
 
 
-def render(spec: ir.Spec, template_dirs: Sequence[Path] = ()) -> tuple[list[RenderedFile], list[Diagnostic]]:
+def render(
+    spec: ir.Spec, template_dirs: Sequence[Path] = ()
+) -> tuple[list[RenderedFile], list[Diagnostic]]:
     """Render every output template; problems are diagnostics that name template and line."""
     env = environment(template_dirs)
     files: list[RenderedFile] = []
@@ -206,9 +219,14 @@ def render(spec: ir.Spec, template_dirs: Sequence[Path] = ()) -> tuple[list[Rend
             path = output_path(name, spec.package, declaration)
             if path is None:
                 problems.append(
-                    Diagnostic(Severity.ERROR, name, "", None,
-                               "this template would write outside the output directory",
-                               "name templates by their path below the output directory")
+                    Diagnostic(
+                        Severity.ERROR,
+                        name,
+                        "",
+                        None,
+                        "this template would write outside the output directory",
+                        "name templates by their path below the output directory",
+                    )
                 )
                 break
             source = declaration.source if declaration else package_source
@@ -222,11 +240,18 @@ def render(spec: ir.Spec, template_dirs: Sequence[Path] = ()) -> tuple[list[Rend
             try:
                 text = env.get_template(name).render(context)
             except Exception as exc:  # any template fault becomes a diagnostic
-                what = f"declaration {declaration.name!r}" if declaration else "the spec"
+                what = (
+                    f"declaration {declaration.name!r}" if declaration else "the spec"
+                )
                 problems.append(
-                    Diagnostic(Severity.ERROR, name, "", _template_line(exc, name),
-                               f"rendering {what} failed: {type(exc).__name__}: {exc}",
-                               "fix the template; the IR it gets is documented in docs/templates.md")
+                    Diagnostic(
+                        Severity.ERROR,
+                        name,
+                        "",
+                        _template_line(exc, name),
+                        f"rendering {what} failed: {type(exc).__name__}: {exc}",
+                        "fix the template; the IR it gets is documented in docs/templates.md",
+                    )
                 )
                 continue
             if text.strip():

@@ -11,7 +11,7 @@ from typing import Any
 from . import ir
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$"
-_JSON_TYPES = {
+_JSON_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
     "int": {"type": "integer"},
     "double": {"type": "number"},
@@ -22,7 +22,9 @@ _JSON_TYPES = {
 }
 
 
-def type_schema(spec: ir.Spec, t: ir.TypeRef, here: str, allowed: ir.Allowed | None) -> dict[str, Any]:
+def type_schema(
+    spec: ir.Spec, t: ir.TypeRef, here: str, allowed: ir.Allowed | None
+) -> dict[str, Any]:
     if t.kind == "list":
         assert t.item is not None
         return {"type": "array", "items": type_schema(spec, t.item, here, allowed)}
@@ -31,7 +33,7 @@ def type_schema(spec: ir.Spec, t: ir.TypeRef, here: str, allowed: ir.Allowed | N
         model = spec.model(t.model)
         prefix = "" if model.declaration == here else f"{model.declaration}.json"
         return {"$ref": f"{prefix}#/$defs/{model.id}"}
-    schema = dict(_JSON_TYPES[t.kind])
+    schema: dict[str, Any] = dict(_JSON_TYPES[t.kind])
     if allowed is not None and allowed.kind == "list":
         schema["enum"] = list(allowed.values)
     elif allowed is not None and t.kind in ("int", "double"):
@@ -47,7 +49,8 @@ def model_schema(spec: ir.Spec, model: ir.Model) -> dict[str, Any]:
     if model.description:
         schema["description"] = model.description
     schema["properties"] = {
-        p.name: type_schema(spec, p.type, model.declaration, p.allowed) for p in model.all_properties
+        p.name: type_schema(spec, p.type, model.declaration, p.allowed)
+        for p in model.all_properties
     }
     required = [p.name for p in model.all_properties if p.required]
     if required:
@@ -55,7 +58,9 @@ def model_schema(spec: ir.Spec, model: ir.Model) -> dict[str, Any]:
     return schema
 
 
-def declaration_schema(spec: ir.Spec, declaration: ir.Declaration, comment: str) -> dict[str, Any]:
+def declaration_schema(
+    spec: ir.Spec, declaration: ir.Declaration, comment: str
+) -> dict[str, Any]:
     """One document per declaration; models of other declarations are referenced by file."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -16,13 +16,23 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from .diagnostics import Diagnostic, Severity, escalate
 from .load import Document, LoadedSpec, pointer_join
 
 PRIMITIVES = frozenset(
-    {"string", "int", "long", "double", "float", "boolean", "Date", "object", "containers"}
+    {
+        "string",
+        "int",
+        "long",
+        "double",
+        "float",
+        "boolean",
+        "Date",
+        "object",
+        "containers",
+    }
 )
 RESPONSE_ONLY = frozenset({"void", "binary"})
 TYPE_ALIASES = {
@@ -43,7 +53,9 @@ KEY_SYNONYMS = {
     "default": "defaultValue",
     "enum": "allowableValues",
 }
-LIST_TYPE = re.compile(r"^\s*(?:list|array|set)\s*[\[<]\s*(.+?)\s*[\]>]\s*$", re.IGNORECASE)
+LIST_TYPE = re.compile(
+    r"^\s*(?:list|array|set)\s*[\[<]\s*(.+?)\s*[\]>]\s*$", re.IGNORECASE
+)
 PATH_PARAM = re.compile(r"\{([^{}]*)\}")
 
 
@@ -53,7 +65,11 @@ def _read_int(text: str) -> int | None:
 
 def _read_float(text: str) -> float | None:
     try:
-        return float(text) if re.fullmatch(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*", text) else None
+        return (
+            float(text)
+            if re.fullmatch(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*", text)
+            else None
+        )
     except ValueError:
         return None
 
@@ -75,7 +91,11 @@ DEFAULT_READERS = {
 @lru_cache(maxsize=1)
 def swagger_schema() -> dict[str, Any]:
     """Our JSON Schema for Swagger 1.1/1.2 listings and declarations (shipped in the package)."""
-    text = resources.files("ari_codegen").joinpath("schemas/swagger-1.x.json").read_text("utf-8")
+    text = (
+        resources.files("ari_codegen")
+        .joinpath("schemas/swagger-1.x.json")
+        .read_text("utf-8")
+    )
     return json.loads(text)  # type: ignore[no-any-return]
 
 
@@ -103,7 +123,9 @@ class _Checker:
         self, severity: Severity, pointer: str, message: str, hint: str | None = None
     ) -> None:
         self.out.append(
-            Diagnostic(severity, self.doc.name, pointer, self.doc.line(pointer), message, hint)
+            Diagnostic(
+                severity, self.doc.name, pointer, self.doc.line(pointer), message, hint
+            )
         )
 
     def error(self, pointer: str, message: str, hint: str | None = None) -> None:
@@ -132,7 +154,9 @@ def _suggest(key: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def _repair_keys(node: Any, schema: dict[str, Any], pointer: str, check: _Checker) -> Any:
+def _repair_keys(
+    node: Any, schema: dict[str, Any], pointer: str, check: _Checker
+) -> Any:
     schema = _resolve(schema)
     if isinstance(node, list) and "items" in schema:
         return [
@@ -193,7 +217,9 @@ def _schema_errors(data: Any, kind: str, check: _Checker) -> None:
     root = swagger_schema()
     schema = {"$ref": f"#/$defs/{kind}", "$defs": root["$defs"]}
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path))))
+    errors = sorted(
+        validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)))
+    )
     for error in errors:
         if error.validator == "additionalProperties":
             continue  # reported (and repaired) by _repair_keys
@@ -207,7 +233,11 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"missing required key {missing!r}"
     if error.validator in ("enum", "const"):
-        allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
+        allowed = (
+            error.validator_value
+            if error.validator == "enum"
+            else [error.validator_value]
+        )
         return f"{where!s}: {error.instance!r} is not one of {', '.join(map(repr, allowed))}"
     if error.validator == "type":
         expected = error.validator_value
@@ -227,9 +257,13 @@ def _schema_hint(error: jsonschema.ValidationError) -> str | None:
 
 
 def _json_type(value: Any) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
-        type(value), "number"
-    )
+    return {
+        dict: "object",
+        list: "array",
+        str: "string",
+        bool: "boolean",
+        type(None): "null",
+    }.get(type(value), "number")
 
 
 # --- semantic checks ------------------------------------------------------------------------
@@ -262,7 +296,9 @@ def _normalize_type(name: str) -> str:
 class _Semantics:
     """Checks across the whole spec: types, paths, names, defaults, inheritance."""
 
-    def __init__(self, docs: list[tuple[Document, dict[str, Any]]], out: list[Diagnostic]):
+    def __init__(
+        self, docs: list[tuple[Document, dict[str, Any]]], out: list[Diagnostic]
+    ):
         self.docs = docs
         self.out = out
         # model id -> (checker, pointer, content); first definition wins
@@ -311,7 +347,12 @@ class _Semantics:
         self.models[key] = (check, pointer, model)
 
     def resolve_type(
-        self, check: _Checker, pointer: str, node: dict[str, Any], key: str, allow: frozenset[str]
+        self,
+        check: _Checker,
+        pointer: str,
+        node: dict[str, Any],
+        key: str,
+        allow: frozenset[str],
     ) -> None:
         raw = node.get(key)
         if not isinstance(raw, str):
@@ -319,18 +360,28 @@ class _Semantics:
         name = _normalize_type(raw)
         if name != raw:
             check.warning(
-                pointer_join(pointer, key), f"type {raw!r} read as {name!r}", f"write {name!r}"
+                pointer_join(pointer, key),
+                f"type {raw!r} read as {name!r}",
+                f"write {name!r}",
             )
             node[key] = name
         element = name[5:-1] if name.startswith("List[") else name
-        if element in PRIMITIVES or element in self.models or (element == name and name in allow):
+        if (
+            element in PRIMITIVES
+            or element in self.models
+            or (element == name and name in allow)
+        ):
             return
         known = sorted(PRIMITIVES | set(self.models) | allow)
         close = difflib.get_close_matches(element, known, n=1, cutoff=0.6)
         check.error(
             pointer_join(pointer, key),
             f"type {element!r} names no known model or primitive",
-            f"did you mean {close[0]!r}?" if close else "define the model or use a primitive type",
+            (
+                f"did you mean {close[0]!r}?"
+                if close
+                else "define the model or use a primitive type"
+            ),
         )
 
     def check_apis(self, check: _Checker, data: dict[str, Any]) -> None:
@@ -339,7 +390,7 @@ class _Semantics:
         for a, api in _items(data.get("apis")):
             if not isinstance(api, dict):
                 continue
-            path = api.get("path") if isinstance(api.get("path"), str) else ""
+            path = api["path"] if isinstance(api.get("path"), str) else ""
             in_path = PATH_PARAM.findall(path)
             for o, op in _items(api.get("operations")):
                 if not isinstance(op, dict):
@@ -364,18 +415,26 @@ class _Semantics:
                 routes.add(route)
                 if "responseClass" not in op:
                     check.warning(
-                        pointer, "no responseClass (read as 'void')", 'add "responseClass": "void"'
+                        pointer,
+                        "no responseClass (read as 'void')",
+                        'add "responseClass": "void"',
                     )
                     op["responseClass"] = "void"
                 self.resolve_type(check, pointer, op, "responseClass", RESPONSE_ONLY)
                 if op.get("upgrade") == "websocket" and op.get("httpMethod") != "GET":
                     check.error(
-                        pointer_join(pointer, "httpMethod"), "a websocket upgrade must be a GET"
+                        pointer_join(pointer, "httpMethod"),
+                        "a websocket upgrade must be a GET",
                     )
                 self.check_parameters(check, pointer, op, path, in_path)
 
     def check_parameters(
-        self, check: _Checker, pointer: str, op: dict[str, Any], path: str, in_path: list[str]
+        self,
+        check: _Checker,
+        pointer: str,
+        op: dict[str, Any],
+        path: str,
+        in_path: list[str],
     ) -> None:
         names: set[str] = set()
         path_params: set[str] = set()
@@ -429,7 +488,9 @@ class _Semantics:
             value = reader(default)
             if value is None:
                 check.error(
-                    at, f"default {default!r} is not a valid {node[type_key]}", "fix the default"
+                    at,
+                    f"default {default!r} is not a valid {node[type_key]}",
+                    "fix the default",
                 )
                 del node["defaultValue"]
                 return
@@ -443,7 +504,9 @@ class _Semantics:
             isinstance(default, float) and reader is _read_int
         ):
             check.error(
-                at, f"default {default!r} is not a valid {node[type_key]}", "fix the default"
+                at,
+                f"default {default!r} is not a valid {node[type_key]}",
+                "fix the default",
             )
             del node["defaultValue"]
 
@@ -456,8 +519,14 @@ class _Semantics:
             return
         here = pointer_join(pointer, "allowableValues")
         low, high = allowed.get("min"), allowed.get("max")
-        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
-            check.error(here, f"RANGE min {low} is greater than max {high}", "swap min and max")
+        if (
+            isinstance(low, (int, float))
+            and isinstance(high, (int, float))
+            and low > high
+        ):
+            check.error(
+                here, f"RANGE min {low} is greater than max {high}", "swap min and max"
+            )
         if "defaultValue" not in node:
             return
         default = node["defaultValue"]
@@ -496,7 +565,8 @@ class _Semantics:
         parent = model.get("extends")
         if isinstance(parent, str) and parent not in self.models:
             check.error(
-                pointer_join(pointer, "extends"), f"extends {parent!r}, which names no model"
+                pointer_join(pointer, "extends"),
+                f"extends {parent!r}, which names no model",
             )
 
     def parents(self) -> dict[str, list[tuple[str, _Checker, str]]]:
@@ -505,7 +575,9 @@ class _Semantics:
         for key, (check, pointer, model) in self.models.items():
             for i, sub in _items(model.get("subTypes")):
                 if isinstance(sub, str) and sub in self.models:
-                    claims.setdefault(sub, []).append((key, check, f"{pointer}/subTypes/{i}"))
+                    claims.setdefault(sub, []).append(
+                        (key, check, f"{pointer}/subTypes/{i}")
+                    )
             parent = model.get("extends")
             if isinstance(parent, str) and parent in self.models:
                 entry = (parent, check, pointer_join(pointer, "extends"))
@@ -527,7 +599,9 @@ class _Semantics:
             while key in claims:
                 key = claims[key][0][0]
                 if key in seen:
-                    check.error(pointer, f"inheritance cycle: {' -> '.join(seen + [key])}")
+                    check.error(
+                        pointer, f"inheritance cycle: {' -> '.join(seen + [key])}"
+                    )
                     break
                 seen.append(key)
         for key, (check, pointer, model) in self.models.items():
@@ -556,7 +630,9 @@ def _duplicate_keys(doc: Document, check: _Checker) -> None:
     for pointer in doc.duplicate_keys:
         key = pointer.rsplit("/", 1)[1]
         check.warning(
-            pointer, f"key {key!r} appears twice in one object (the last is used)", "remove one"
+            pointer,
+            f"key {key!r} appears twice in one object (the last is used)",
+            "remove one",
         )
 
 
@@ -572,7 +648,9 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
     for doc in loaded.declarations:
         check = _Checker(doc, out)
         _duplicate_keys(doc, check)
-        data = _repair_keys(copy.deepcopy(doc.data), {"$ref": "#/$defs/declaration"}, "", check)
+        data = _repair_keys(
+            copy.deepcopy(doc.data), {"$ref": "#/$defs/declaration"}, "", check
+        )
         _schema_errors(data, "declaration", check)
         if isinstance(data, dict):
             declarations.append((doc, data))

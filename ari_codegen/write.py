@@ -32,7 +32,9 @@ class Manifest:
     generator: str
     formatter: str | None  # None: written with --no-format
     inputs: dict[str, str]  # input document name -> sha256
-    files: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {rendered, written}
+    files: dict[str, dict[str, str]] = field(
+        default_factory=dict
+    )  # path -> {rendered, written}
 
     def to_bytes(self) -> bytes:
         data = {
@@ -48,7 +50,9 @@ class Manifest:
         """The manifest at ``path``, or None if there is none or it is unreadable."""
         try:
             data = json.loads(path.read_bytes())
-            return cls(data["generator"], data["formatter"], data["inputs"], data["files"])
+            return cls(
+                data["generator"], data["formatter"], data["inputs"], data["files"]
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -106,11 +110,15 @@ def compare(root: Path, files: dict[str, bytes], old: Manifest | None) -> Change
 
 def commit(root: Path, files: dict[str, bytes], changes: Changes) -> None:
     """Swap the changed files into ``root`` and delete the removed ones, all or nothing."""
-    targets = {p: inside(root, p) for p in [*changes.added, *changes.changed, *changes.removed]}
+    targets = {
+        p: inside(root, p) for p in [*changes.added, *changes.changed, *changes.removed]
+    }
     root.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".ari-codegen-", dir=root))
     backup = stage / "backup"
-    done: list[tuple[Path, Path | None]] = []  # (target, its backup or None if it was new)
+    done: list[tuple[Path, Path | None]] = (
+        []
+    )  # (target, its backup or None if it was new)
     created_dirs: list[Path] = []
     try:
         for i, path in enumerate([*changes.added, *changes.changed]):
