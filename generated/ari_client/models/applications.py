@@ -40,39 +40,27 @@ class Application(_rt.Model):
                 raise _rt.DecodeFailure
             obj.name = v
             v = data["channel_ids"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.channel_ids = v
             v = data["bridge_ids"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.bridge_ids = v
             v = data["endpoint_ids"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.endpoint_ids = v
             v = data["device_names"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.device_names = v
             v = data["events_allowed"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not dict) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not dict for _x0 in v):
                 raise _rt.DecodeFailure
             obj.events_allowed = v
             v = data["events_disallowed"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not dict) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not dict for _x0 in v):
                 raise _rt.DecodeFailure
             obj.events_disallowed = v
         except Exception as exc:

@@ -316,19 +316,16 @@ class ConfigInfo(_rt.Model):
                 raise _rt.DecodeFailure
             obj.default_language = v
             v = data.get("max_channels")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.max_channels = v
             v = data.get("max_open_files")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.max_open_files = v
             v = data.get("max_load")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.max_load = v
             v = data["setid"]
             obj.setid = SetId.from_dict(v)

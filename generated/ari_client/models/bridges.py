@@ -109,20 +109,16 @@ class Bridge(_rt.Model):
                 raise _rt.DecodeFailure
             obj.name = v
             v = data["channels"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.channels = v
             v = data.get("video_mode")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.video_mode = v
             v = data.get("video_source_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.video_source_id = v
             v = data["creationtime"]
             obj.creationtime = _rt.parse_date(v)

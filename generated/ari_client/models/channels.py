@@ -513,54 +513,44 @@ class RTPstat(_rt.Model):
                 raise _rt.DecodeFailure
             obj.rxcount = v
             v = data.get("txjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.txjitter = v
             v = data.get("rxjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.rxjitter = v
             v = data.get("remote_maxjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_maxjitter = v
             v = data.get("remote_minjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_minjitter = v
             v = data.get("remote_normdevjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_normdevjitter = v
             v = data.get("remote_stdevjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_stdevjitter = v
             v = data.get("local_maxjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_maxjitter = v
             v = data.get("local_minjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_minjitter = v
             v = data.get("local_normdevjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_normdevjitter = v
             v = data.get("local_stdevjitter")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_stdevjitter = v
             v = data["txploss"]
             if v.__class__ is not int and not _rt.is_int(v):
@@ -571,69 +561,56 @@ class RTPstat(_rt.Model):
                 raise _rt.DecodeFailure
             obj.rxploss = v
             v = data.get("remote_maxrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_maxrxploss = v
             v = data.get("remote_minrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_minrxploss = v
             v = data.get("remote_normdevrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_normdevrxploss = v
             v = data.get("remote_stdevrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.remote_stdevrxploss = v
             v = data.get("local_maxrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_maxrxploss = v
             v = data.get("local_minrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_minrxploss = v
             v = data.get("local_normdevrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_normdevrxploss = v
             v = data.get("local_stdevrxploss")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.local_stdevrxploss = v
             v = data.get("rtt")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.rtt = v
             v = data.get("maxrtt")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.maxrtt = v
             v = data.get("minrtt")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.minrtt = v
             v = data.get("normdevrtt")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.normdevrtt = v
             v = data.get("stdevrtt")
-            if v is not None:
-                if v.__class__ is not float and v.__class__ is not int:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not float and v.__class__ is not int):
+                raise _rt.DecodeFailure
             obj.stdevrtt = v
             v = data["local_ssrc"]
             if v.__class__ is not int and not _rt.is_int(v):
@@ -1065,19 +1042,16 @@ class Channel(_rt.Model):
                 raise _rt.DecodeFailure
             obj.language = v
             v = data.get("channelvars")
-            if v is not None:
-                if v.__class__ is not dict:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not dict):
+                raise _rt.DecodeFailure
             obj.channelvars = v
             v = data.get("caller_rdnis")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.caller_rdnis = v
             v = data.get("tenantid")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.tenantid = v
         except Exception as exc:
             raise _rt.failure("Channel", validate_channel(data), exc) from None

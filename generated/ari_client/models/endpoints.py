@@ -53,15 +53,13 @@ class Endpoint(_rt.Model):
                 raise _rt.DecodeFailure
             obj.resource = v
             v = data.get("state")
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
                 v = _EndpointState_VALUES.get(v, v)
             obj.state = v
             v = data["channel_ids"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.channel_ids = v
         except Exception as exc:
@@ -180,9 +178,8 @@ class TextMessage(_rt.Model):
                 raise _rt.DecodeFailure
             obj.body = v
             v = data.get("variables")
-            if v is not None:
-                if v.__class__ is not dict:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not dict):
+                raise _rt.DecodeFailure
             obj.variables = v
         except Exception as exc:
             raise _rt.failure("TextMessage", validate_text_message(data), exc) from None

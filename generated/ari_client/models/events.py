@@ -61,9 +61,8 @@ class Message(_rt.Model):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
         except Exception as exc:
             raise _rt.failure("Message", validate_message(data), exc) from None
@@ -199,14 +198,11 @@ class MissingParams(Message):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["params"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.params = v
         except Exception as exc:
@@ -291,9 +287,8 @@ class Event(Message):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -400,9 +395,8 @@ class ContactInfo(_rt.Model):
                 raise _rt.DecodeFailure
             obj.aor = v
             v = data.get("roundtrip_usec")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.roundtrip_usec = v
         except Exception as exc:
             raise _rt.failure("ContactInfo", validate_contact_info(data), exc) from None
@@ -506,24 +500,20 @@ class Peer(_rt.Model):
                 raise _rt.DecodeFailure
             obj.peer_status = v
             v = data.get("cause")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.cause = v
             v = data.get("address")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.address = v
             v = data.get("port")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.port = v
             v = data.get("time")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.time = v
         except Exception as exc:
             raise _rt.failure("Peer", validate_peer(data), exc) from None
@@ -609,9 +599,8 @@ class DeviceStateChanged(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -719,9 +708,8 @@ class PlaybackStarted(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -827,9 +815,8 @@ class PlaybackContinuing(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -935,9 +922,8 @@ class PlaybackFinished(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1043,9 +1029,8 @@ class RecordingStarted(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1153,9 +1138,8 @@ class RecordingFinished(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1263,9 +1247,8 @@ class RecordingFailed(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1375,9 +1358,8 @@ class ApplicationMoveFailed(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1392,9 +1374,7 @@ class ApplicationMoveFailed(Event):
                 raise _rt.DecodeFailure
             obj.destination = v
             v = data["args"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.args = v
         except Exception as exc:
@@ -1525,9 +1505,8 @@ class ApplicationRegistered(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1621,9 +1600,8 @@ class ApplicationUnregistered(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1722,9 +1700,8 @@ class ApplicationReplaced(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1819,9 +1796,8 @@ class BridgeCreated(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -1924,9 +1900,8 @@ class BridgeDestroyed(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -2030,9 +2005,8 @@ class BridgeMerged(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -2146,9 +2120,8 @@ class BridgeVideoSourceChanged(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -2159,9 +2132,8 @@ class BridgeVideoSourceChanged(Event):
             v = data["bridge"]
             obj.bridge = _bridges.Bridge.from_dict(v)
             v = data.get("old_video_source_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.old_video_source_id = v
         except Exception as exc:
             raise _rt.failure(
@@ -2285,9 +2257,8 @@ class BridgeBlindTransfer(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -2515,9 +2486,8 @@ class BridgeAttendedTransfer(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -2562,14 +2532,12 @@ class BridgeAttendedTransfer(Event):
                 raise _rt.DecodeFailure
             obj.destination_type = v
             v = data.get("destination_bridge")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.destination_bridge = v
             v = data.get("destination_application")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.destination_application = v
             v = data.get("destination_link_first_leg")
             if v is not None:
@@ -2843,9 +2811,8 @@ class ChannelCreated(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -2956,9 +2923,8 @@ class ChannelDestroyed(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -2975,9 +2941,8 @@ class ChannelDestroyed(Event):
                 raise _rt.DecodeFailure
             obj.cause_txt = v
             v = data.get("tech_cause")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.tech_cause = v
             v = data["channel"]
             obj.channel = _channels.Channel.from_dict(v)
@@ -3112,9 +3077,8 @@ class ChannelEnteredBridge(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -3227,9 +3191,8 @@ class ChannelLeftBridge(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -3342,9 +3305,8 @@ class ChannelStateChange(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -3457,9 +3419,8 @@ class ChannelDtmfReceived(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -3603,9 +3564,8 @@ class ChannelDialplan(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -3753,9 +3713,8 @@ class ChannelCallerId(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -3913,9 +3872,8 @@ class ChannelUserevent(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4084,9 +4042,8 @@ class ChannelHangupRequest(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4095,19 +4052,16 @@ class ChannelHangupRequest(Event):
             v = data["timestamp"]
             obj.timestamp = _rt.parse_date(v)
             v = data.get("cause")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.cause = v
             v = data.get("tech_cause")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.tech_cause = v
             v = data.get("soft")
-            if v is not None:
-                if v.__class__ is not bool:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not bool):
+                raise _rt.DecodeFailure
             obj.soft = v
             v = data["channel"]
             obj.channel = _channels.Channel.from_dict(v)
@@ -4242,9 +4196,8 @@ class ChannelVarset(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4377,9 +4330,8 @@ class ChannelHold(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4390,9 +4342,8 @@ class ChannelHold(Event):
             v = data["channel"]
             obj.channel = _channels.Channel.from_dict(v)
             v = data.get("musicclass")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.musicclass = v
         except Exception as exc:
             raise _rt.failure("ChannelHold", validate_channel_hold(data), exc) from None
@@ -4496,9 +4447,8 @@ class ChannelUnhold(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4604,9 +4554,8 @@ class ChannelToneDetected(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4712,9 +4661,8 @@ class ChannelTalkingStarted(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4822,9 +4770,8 @@ class ChannelTalkingFinished(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -4947,9 +4894,8 @@ class ContactStatusChange(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5065,9 +5011,8 @@ class PeerStatusChange(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5180,9 +5125,8 @@ class EndpointStateChange(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5298,9 +5242,8 @@ class Dial(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5315,18 +5258,16 @@ class Dial(Event):
             v = data["peer"]
             obj.peer = _channels.Channel.from_dict(v)
             v = data.get("forward")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.forward = v
             v = data.get("forwarded")
             if v is not None:
                 v = _channels.Channel.from_dict(v)
             obj.forwarded = v
             v = data.get("dialstring")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.dialstring = v
             v = data["dialstatus"]
             if v.__class__ is not str:
@@ -5469,9 +5410,8 @@ class StasisEnd(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5577,9 +5517,8 @@ class StasisStart(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5588,9 +5527,7 @@ class StasisStart(Event):
             v = data["timestamp"]
             obj.timestamp = _rt.parse_date(v)
             v = data["args"]
-            if v.__class__ is not list or not all(
-                not (_x0.__class__ is not str) for _x0 in v
-            ):
+            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
                 raise _rt.DecodeFailure
             obj.args = v
             v = data["channel"]
@@ -5723,9 +5660,8 @@ class TextMessageReceived(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5840,9 +5776,8 @@ class ChannelConnectedLine(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5952,9 +5887,8 @@ class ChannelTransfer(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -5963,9 +5897,8 @@ class ChannelTransfer(Event):
             v = data["timestamp"]
             obj.timestamp = _rt.parse_date(v)
             v = data.get("state")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.state = v
             v = data["refer_to"]
             obj.refer_to = ReferTo.from_dict(v)
@@ -6258,19 +6191,17 @@ class RequiredDestination(_rt.Model):
         obj = cls.__new__(cls)
         try:
             v = data.get("protocol_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.protocol_id = v
             v = data.get("destination")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.destination = v
             v = data.get("additional_protocol_params")
+            if v is not None and (v.__class__ is not list):
+                raise _rt.DecodeFailure
             if v is not None:
-                if v.__class__ is not list:
-                    raise _rt.DecodeFailure
                 v = [AdditionalParam.from_dict(_x0) for _x0 in v]
             obj.additional_protocol_params = v
         except Exception as exc:
@@ -6601,20 +6532,18 @@ class RESTRequest(_rt.Model):
                 raise _rt.DecodeFailure
             obj.uri = v
             v = data.get("content_type")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.content_type = v
             v = data.get("query_strings")
+            if v is not None and (v.__class__ is not list):
+                raise _rt.DecodeFailure
             if v is not None:
-                if v.__class__ is not list:
-                    raise _rt.DecodeFailure
                 v = [RESTQueryStringParameter.from_dict(_x0) for _x0 in v]
             obj.query_strings = v
             v = data.get("message_body")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.message_body = v
         except Exception as exc:
             raise _rt.failure("RESTRequest", validate_rest_request(data), exc) from None
@@ -6760,9 +6689,8 @@ class RESTResponse(Event):
                 raise _rt.DecodeFailure
             obj.type = v
             v = data.get("asterisk_id")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.asterisk_id = v
             v = data["application"]
             if v.__class__ is not str:
@@ -6791,14 +6719,12 @@ class RESTResponse(Event):
                 raise _rt.DecodeFailure
             obj.uri = v
             v = data.get("content_type")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.content_type = v
             v = data.get("message_body")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.message_body = v
         except Exception as exc:
             raise _rt.failure(

@@ -71,18 +71,16 @@ class Playback(_rt.Model):
                 raise _rt.DecodeFailure
             obj.media_uri = v
             v = data.get("next_media_uri")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.next_media_uri = v
             v = data["target_uri"]
             if v.__class__ is not str:
                 raise _rt.DecodeFailure
             obj.target_uri = v
             v = data.get("language")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.language = v
             v = data["state"]
             if v.__class__ is not str:

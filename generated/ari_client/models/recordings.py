@@ -135,24 +135,20 @@ class LiveRecording(_rt.Model):
                 raise _rt.DecodeFailure
             obj.state = _LiveRecordingState_VALUES.get(v, v)
             v = data.get("duration")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.duration = v
             v = data.get("talking_duration")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.talking_duration = v
             v = data.get("silence_duration")
-            if v is not None:
-                if v.__class__ is not int and not _rt.is_int(v):
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
+                raise _rt.DecodeFailure
             obj.silence_duration = v
             v = data.get("cause")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.cause = v
         except Exception as exc:
             raise _rt.failure(

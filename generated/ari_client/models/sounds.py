@@ -101,9 +101,8 @@ class Sound(_rt.Model):
                 raise _rt.DecodeFailure
             obj.id = v
             v = data.get("text")
-            if v is not None:
-                if v.__class__ is not str:
-                    raise _rt.DecodeFailure
+            if v is not None and (v.__class__ is not str):
+                raise _rt.DecodeFailure
             obj.text = v
             v = data["formats"]
             if v.__class__ is not list:
