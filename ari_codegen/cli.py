@@ -151,3 +151,47 @@ def validate_command(spec: Path, strict: bool, fmt: str) -> None:
             f"{errors} error(s), {len(validated.diagnostics) - errors} warning(s)"
         )
     sys.exit(0 if validated.ok else 1)
+
+
+# --- spec bumps: diff and fetch ---------------------------------------------------------------
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown is ready for a pull request).",
+)
+@click.option(
+    "--fail-on-breaking",
+    is_flag=True,
+    help="Exit 1 when any change is breaking for an application written against OLD.",
+)
+@click.option("--strict", is_flag=True, help="Treat spec warnings as errors.")
+def diff_command(
+    old: Path, new: Path, fmt: str, fail_on_breaking: bool, strict: bool
+) -> None:
+    """Compare two specs (listings, directories or declarations) operation by operation
+    and model by model; every change is marked breaking or compatible."""
+    from .diff import diff_specs
+    from .generate import build_ir
+
+    specs = []
+    failed = False
+    for label, path in (("OLD", old), ("NEW", new)):
+        model, diagnostics = build_ir(path, strict=strict)
+        if model is None:
+            click.echo(f"{label} spec {path} has errors:", err=True)
+            _report(diagnostics)
+            failed = True
+        specs.append(model)
+    if failed or specs[0] is None or specs[1] is None:
+        sys.exit(1)
+    result = diff_specs(specs[0], specs[1])
+    click.echo(result.render(fmt), nl=False)
+    sys.exit(1 if fail_on_breaking and result.has_breaking else 0)
