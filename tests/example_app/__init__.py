@@ -1,0 +1,1 @@
+"""A small example application built on the generated ``ari_client`` models."""
