@@ -195,3 +195,115 @@ def diff_command(
     result = diff_specs(specs[0], specs[1])
     click.echo(result.render(fmt), nl=False)
     sys.exit(1 if fail_on_breaking and result.has_breaking else 0)
+
+
+@main.command("fetch")
+@click.argument("url")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write resources.json and api-docs/NAME.json into.",
+)
+@click.option("--user", help="ARI user for HTTP basic authentication.")
+@click.option(
+    "--password",
+    envvar="ARI_PASSWORD",
+    help="Password for --user (or the ARI_PASSWORD environment variable).",
+)
+@click.option(
+    "--api-key",
+    envvar="ARI_API_KEY",
+    help="user:password sent as the api_key query parameter (or ARI_API_KEY).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for each response.",
+)
+@click.option(
+    "--base-url",
+    default="http://localhost:8088",
+    show_default=True,
+    help="Scheme and host written into every basePath (the served path is kept).",
+)
+@click.option(
+    "--keep-base-path",
+    is_flag=True,
+    help="Keep basePath exactly as the server sent it.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if OUTPUT differs from what the server serves.",
+)
+def fetch_command(
+    url: str,
+    output: Path,
+    user: str | None,
+    password: str | None,
+    api_key: str | None,
+    timeout: float,
+    base_url: str,
+    keep_base_path: bool,
+    check: bool,
+) -> None:
+    """Download the ARI spec a running Asterisk serves (URL: its resources.json, e.g.
+    http://pbx:8088/ari/api-docs/resources.json, or just http://pbx:8088/ari) into OUTPUT.
+
+    Nothing is written unless every document was fetched and is valid JSON."""
+    from .fetch import fetch
+
+    if api_key is not None and user is not None:
+        raise click.UsageError("give either --user/--password or --api-key, not both")
+    if password is not None and user is None and api_key is None:
+        raise click.UsageError("--password needs --user")
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter("give an http:// or https:// URL", param_hint="URL")
+    result = fetch(
+        url,
+        output,
+        user=user,
+        password=password,
+        api_key=api_key,
+        timeout=timeout,
+        origin=None if keep_base_path else base_url,
+        check=check,
+    )
+    if not result.ok:
+        for problem in result.problems:
+            click.echo(f"error: {problem.format()}", err=True)
+        click.echo(
+            f"{len(result.problems)} document(s) could not be fetched; "
+            f"nothing written to {output}",
+            err=True,
+        )
+        sys.exit(1)
+    changes = result.changes
+    summary = (
+        f"{len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed"
+    )
+    count = len(result.files) - 1
+    if check:
+        if changes.stale:
+            click.echo(f"{output} differs from {result.url} ({summary})")
+            sys.exit(1)
+        click.echo(f"{output} matches {result.url} ({count} declarations)")
+        return
+    if result.wrote:
+        click.echo(f"fetched {count} declarations into {output}: {summary}")
+    else:
+        click.echo(f"{output} is up to date ({count} declarations)")
+    validated = check_spec(output)
+    errors = sum(d.severity is Severity.ERROR for d in validated.diagnostics)
+    if validated.diagnostics:
+        click.echo(
+            f"the fetched spec has {errors} error(s), "
+            f"{len(validated.diagnostics) - errors} warning(s); "
+            f"see 'ari-codegen validate {output}'",
+            err=True,
+        )
