@@ -4,6 +4,7 @@ Templates are looked up in the user's template directories first (the later give
 then in the built-in ``templates/``. Every ``*.jinja`` outside ``macros/`` is an output:
 ``package/`` maps to the generated package's directory and ``{declaration}`` in a name
 makes one file per API declaration. A template that renders to nothing produces no file.
+``builtin/NAME`` reaches the built-in template NAME even when a user directory overrides it.
 This module is the one place that registers filters and globals.
 """
 
@@ -24,6 +25,7 @@ from .diagnostics import Diagnostic, Severity
 
 GENERATOR = "ari_codegen"
 PER_DECLARATION = "{declaration}"
+BUILTIN_PREFIX = "builtin"  # builtin/NAME: the built-in template NAME
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
@@ -136,10 +138,21 @@ def header_line(path: str, source: str) -> str:
 
 
 def environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
-    """The Jinja2 environment: user directories (last given first), then the built-ins."""
+    """The Jinja2 environment: user directories (last given first), then the built-ins.
+
+    ``builtin/NAME`` always names the built-in template NAME, so that a user template can
+    extend, import or include the built-in it overrides (``builtin/`` is never an output).
+    """
     search = [str(d) for d in reversed(template_dirs)] + [str(builtin_templates())]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(search),
+                jinja2.PrefixLoader(
+                    {BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_templates()))}
+                ),
+            ]
+        ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -168,7 +181,7 @@ def output_templates(env: jinja2.Environment) -> list[str]:
     return sorted(
         name
         for name in env.list_templates(extensions=["jinja"])
-        if not name.startswith("macros/")
+        if not name.startswith(("macros/", BUILTIN_PREFIX + "/"))
     )
 
 
