@@ -307,3 +307,123 @@ def fetch_command(
             f"see 'ari-codegen validate {output}'",
             err=True,
         )
+
+
+# --- custom templates: templates list / templates copy ----------------------------------------
+
+
+@main.group("templates")
+def templates_group() -> None:
+    """List the built-in templates, or copy one as the start of your own (-t DIR)."""
+
+
+def _builtin_template_names() -> list[str]:
+    import jinja2
+
+    from .paths import builtin_templates
+
+    loader = jinja2.FileSystemLoader(str(builtin_templates()))
+    return sorted(loader.list_templates())
+
+
+def _describe_output(name: str, package: str) -> str:
+    from .render import PER_DECLARATION, output_path
+
+    if not name.endswith(".jinja"):
+        return "(not a template: ignored)"
+    if name.startswith("macros/"):
+        return "(macros for {% import %}: no output)"
+    if name.startswith("builtin/"):
+        return "(ignored: builtin/ names the built-in templates)"
+    path = output_path(name, package, None)
+    if path is None:
+        return "(refused: would write outside the output directory)"
+    if PER_DECLARATION in name:
+        return f"{path}  (one per API declaration)"
+    return path
+
+
+@templates_group.command("list")
+@click.option(
+    "-t",
+    "--templates",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also show what these template directories override or add (later wins).",
+)
+@click.option(
+    "--package-name",
+    default=DEFAULT_PACKAGE,
+    show_default=True,
+    callback=_package_name,
+    help="Package name to show output paths with.",
+)
+def templates_list_command(template_dirs: tuple[Path, ...], package_name: str) -> None:
+    """Every template with the output file it produces. Output paths are relative to the
+    output directory; package/ becomes the package's directory; {declaration} makes one
+    file per API declaration. Copy one with 'ari-codegen templates copy NAME DIR'."""
+    import jinja2
+
+    builtin = set(_builtin_template_names())
+    owner: dict[str, str] = {name: "built-in" for name in builtin}
+    for directory in template_dirs:  # later wins
+        for name in jinja2.FileSystemLoader(str(directory)).list_templates():
+            if name.endswith(".jinja"):
+                verb = "overrides" if name in builtin else "new"
+                owner[name] = f"{verb}: {directory}"
+    rows = [
+        (name, _describe_output(name, package_name), owner[name])
+        for name in sorted(owner)
+        if name.endswith(".jinja")
+    ]
+    width = max(len(name) for name, _, _ in rows)
+    for name, output, source in rows:
+        suffix = f"  [{source}]" if template_dirs else ""
+        click.echo(f"{name:<{width}}  ->  {output}{suffix}")
+
+
+@templates_group.command("copy")
+@click.argument("name")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def templates_copy_command(name: str, directory: Path, force: bool) -> None:
+    """Copy the built-in template NAME (or every template under a folder NAME, e.g.
+    package/models) into DIRECTORY, keeping its relative path, so that '-t DIRECTORY'
+    overrides it."""
+    import difflib
+    import shutil
+
+    from .paths import builtin_templates
+
+    names = _builtin_template_names()
+    wanted = name.strip("/")
+    chosen = [n for n in names if n in (wanted, wanted + ".jinja")] or [
+        n for n in names if n.startswith(wanted + "/")
+    ]
+    if not wanted or not chosen:
+        close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise click.BadParameter(
+            f"no built-in template {name!r}{hint} (see 'ari-codegen templates list')",
+            param_hint="NAME",
+        )
+    source = builtin_templates()
+    existing = [n for n in chosen if (directory / n).exists()]
+    if existing and not force:
+        for n in existing:
+            click.echo(
+                f"error: {directory / n} exists (use --force to overwrite)", err=True
+            )
+        click.echo("nothing copied", err=True)
+        sys.exit(1)
+    for n in chosen:
+        target = directory / n
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / n, target)
+        except OSError as exc:
+            click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+        click.echo(f"copied {n} -> {target}")
+    click.echo(f"edit, then generate with: ari-codegen generate -t {directory}")
