@@ -153,6 +153,19 @@ def generate(
     result.files[manifest_path(package)] = manifest.to_bytes()
     result.changes = compare(root, result.files, old)
     if not check and result.changes.stale:
-        commit(root, result.files, result.changes)
+        try:
+            commit(root, result.files, result.changes)
+        except (OSError, ValueError) as exc:  # commit put back what it had swapped
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            result.diagnostics.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    str(getattr(exc, "filename", None) or root),
+                    "",
+                    None,
+                    f"cannot write the output: {reason}; nothing was changed",
+                )
+            )
+            return result
         result.wrote = True
     return result

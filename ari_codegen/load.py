@@ -19,6 +19,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Severity
 
 LISTING_NAME = "resources.json"
+MAX_DEPTH = 100  # deeper nesting is no Swagger document, and would exhaust the stack
 _WS = re.compile(r"[ \t\n\r]*")
 _LITERALS = {"true": True, "false": False, "null": None}
 
@@ -56,10 +57,19 @@ class LoadedSpec:
     listing: Document | None
     declarations: list[Document]
     diagnostics: list[Diagnostic]
+    # for a single declaration: the declarations beside it, which may define models it
+    # references (ARI shares one model namespace); validate keeps only those it used
+    companions: list[Document] = field(default_factory=list)
 
     @property
     def documents(self) -> list[Document]:
-        return ([self.listing] if self.listing else []) + self.declarations
+        listing = [self.listing] if self.listing else []
+        return listing + self.declarations + self.companions
+
+
+class _TooDeep(Exception):
+    def __init__(self, index: int) -> None:
+        self.index = index
 
 
 class _PositionParser:
@@ -81,6 +91,8 @@ class _PositionParser:
     def value(self, i: int, pointer: str) -> tuple[Any, int]:
         self.lines.setdefault(pointer, self.line_at(i))
         char = self.text[i]
+        if char in "{[" and pointer.count("/") >= MAX_DEPTH:
+            raise _TooDeep(i)
         if char == "{":
             return self.object(i + 1, pointer)
         if char == "[":
@@ -138,6 +150,17 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_line(text: str) -> int | None:
+    """The line of the first NaN or Infinity outside a string."""
+    for match in _CONSTANT.finditer(text):
+        if match.group(1):
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
     """Decode one document; a broken one yields an error diagnostic and no document."""
     digest = hashlib.sha256(raw).hexdigest()
@@ -155,6 +178,9 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
                 "save the file as UTF-8",
             )
         ]
+    if not text.strip():
+        return None, [Diagnostic(Severity.ERROR, name, "", 1, "the file is empty")]
+    too_deep = f"nested deeper than {MAX_DEPTH} levels"
     try:
         json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -168,14 +194,25 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
                 "fix the JSON syntax at that position",
             )
         ]
-    except ValueError as exc:
+    except RecursionError:
+        return None, [Diagnostic(Severity.ERROR, name, "", None, too_deep)]
+    except ValueError as exc:  # NaN, Infinity
         return None, [
-            Diagnostic(Severity.ERROR, name, "", None, f"not valid JSON: {exc}")
+            Diagnostic(
+                Severity.ERROR,
+                name,
+                "",
+                _constant_line(text),
+                f"not valid JSON: {exc}",
+                "write null or a number",
+            )
         ]
-    if not text.strip():
-        return None, [Diagnostic(Severity.ERROR, name, "", 1, "the file is empty")]
     parser = _PositionParser(text)
-    data = parser.parse()
+    try:
+        data = parser.parse()
+    except _TooDeep as exc:
+        line = parser.line_at(exc.index)
+        return None, [Diagnostic(Severity.ERROR, name, "", line, too_deep)]
     doc = Document(name, data, parser.lines, digest, parser.duplicates)
     return doc, []
 
@@ -210,6 +247,19 @@ def declaration_path(api_path: str) -> PurePosixPath | None:
     return relative
 
 
+def _companions(path: Path) -> list[Document]:
+    """The other readable declarations with models in ``path``'s directory, by name."""
+    found: list[Document] = []
+    for other in sorted(path.parent.glob("*.json")):
+        if other.name == path.name or not other.is_file():
+            continue
+        doc, _ = _read(other, other.name)
+        if doc is not None and not is_listing(doc.data):
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("models"), dict):
+                found.append(doc)
+    return found
+
+
 def load(spec: str | Path) -> LoadedSpec:
     """Load a listing, a directory holding ``resources.json``, or one API declaration."""
     path = Path(spec)
@@ -218,10 +268,10 @@ def load(spec: str | Path) -> LoadedSpec:
         if not path.is_file():
             diag = Diagnostic(
                 Severity.ERROR,
-                str(spec),
+                LISTING_NAME,
                 "",
                 None,
-                f"no {LISTING_NAME} in this directory",
+                "not found in the given directory",
                 "pass the resource listing or one API declaration file",
             )
             return LoadedSpec(Path(spec), None, [], [diag])
@@ -230,9 +280,9 @@ def load(spec: str | Path) -> LoadedSpec:
     if doc is None:
         return LoadedSpec(root, None, [], diagnostics)
     if not is_listing(doc.data):
-        return LoadedSpec(root, None, [doc], diagnostics)
+        return LoadedSpec(root, None, [doc], diagnostics, _companions(path))
     declarations: list[Document] = []
-    seen: set[PurePosixPath] = set()
+    seen: dict[PurePosixPath, str] = {}
     apis = doc.data.get("apis")
     for index, api in enumerate(apis if isinstance(apis, list) else []):
         pointer = f"/apis/{index}/path"
@@ -252,8 +302,18 @@ def load(spec: str | Path) -> LoadedSpec:
             )
             continue
         if relative in seen:
-            continue  # reported by validate as a duplicate
-        seen.add(relative)
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    doc.name,
+                    pointer,
+                    doc.line(pointer),
+                    f"{api['path']!r} is listed twice (first at {seen[relative]}; read once)",
+                    "remove the second entry",
+                )
+            )
+            continue
+        seen[relative] = pointer
         target = root / relative
         if not target.is_file() and (root / relative.name).is_file():
             relative = PurePosixPath(

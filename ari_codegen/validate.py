@@ -8,6 +8,7 @@ as that key, a type alias (``integer``) as the canonical type. Real faults are e
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import json
 import re
@@ -56,6 +57,7 @@ KEY_SYNONYMS = {
 LIST_TYPE = re.compile(
     r"^\s*(?:list|array|set)\s*[\[<]\s*(.+?)\s*[\]>]\s*$", re.IGNORECASE
 )
+PARAM_TYPES = ("path", "query", "body", "header", "form")
 PATH_PARAM = re.compile(r"\{([^{}]*)\}")
 
 
@@ -217,13 +219,20 @@ def _schema_errors(data: Any, kind: str, check: _Checker) -> None:
     root = swagger_schema()
     schema = {"$ref": f"#/$defs/{kind}", "$defs": root["$defs"]}
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(
-        validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)))
+    errors = [
+        ("".join(pointer_join("", part) for part in error.absolute_path), error)
+        for error in validator.iter_errors(data)
+        if error.validator != "additionalProperties"  # _repair_keys reports those
+    ]
+    errors.sort(  # in document order; a wrong type first, the rest of its value skipped
+        key=lambda pe: (check.doc.line(pe[0]) or 0, pe[0], pe[1].validator != "type")
     )
-    for error in errors:
-        if error.validator == "additionalProperties":
-            continue  # reported (and repaired) by _repair_keys
-        pointer = "".join(pointer_join("", part) for part in error.absolute_path)
+    wrong_type: set[str] = set()
+    for pointer, error in errors:
+        if pointer in wrong_type:
+            continue  # a value of the wrong type fails its other checks too
+        if error.validator == "type":
+            wrong_type.add(pointer)
         check.error(pointer, _schema_message(error), _schema_hint(error))
 
 
@@ -297,24 +306,75 @@ class _Semantics:
     """Checks across the whole spec: types, paths, names, defaults, inheritance."""
 
     def __init__(
-        self, docs: list[tuple[Document, dict[str, Any]]], out: list[Diagnostic]
+        self,
+        docs: list[tuple[Document, dict[str, Any]]],
+        out: list[Diagnostic],
+        companions: list[tuple[Document, dict[str, Any]]] | None = None,
+        aside: list[Diagnostic] | None = None,
     ):
         self.docs = docs
         self.out = out
+        self.companions = companions or []  # only their models are read, into ``aside``
+        self.aside = aside if aside is not None else []
         # model id -> (checker, pointer, content); first definition wins
         self.models: dict[str, tuple[_Checker, str, dict[str, Any]]] = {}
 
     def run(self) -> None:
-        for doc, data in self.docs:
-            check = _Checker(doc, self.out)
+        sources = [(d, data, self.out) for d, data in self.docs]
+        sources += [(d, data, self.aside) for d, data in self.companions]
+        for doc, data, out in sources:
+            check = _Checker(doc, out)
             for key, model in _dicts(data.get("models")):
                 self.define_model(check, key, model, data)
-        for doc, data in self.docs:
-            check = _Checker(doc, self.out)
-            self.check_apis(check, data)
+        for doc, data, out in sources:
+            check = _Checker(doc, out)
+            if out is self.out:
+                self.check_apis(check, data)
             for key, model in _dicts(data.get("models")):
-                self.check_model(check, f"/models/{key}", model)
+                self.check_model(check, pointer_join("/models", key), model)
         self.check_hierarchy()
+
+    def borrowed(self) -> list[str]:
+        """Companion models the declarations use (and all those use), in first-use order."""
+        own = {key for _, data in self.docs for key, _ in _dicts(data.get("models"))}
+        claims = self.parents()
+        wanted: list[str] = []
+
+        def use(name: Any) -> None:
+            while (
+                isinstance(name, str) and name.startswith("List[") and name[-1] == "]"
+            ):
+                name = name[5:-1]
+            if isinstance(name, str) and name in self.models and name not in own:
+                if name not in wanted:
+                    wanted.append(name)
+                    visit(name, self.models[name][2])
+
+        def visit(key: str, model: dict[str, Any]) -> None:
+            for _, prop in _dicts(model.get("properties")):
+                use(prop.get("type"))
+            use(model.get("extends"))
+            for _, sub in _items(model.get("subTypes")):
+                use(sub)
+            for parent, _, _ in claims.get(key, [])[:1]:
+                use(parent)
+
+        for _, data in self.docs:
+            for _, api in _items(data.get("apis")):
+                for _, op in _items(
+                    api.get("operations") if isinstance(api, dict) else None
+                ):
+                    if isinstance(op, dict):
+                        use(op.get("responseClass"))
+                        for _, param in _items(op.get("parameters")):
+                            use(
+                                param.get("dataType")
+                                if isinstance(param, dict)
+                                else None
+                            )
+            for key, model in _dicts(data.get("models")):
+                visit(key, model)
+        return wanted
 
     def define_model(
         self, check: _Checker, key: str, model: dict[str, Any], data: dict[str, Any]
@@ -355,8 +415,8 @@ class _Semantics:
         allow: frozenset[str],
     ) -> None:
         raw = node.get(key)
-        if not isinstance(raw, str):
-            return
+        if not isinstance(raw, str) or not raw.strip():
+            return  # reported by the schema
         name = _normalize_type(raw)
         if name != raw:
             check.warning(
@@ -365,12 +425,21 @@ class _Semantics:
                 f"write {name!r}",
             )
             node[key] = name
-        element = name[5:-1] if name.startswith("List[") else name
-        if (
-            element in PRIMITIVES
-            or element in self.models
-            or (element == name and name in allow)
-        ):
+        element = name
+        while element.startswith("List[") and element.endswith("]"):
+            element = element[5:-1]
+        if element in PRIMITIVES or element in self.models or name in allow:
+            return
+        if element in RESPONSE_ONLY:
+            check.error(
+                pointer_join(pointer, key),
+                (
+                    f"type {element!r} cannot be the element of a list"
+                    if element != name
+                    else f"type {element!r} is only allowed as a responseClass"
+                ),
+                "use a model or a primitive type",
+            )
             return
         known = sorted(PRIMITIVES | set(self.models) | allow)
         close = difflib.get_close_matches(element, known, n=1, cutoff=0.6)
@@ -425,6 +494,7 @@ class _Semantics:
                     check.error(
                         pointer_join(pointer, "httpMethod"),
                         "a websocket upgrade must be a GET",
+                        'use "httpMethod": "GET"',
                     )
                 self.check_parameters(check, pointer, op, path, in_path)
 
@@ -438,6 +508,7 @@ class _Semantics:
     ) -> None:
         names: set[str] = set()
         path_params: set[str] = set()
+        untyped: set[str] = set()  # no valid paramType: the schema reported them
         for p, param in _items(op.get("parameters")):
             if not isinstance(param, dict):
                 continue
@@ -451,6 +522,8 @@ class _Semantics:
                         "remove or rename one of the parameters",
                     )
                 names.add(name)
+                if param.get("paramType") not in PARAM_TYPES:
+                    untyped.add(name)
                 if param.get("paramType") == "path":
                     path_params.add(name)
                     if name not in in_path:
@@ -469,7 +542,7 @@ class _Semantics:
             self.resolve_type(check, here, param, "dataType", frozenset())
             self.check_allowable(check, here, param, "dataType")
         for name in in_path:
-            if name not in path_params:
+            if name not in path_params and name not in untyped:
                 check.error(
                     pointer,
                     f"path {path!r} has {{{name}}} but the operation has no path parameter {name!r}",
@@ -556,7 +629,7 @@ class _Semantics:
             self.resolve_type(check, here, prop, "type", frozenset())
             self.check_allowable(check, here, prop, "type")
         for i, sub in _items(model.get("subTypes")):
-            if sub not in self.models:
+            if isinstance(sub, str) and sub not in self.models:
                 check.error(
                     f"{pointer}/subTypes/{i}",
                     f"subType {sub!r} names no model",
@@ -567,6 +640,7 @@ class _Semantics:
             check.error(
                 pointer_join(pointer, "extends"),
                 f"extends {parent!r}, which names no model",
+                "define the model or remove 'extends'",
             )
 
     def parents(self) -> dict[str, list[tuple[str, _Checker, str]]]:
@@ -594,13 +668,19 @@ class _Semantics:
                     f"model {child!r} already extends {owners[0][0]!r}; it cannot also extend {parent!r}",
                     "a model has one parent",
                 )
+        in_cycle: set[str] = set()  # each cycle is reported once, at its first model
         for key, (check, pointer, _) in self.models.items():
             seen = [key]
-            while key in claims:
+            while key in claims and key not in in_cycle:
                 key = claims[key][0][0]
                 if key in seen:
-                    check.error(
-                        pointer, f"inheritance cycle: {' -> '.join(seen + [key])}"
+                    cycle = seen[seen.index(key) :] + [key]
+                    in_cycle.update(cycle)
+                    first_check, first_pointer, _ = self.models[cycle[0]]
+                    first_check.error(
+                        first_pointer,
+                        f"inheritance cycle: {' extends '.join(cycle)}",
+                        "remove one link of the cycle (a subTypes entry or an extends)",
                     )
                     break
                 seen.append(key)
@@ -644,17 +724,60 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
         _duplicate_keys(loaded.listing, check)
         data = _repair_keys(loaded.listing.data, {"$ref": "#/$defs/listing"}, "", check)
         _schema_errors(data, "listing", check)
-    declarations: list[tuple[Document, dict[str, Any]]] = []
-    for doc in loaded.declarations:
+        if isinstance(data, dict) and data.get("apis") == []:
+            check.error(
+                "/apis",
+                "the listing names no API declarations",
+                'add entries such as {"path": "/api-docs/channels.{format}"}',
+            )
+    declarations = _declarations(loaded.declarations, out)
+    aside: list[Diagnostic] = []  # the companions': reported if their models are used
+    companions = _declarations(loaded.companions, aside)
+    semantics = _Semantics(declarations, out, companions, aside)
+    semantics.run()
+    if companions:
+        loaded = _borrow(loaded, declarations, semantics)
+    return ValidatedSpec(loaded, declarations, escalate(out) if strict else out)
+
+
+def _declarations(
+    docs: list[Document], out: list[Diagnostic]
+) -> list[tuple[Document, dict[str, Any]]]:
+    """Each declaration that is a JSON object, normalized, after the schema checks."""
+    result: list[tuple[Document, dict[str, Any]]] = []
+    for doc in docs:
         check = _Checker(doc, out)
         _duplicate_keys(doc, check)
         data = _repair_keys(
             copy.deepcopy(doc.data), {"$ref": "#/$defs/declaration"}, "", check
         )
         _schema_errors(data, "declaration", check)
-        if isinstance(data, dict):
-            declarations.append((doc, data))
-        else:
-            check.error("", f"expected a JSON object, found {_json_type(data)}")
-    _Semantics(declarations, out).run()
-    return ValidatedSpec(loaded, declarations, escalate(out) if strict else out)
+        if isinstance(data, dict):  # else the schema reported it
+            result.append((doc, data))
+    return result
+
+
+def _borrow(
+    loaded: LoadedSpec,
+    declarations: list[tuple[Document, dict[str, Any]]],
+    semantics: _Semantics,
+) -> LoadedSpec:
+    """Copy the companion models a single declaration uses into its normalized data.
+
+    Their problems are reported; the companions they come from become inputs.
+    """
+    used: set[str] = set()
+    models = declarations[0][1].setdefault("models", {})
+    for key in semantics.borrowed():
+        check, pointer, model = semantics.models[key]
+        models[key] = model
+        used.add(check.doc.name)
+        semantics.out.extend(
+            d
+            for d in semantics.aside
+            if d.file == check.doc.name
+            and (d.pointer == pointer or d.pointer.startswith(pointer + "/"))
+        )
+    return dataclasses.replace(
+        loaded, companions=[d for d in loaded.companions if d.name in used]
+    )

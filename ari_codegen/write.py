@@ -108,18 +108,29 @@ def compare(root: Path, files: dict[str, bytes], old: Manifest | None) -> Change
     return changes
 
 
+def _remove_dirs(created: list[Path]) -> None:
+    """Remove the directories a failed commit created, deepest first, if still empty."""
+    for directory in reversed(created):
+        try:
+            directory.rmdir()
+        except OSError:
+            pass
+
+
 def commit(root: Path, files: dict[str, bytes], changes: Changes) -> None:
     """Swap the changed files into ``root`` and delete the removed ones, all or nothing."""
     targets = {
         p: inside(root, p) for p in [*changes.added, *changes.changed, *changes.removed]
     }
+    created_dirs = [d for d in reversed([root, *root.parents]) if not d.exists()]
     root.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".ari-codegen-", dir=root))
+    done: list[tuple[Path, Path | None]] = []  # (target, its backup; None if new)
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=".ari-codegen-", dir=root))
+    except BaseException:
+        _remove_dirs(created_dirs)
+        raise
     backup = stage / "backup"
-    done: list[tuple[Path, Path | None]] = (
-        []
-    )  # (target, its backup or None if it was new)
-    created_dirs: list[Path] = []
     try:
         for i, path in enumerate([*changes.added, *changes.changed]):
             staged = stage / f"{i}.new"
@@ -146,11 +157,8 @@ def commit(root: Path, files: dict[str, bytes], changes: Changes) -> None:
                 target.unlink(missing_ok=True)
             else:
                 os.replace(saved, target)
-        for directory in reversed(created_dirs):
-            try:
-                directory.rmdir()
-            except OSError:
-                pass
+        shutil.rmtree(stage, ignore_errors=True)
+        _remove_dirs(created_dirs)
         raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
