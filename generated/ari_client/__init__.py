@@ -24,3 +24,26 @@ DECLARATIONS: dict[str, str] = {
     "applications": "2.0.0",
 }
 """Each API declaration with its own apiVersion."""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AriClient as AriClient, AsyncAriClient as AsyncAriClient
+
+__all__ = [
+    "API_VERSION",
+    "SPEC_FINGERPRINT",
+    "DECLARATIONS",
+    "AriClient",
+    "AsyncAriClient",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("AriClient", "AsyncAriClient"):
+        from . import client
+
+        value = getattr(client, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
