@@ -19,7 +19,9 @@ CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
 def expected(case: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((BROKEN / case / "expected.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(
+        (BROKEN / case / "expected.json").read_text("utf-8")
+    )
     return data
 
 
@@ -70,12 +72,16 @@ def test_cli_validate_prints_them_and_sets_the_exit_code(case: str) -> None:
 
     strict = CliRunner().invoke(main, ["validate", "--strict", str(spec_of(case))])
     assert strict.exit_code == (1 if diagnostics else 0)
-    assert strict.stdout.splitlines()[-1] == f"{len(diagnostics)} error(s), 0 warning(s)"
+    assert (
+        strict.stdout.splitlines()[-1] == f"{len(diagnostics)} error(s), 0 warning(s)"
+    )
     assert " warning: " not in strict.stdout
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_generate_reports_and_writes_nothing_on_errors(case: str, tmp_path: Path) -> None:
+def test_generate_reports_and_writes_nothing_on_errors(
+    case: str, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     result = generate(spec_of(case), out, format=False)
     assert [d.to_json() for d in result.diagnostics] == expected(case)["diagnostics"]
@@ -99,7 +105,9 @@ def test_cli_generate_exits_1_on_errors_without_a_traceback(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == (1 if has_error(case) else 0)
     if has_error(case):
-        assert result.stderr.splitlines()[-1] == f"nothing written to {tmp_path / 'out'}"
+        assert (
+            result.stderr.splitlines()[-1] == f"nothing written to {tmp_path / 'out'}"
+        )
         assert not (tmp_path / "out").exists()
     strict = CliRunner().invoke(main, [*args, "--strict"])
     assert strict.exit_code == (1 if expected(case)["diagnostics"] else 0)
@@ -145,7 +153,9 @@ def test_the_last_of_a_duplicated_key_is_used() -> None:
 
 
 def test_strings_for_numbers_and_optional_path_parameters_are_repaired() -> None:
-    thing_id, limit = operation("tolerated_strings_and_optional_path_parameter").parameters
+    thing_id, limit = operation(
+        "tolerated_strings_and_optional_path_parameter"
+    ).parameters
     assert (thing_id.location, thing_id.required) == ("path", True)
     assert (limit.default, limit.has_default, limit.type.kind) == (10, True, "int")
 
@@ -168,4 +178,3 @@ def test_a_model_defined_twice_identically_is_generated_once() -> None:
     assert [m.id for m in model.models] == ["Thing"]
     assert [d.name for d in model.declarations] == ["things", "others"]
     assert model.model("Thing").declaration == "things"
-
