@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .diagnostics import Diagnostic, Severity
+from .config import Target
 from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, check_spec, generate
 
 
@@ -69,9 +70,24 @@ def main() -> None:
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if the output is stale."
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--no-format", is_flag=True, help="Skip black (faster; output differs).")
+@click.option("--strict/--no-strict", help="Treat warnings as errors.")
+@click.option("--no-format/--format", help="Skip black (faster; output differs).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read options from this TOML file "
+    "(default: [tool.ari-codegen] in ./pyproject.toml, if there is one).",
+)
+@click.option(
+    "--target",
+    "target_names",
+    multiple=True,
+    help="Generate only this target of the configuration (repeatable).",
+)
+@click.pass_context
 def generate_command(
+    ctx: click.Context,
     spec: Path | None,
     output: Path,
     template_dirs: tuple[Path, ...],
@@ -79,8 +95,36 @@ def generate_command(
     check: bool,
     strict: bool,
     no_format: bool,
+    config_file: Path | None,
+    target_names: tuple[str, ...],
 ) -> None:
-    """Generate the package from SPEC (default: the bundled ARI listing)."""
+    """Generate the package from SPEC (default: the bundled ARI listing).
+
+    Options may come from [tool.ari-codegen] in ./pyproject.toml (or --config FILE);
+    flags given here override them. With several configured targets, all are generated
+    (or those picked with --target), and nothing is written unless every one succeeds.
+    """
+    targets = _resolve_targets(
+        ctx,
+        spec,
+        output,
+        template_dirs,
+        package_name,
+        strict,
+        no_format,
+        config_file,
+        target_names,
+    )
+    if len(targets) > 1:
+        _generate_targets(targets, check)
+        return
+    target = targets[0]
+    spec, output, package_name = target.spec, target.output, target.package
+    template_dirs, strict, no_format = (
+        target.templates,
+        target.strict,
+        not target.format,
+    )
     try:
         result = generate(
             spec,
@@ -117,6 +161,115 @@ def generate_command(
         )
     else:
         click.echo(f"{output} is up to date ({len(result.files)} files)")
+
+
+def _resolve_targets(
+    ctx: click.Context,
+    spec: Path | None,
+    output: Path,
+    template_dirs: tuple[Path, ...],
+    package_name: str,
+    strict: bool,
+    no_format: bool,
+    config_file: Path | None,
+    target_names: tuple[str, ...],
+) -> tuple[Target, ...]:
+    """The targets to generate: from the configuration (if any), flags overriding it."""
+    from click.core import ParameterSource
+
+    from .config import ConfigError, find_config, load_config
+
+    def given(name: str) -> bool:
+        source = ctx.get_parameter_source(name)
+        return source is not None and source not in (
+            ParameterSource.DEFAULT,
+            ParameterSource.DEFAULT_MAP,
+        )
+
+    try:
+        path = config_file or find_config()
+        if path is None:
+            if target_names:
+                raise click.UsageError(
+                    "--target needs a configuration: [tool.ari-codegen] in "
+                    "./pyproject.toml, or --config FILE"
+                )
+            return (
+                Target(
+                    "default",
+                    spec,
+                    output,
+                    package_name,
+                    template_dirs,
+                    strict,
+                    not no_format,
+                ),
+            )
+        chosen = load_config(path).select(target_names)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    overrides: dict[str, object] = {}
+    if spec is not None:
+        overrides["spec"] = spec
+    if given("output"):
+        overrides["output"] = output
+    if given("package_name"):
+        overrides["package"] = package_name
+    if template_dirs:
+        overrides["templates"] = template_dirs
+    if given("strict"):
+        overrides["strict"] = strict
+    if given("no_format"):
+        overrides["format"] = not no_format
+    if len(chosen) > 1 and {"spec", "output", "package"} & set(overrides):
+        raise click.UsageError(
+            "SPEC, --output and --package-name apply to one target; "
+            f"pick it with --target ({', '.join(t.name for t in chosen)})"
+        )
+    return tuple(t.override(**overrides) for t in chosen)
+
+
+def _generate_targets(targets: Sequence[Target], check: bool) -> None:
+    """Generate several configured targets: all are checked before any is written."""
+    from .config import generate_targets
+
+    try:
+        outcome = generate_targets(targets, check=check)
+    except OSError as exc:
+        click.echo(f"error: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    for target, result in outcome.results:
+        if result.diagnostics:
+            click.echo(f"[{target.name}] {target.spec or 'bundled spec'}:", err=True)
+            _report(result.diagnostics)
+    for conflict in outcome.conflicts:
+        click.echo(f"error: {conflict}", err=True)
+    if not outcome.ok:
+        failed = [t.name for t, r in outcome.results if not r.ok]
+        why = f"target(s) {', '.join(failed)} failed" if failed else "conflicts"
+        click.echo(f"{why}: nothing written for any target", err=True)
+        sys.exit(1)
+    stale = False
+    for target, result in outcome.results:
+        changes = result.changes
+        where = f"[{target.name}] {target.output} ({target.package})"
+        summary = (
+            f"{len(changes.added)} added, {len(changes.changed)} changed, "
+            f"{len(changes.removed)} removed"
+        )
+        if check and changes.stale:
+            stale = True
+            click.echo(f"{where} is stale ({summary}):")
+            click.echo(result.diff())
+        elif result.wrote:
+            click.echo(
+                f"{where}: wrote {summary}; black ran on {len(result.formatted)} file(s)"
+            )
+        else:
+            click.echo(f"{where} is up to date ({len(result.files)} files)")
+    if stale:
+        click.echo("run 'ari-codegen generate' to refresh")
+        sys.exit(1)
 
 
 @main.command("validate")
