@@ -1,0 +1,245 @@
+"""Stage 2, validate: the schema, key repairs, semantic checks and what parse then reads.
+(Each kind of broken document is in tests/broken/; this file covers the rest.)"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ari_codegen import Severity, build_ir, check_spec, load, validate
+from ari_codegen.validate import swagger_schema
+
+from .conftest import SPECS
+
+
+def write(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    return path
+
+
+def declaration(**models: Any) -> dict[str, Any]:
+    return {
+        "swaggerVersion": "1.2",
+        "apis": [
+            {
+                "path": "/things",
+                "operations": [
+                    {
+                        "httpMethod": "GET",
+                        "nickname": "list",
+                        "responseClass": "List[Thing]",
+                        "parameters": [],
+                    }
+                ],
+            }
+        ],
+        "models": models,
+    }
+
+
+def facts(diagnostics: list[Any]) -> list[tuple[str, str, str, int | None, str]]:
+    return [
+        (d.severity.value, d.file, d.pointer, d.line, d.message) for d in diagnostics
+    ]
+
+
+def test_the_shipped_schema_is_valid_draft_2020_12() -> None:
+    jsonschema.Draft202012Validator.check_schema(swagger_schema())
+    assert set(swagger_schema()["$defs"]) >= {
+        "listing",
+        "declaration",
+        "model",
+        "parameter",
+    }
+
+
+def test_the_bundled_spec_has_exactly_its_known_warts() -> None:
+    validated = check_spec(SPECS)
+    assert validated.ok
+    note = "unknown key '__note' ignored"
+    assert facts(validated.diagnostics) == [
+        ("warning", "api-docs/endpoints.json", "/apis/1/operations/0/parameters/3/descriptioni", 67, "unknown key 'descriptioni' (read as 'description')"),
+        ("warning", "api-docs/endpoints.json", "/apis/5/operations/0/parameters/4/descriptioni", 267, "unknown key 'descriptioni' (read as 'description')"),
+        ("warning", "api-docs/channels.json", "/apis/4/operations/0/errorResponses/0/code", 598, "'404' is a string (read as 404)"),
+        ("warning", "api-docs/channels.json", "/apis/4/operations/0/errorResponses/1/code", 602, "'409' is a string (read as 409)"),
+        ("warning", "api-docs/sounds.json", "/apis/0/operations/0/parameters/1/__note", 39, note),
+    ]  # fmt: skip
+    strict = check_spec(SPECS, strict=True)
+    assert not strict.ok and {d.severity for d in strict.diagnostics} == {
+        Severity.ERROR
+    }
+
+
+def test_validation_repairs_a_copy_and_leaves_the_loaded_data_alone() -> None:
+    loaded = load(SPECS)
+    (endpoints,) = [
+        d for d in loaded.declarations if d.name == "api-docs/endpoints.json"
+    ]
+    raw = endpoints.data["apis"][1]["operations"][0]["parameters"][3]
+    assert "descriptioni" in raw and "description" not in raw
+    validated = validate(loaded)
+    (data,) = [n for d, n in validated.declarations if d is endpoints]
+    repaired = data["apis"][1]["operations"][0]["parameters"][3]
+    assert (
+        repaired["description"] == raw["descriptioni"]
+        and "descriptioni" not in repaired
+    )
+    assert "descriptioni" in endpoints.data["apis"][1]["operations"][0]["parameters"][3]
+
+
+def test_synonyms_and_case_slips_are_read_as_the_known_key(tmp_path: Path) -> None:
+    doc = declaration(Thing={"id": "Thing", "properties": {"n": {"type": "int"}}})
+    doc["apis"][0]["operations"][0]["parameters"] = [
+        {"name": "a", "paramType": "query", "DataType": "string", "default": "x", "enum": {"valueType": "LIST", "values": ["x", "y"]}},
+        {"name": "b", "paramType": "query", "dataType": "string", "descripton": "kept", "description": "wins"},
+        {"name": "c", "paramType": "query", "dataType": "string", "frobnicate": 1},
+    ]  # fmt: skip
+    spec = write(tmp_path / "things.json", doc)
+    at = "/apis/0/operations/0/parameters"
+    assert [(d.pointer, d.message, d.hint) for d in check_spec(spec).diagnostics] == [
+        (f"{at}/0/DataType", "unknown key 'DataType' (read as 'dataType')", "rename 'DataType' to 'dataType'"),
+        (f"{at}/0/default", "unknown key 'default' (read as 'defaultValue')", "rename 'default' to 'defaultValue'"),
+        (f"{at}/0/enum", "unknown key 'enum' (read as 'allowableValues')", "rename 'enum' to 'allowableValues'"),
+        (f"{at}/1/descripton", "unknown key 'descripton' ignored ('description' is also present)", "remove 'descripton'"),
+        (f"{at}/2/frobnicate", "unknown key 'frobnicate' ignored", "remove it; known keys here: name, description, paramType, dataType, required, allowMultiple, defaultValue, allowableValues, since"),
+    ]  # fmt: skip
+    model, _ = build_ir(spec)
+    assert model is not None
+    a, b, c = model.declarations[0].operations[0].parameters
+    assert (a.type.kind, a.default, a.allowed and a.allowed.values) == (
+        "string",
+        "x",
+        ("x", "y"),
+    )
+    assert b.description == "wins"
+    assert c.name == "c"
+
+
+def test_strings_for_booleans_and_numbers_are_read_as_them(tmp_path: Path) -> None:
+    doc = declaration(
+        Thing={"id": "Thing", "properties": {"n": {"type": "int", "required": "true"}}}
+    )
+    doc["apis"][0]["operations"][0]["parameters"] = [
+        {"name": "n", "paramType": "query", "dataType": "double", "allowMultiple": "False", "allowableValues": {"valueType": "RANGE", "min": "0.5"}},
+    ]  # fmt: skip
+    spec = write(tmp_path / "things.json", doc)
+    assert [(d.pointer, d.message) for d in check_spec(spec).diagnostics] == [
+        ("/apis/0/operations/0/parameters/0/allowMultiple", "'False' is a string (read as false)"),
+        ("/apis/0/operations/0/parameters/0/allowableValues/min", "'0.5' is a string (read as 0.5)"),
+        ("/models/Thing/properties/n/required", "'true' is a string (read as true)"),
+    ]  # fmt: skip
+    model, _ = build_ir(spec)
+    assert model is not None
+    (n,) = model.declarations[0].operations[0].parameters
+    assert (n.allow_multiple, n.allowed and n.allowed.minimum) == (False, 0.5)
+    assert model.model("Thing").properties[0].required is True
+
+
+def test_a_model_id_that_differs_from_its_key_is_read_as_the_key(
+    tmp_path: Path,
+) -> None:
+    spec = write(
+        tmp_path / "things.json", declaration(Thing={"id": "Thang", "properties": {}})
+    )
+    assert facts(check_spec(spec).diagnostics) == [
+        ("warning", "things.json", "/models/Thing/id", 18, "model id 'Thang' differs from its key 'Thing' (read as 'Thing')")
+    ]  # fmt: skip
+    model, _ = build_ir(spec)
+    assert model is not None and [m.id for m in model.models] == ["Thing"]
+
+
+def test_nested_lists_are_understood(tmp_path: Path) -> None:
+    thing = {"id": "Thing", "properties": {"grid": {"type": "List[List[Thing]]"}}}
+    spec = write(tmp_path / "things.json", declaration(Thing=thing))
+    assert check_spec(spec).diagnostics == []
+    model, _ = build_ir(spec)
+    assert model is not None
+    grid = model.model("Thing").properties[0].type
+    assert (grid.kind, grid.item and grid.item.kind, grid.element.model) == (
+        "list",
+        "list",
+        "Thing",
+    )
+    assert grid.annotation == "List[List[Thing]]"
+
+
+def test_a_listing_names_each_declaration_once(tmp_path: Path) -> None:
+    write(
+        tmp_path / "api-docs" / "things.json",
+        declaration(Thing={"id": "Thing", "properties": {}}),
+    )
+    listing = {"swaggerVersion": "1.2", "apis": [{"path": "/api-docs/things.{format}"}, {"path": "/api-docs/things.json"}]}  # fmt: skip
+    write(tmp_path / "resources.json", listing)
+    validated = check_spec(tmp_path)
+    assert facts(validated.diagnostics) == [
+        ("warning", "resources.json", "/apis/1/path", 8, "'/api-docs/things.json' is listed twice (first at /apis/0/path; read once)")
+    ]  # fmt: skip
+    assert [d.name for d, _ in validated.declarations] == ["api-docs/things.json"]
+
+
+# --- a single declaration borrows models from the declarations beside it ---------------------
+
+
+def test_borrowed_models_report_their_own_problems_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    main = declaration()
+    main["apis"][0]["operations"][0]["responseClass"] = "List[Part]"
+    write(tmp_path / "main.json", main)
+    parts = declaration(
+        Part={"id": "Part", "properties": {"name": {"type": "string", "descripton": "Its name"}, "maker": {"type": "Maker"}}},
+        Maker={"id": "Maker", "properties": {"since": {"type": "Date"}}},
+        Unused={"id": "Unused", "properties": {"x": {"type": "Nowhere"}}},
+    )  # fmt: skip
+    parts["apis"][0]["operations"][0][
+        "nickname"
+    ] = ""  # an error, but not in a used model
+    write(tmp_path / "parts.json", parts)
+    write(
+        tmp_path / "zzz.json", declaration(Part={"id": "Part", "properties": {}})
+    )  # later by name
+    validated = check_spec(tmp_path / "main.json")
+    assert facts(validated.diagnostics) == [
+        ("warning", "parts.json", "/models/Part/properties/name/descripton", 22, "unknown key 'descripton' (read as 'description')")
+    ]  # fmt: skip
+    assert [d.name for d in validated.loaded.documents] == ["main.json", "parts.json"]
+    model, _ = build_ir(tmp_path / "main.json")
+    assert model is not None
+    (main_ir,) = model.declarations
+    assert [m.id for m in main_ir.models] == ["Part", "Maker"]
+    assert model.model("Part").properties[0].description == "Its name"
+
+
+def test_a_declaration_keeps_its_own_model_over_a_neighbours(tmp_path: Path) -> None:
+    write(
+        tmp_path / "main.json",
+        declaration(Thing={"id": "Thing", "properties": {"a": {"type": "int"}}}),
+    )
+    write(
+        tmp_path / "aaa.json",
+        declaration(Thing={"id": "Thing", "properties": {"b": {"type": "Nope"}}}),
+    )
+    validated = check_spec(tmp_path / "main.json")
+    assert validated.diagnostics == []
+    assert [d.name for d in validated.loaded.documents] == ["main.json"]
+
+
+def test_a_listing_never_borrows(tmp_path: Path) -> None:
+    main = declaration()
+    main["apis"][0]["operations"][0]["responseClass"] = "Part"
+    write(tmp_path / "api-docs" / "main.json", main)
+    write(
+        tmp_path / "api-docs" / "parts.json",
+        declaration(Part={"id": "Part", "properties": {}}),
+    )
+    write(
+        tmp_path / "resources.json",
+        {"swaggerVersion": "1.2", "apis": [{"path": "/api-docs/main.{format}"}]},
+    )
+    assert facts(check_spec(tmp_path).diagnostics) == [
+        ("error", "api-docs/main.json", "/apis/0/operations/0/responseClass", 10, "type 'Part' names no known model or primitive")
+    ]  # fmt: skip
