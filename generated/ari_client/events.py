@@ -447,11 +447,11 @@ class EventStream(_Stream[E]):
                 if (
                     not self._opened
                     or isinstance(error, errors.ClientError)
-                    or (limit is not None and attempt > limit)
+                    or (limit is not None and attempt >= limit)
                 ):
                     self._finish(error)
                     return
-                if self._stop.wait(self.backoff.delay(attempt)):
+                if self._stop.wait(self.backoff.delay(attempt + 1)):
                     break
                 continue
             self._ws = ws
@@ -484,8 +484,7 @@ class EventStream(_Stream[E]):
                     )
             if self._stop.is_set() or ws.close_code == 1000:
                 break
-            attempt = 1
-            delay = self.backoff.delay(attempt)
+            delay = self.backoff.delay(1)
             self._queue.put(
                 Disconnected(
                     self.public_url, ws.close_code, ws.close_reason or "", delay
@@ -646,11 +645,11 @@ class AsyncEventStream(_Stream[E]):
                 if (
                     not self._opened
                     or isinstance(error, errors.ClientError)
-                    or (limit is not None and attempt > limit)
+                    or (limit is not None and attempt >= limit)
                 ):
                     self._finish(error)
                     return
-                if await self._wait_stop(self.backoff.delay(attempt)):
+                if await self._wait_stop(self.backoff.delay(attempt + 1)):
                     break
                 continue
             self._ws = ws
@@ -683,8 +682,7 @@ class AsyncEventStream(_Stream[E]):
                     )
             if self._stop.is_set() or ws.close_code == 1000:
                 break
-            attempt = 1
-            delay = self.backoff.delay(attempt)
+            delay = self.backoff.delay(1)
             self._queue.put_nowait(
                 Disconnected(
                     self.public_url, ws.close_code, ws.close_reason or "", delay
