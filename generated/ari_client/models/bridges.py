@@ -140,7 +140,7 @@ class Bridge(_rt.Model):
             "bridge_class": self.bridge_class,
             "creator": self.creator,
             "name": self.name,
-            "channels": list(self.channels),
+            "channels": self.channels,
             "creationtime": _rt.format_date(self.creationtime),
         }
         if self.video_mode is not None:

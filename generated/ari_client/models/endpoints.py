@@ -76,7 +76,7 @@ class Endpoint(_rt.Model):
         data: Dict[str, Any] = {
             "technology": self.technology,
             "resource": self.resource,
-            "channel_ids": list(self.channel_ids),
+            "channel_ids": self.channel_ids,
         }
         if self.state is not None:
             data["state"] = self.state
@@ -198,7 +198,7 @@ class TextMessage(_rt.Model):
             "body": self.body,
         }
         if self.variables is not None:
-            data["variables"] = dict(self.variables)
+            data["variables"] = self.variables
         if self.extras:
             data.update(self.extras)
         return data

@@ -117,8 +117,7 @@ def parse_message(data: Mapping[str, Any]) -> Message:
     An unknown type decodes as the nearest base class that fits, with its data kept.
     """
     table = _Message_TYPES or _Message_types()
-    tag = data.get("type")
-    cls = table.get(tag) if tag.__class__ is str else None
+    cls = table.get(data.get("type"))  # type: ignore[arg-type]
     if cls is None:
         keys = data.keys()
         if keys >= {"type", "application", "timestamp"}:
@@ -221,7 +220,7 @@ class MissingParams(Message):
         """The JSON object of this MissingParams, with any unknown fields it arrived with."""
         data: Dict[str, Any] = {
             "type": self.type,
-            "params": list(self.params),
+            "params": self.params,
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -1397,7 +1396,7 @@ class ApplicationMoveFailed(Event):
             "timestamp": _rt.format_date(self.timestamp),
             "channel": self.channel.to_dict(),
             "destination": self.destination,
-            "args": list(self.args),
+            "args": self.args,
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -3920,7 +3919,7 @@ class ChannelUserevent(Event):
             "application": self.application,
             "timestamp": _rt.format_date(self.timestamp),
             "eventname": self.eventname,
-            "userevent": dict(self.userevent),
+            "userevent": self.userevent,
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -5552,7 +5551,7 @@ class StasisStart(Event):
             "type": self.type,
             "application": self.application,
             "timestamp": _rt.format_date(self.timestamp),
-            "args": list(self.args),
+            "args": self.args,
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
