@@ -172,6 +172,7 @@ def environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         type_noun=type_noun,
         range_text=range_text,
         json_schema=schema_out.declaration_schema,
+        date_pattern=schema_out.DATE_PATTERN,
     )
     return env
 

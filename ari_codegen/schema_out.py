@@ -10,7 +10,13 @@ from typing import Any
 
 from . import ir
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$"
+# Asterisk's timestamps: 2026-11-26T03:00:00.123+0000. `(?![\s\S])` is a true end of
+# input in Python and ECMA regexes alike (`$` would also match before a final newline).
+# A pattern cannot reject impossible days (Feb 30); the generated validators also parse.
+DATE_PATTERN = (
+    r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}[+-](?:[01]\d|2[0-3])[0-5]\d(?![\s\S])"
+)
 _JSON_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
     "int": {"type": "integer"},

@@ -11,7 +11,8 @@ from typing import Any, Dict, List, Mapping, Type, TypeVar
 
 _M = TypeVar("_M", bound="Model")
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$"
+DATE_PATTERN = "^\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}[+-](?:[01]\\d|2[0-3])[0-5]\\d(?![\\s\\S])"
+"""Asterisk's timestamp format, ``2026-11-26T03:00:00.123+0000``; also in the JSON Schemas."""
 _DATE = re.compile(DATE_PATTERN)
 
 
@@ -61,11 +62,22 @@ def is_number(value: Any) -> bool:
 
 
 def is_date(value: Any) -> bool:
-    return value.__class__ is str and _DATE.match(value) is not None
+    """Strict: Asterisk's format, and a real calendar date (which a pattern cannot check)."""
+    if value.__class__ is not str or _DATE.match(value) is None:
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_date(value: Any) -> datetime:
-    """Parse an Asterisk timestamp (``2026-11-26T03:00:00.123+0000``) to an aware datetime."""
+    """Parse a timestamp to an aware datetime (naive ones are UTC).
+
+    Lenient: any ISO 8601 form ``datetime.fromisoformat`` reads is accepted, though only
+    Asterisk's own format (see ``DATE_PATTERN``) round-trips unchanged through ``format_date``.
+    """
     if value.__class__ is not str:
         raise DecodeFailure
     parsed = datetime.fromisoformat(value)
@@ -80,8 +92,11 @@ def format_date(value: datetime) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     hours, minutes = divmod(abs(minutes), 60)
-    stamp = value.strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{value.microsecond // 1000:03d}{sign}{hours:02d}{minutes:02d}"
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+        f"{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}"
+        f"{sign}{hours:02d}{minutes:02d}"
+    )
 
 
 def failure(model: str, problems: List[Problem], exc: BaseException) -> ValidationError:

@@ -76,12 +76,12 @@ class Application(_rt.Model):
         """The JSON object of this Application, with any unknown fields it arrived with."""
         data: Dict[str, Any] = {
             "name": self.name,
-            "channel_ids": self.channel_ids,
-            "bridge_ids": self.bridge_ids,
-            "endpoint_ids": self.endpoint_ids,
-            "device_names": self.device_names,
-            "events_allowed": self.events_allowed,
-            "events_disallowed": self.events_disallowed,
+            "channel_ids": list(self.channel_ids),
+            "bridge_ids": list(self.bridge_ids),
+            "endpoint_ids": list(self.endpoint_ids),
+            "device_names": list(self.device_names),
+            "events_allowed": list(self.events_allowed),
+            "events_disallowed": list(self.events_disallowed),
         }
         if self.extras:
             data.update(self.extras)

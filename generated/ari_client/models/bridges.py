@@ -136,11 +136,11 @@ class Bridge(_rt.Model):
         data: Dict[str, Any] = {
             "id": self.id,
             "technology": self.technology,
-            "bridge_type": self.bridge_type,
+            "bridge_type": str(self.bridge_type),
             "bridge_class": self.bridge_class,
             "creator": self.creator,
             "name": self.name,
-            "channels": self.channels,
+            "channels": list(self.channels),
             "creationtime": _rt.format_date(self.creationtime),
         }
         if self.video_mode is not None:

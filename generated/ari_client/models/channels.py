@@ -221,6 +221,8 @@ class Dialed(_rt.Model):
     def from_dict(cls, data: Mapping[str, Any]) -> Dialed:
         """Decode the JSON object of a Dialed (lenient: unknown fields and values are kept)."""
         obj = cls.__new__(cls)
+        if data.__class__ is not dict:
+            raise _rt.failure("Dialed", validate_dialed(data), TypeError())
         obj.extras = (
             {}
             if _Dialed_KEYS.issuperset(data)
@@ -1068,7 +1070,7 @@ class Channel(_rt.Model):
             "id": self.id,
             "protocol_id": self.protocol_id,
             "name": self.name,
-            "state": self.state,
+            "state": str(self.state),
             "caller": self.caller.to_dict(),
             "connected": self.connected.to_dict(),
             "accountcode": self.accountcode,
@@ -1077,7 +1079,7 @@ class Channel(_rt.Model):
             "language": self.language,
         }
         if self.channelvars is not None:
-            data["channelvars"] = self.channelvars
+            data["channelvars"] = dict(self.channelvars)
         if self.caller_rdnis is not None:
             data["caller_rdnis"] = self.caller_rdnis
         if self.tenantid is not None:

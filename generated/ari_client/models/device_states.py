@@ -84,7 +84,7 @@ class DeviceState(_rt.Model):
         """The JSON object of this DeviceState, with any unknown fields it arrived with."""
         data: Dict[str, Any] = {
             "name": self.name,
-            "state": self.state,
+            "state": str(self.state),
         }
         if self.extras:
             data.update(self.extras)

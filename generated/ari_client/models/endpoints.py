@@ -76,10 +76,10 @@ class Endpoint(_rt.Model):
         data: Dict[str, Any] = {
             "technology": self.technology,
             "resource": self.resource,
-            "channel_ids": self.channel_ids,
+            "channel_ids": list(self.channel_ids),
         }
         if self.state is not None:
-            data["state"] = self.state
+            data["state"] = str(self.state)
         if self.extras:
             data.update(self.extras)
         return data
@@ -198,7 +198,7 @@ class TextMessage(_rt.Model):
             "body": self.body,
         }
         if self.variables is not None:
-            data["variables"] = self.variables
+            data["variables"] = dict(self.variables)
         if self.extras:
             data.update(self.extras)
         return data

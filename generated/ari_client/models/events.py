@@ -117,7 +117,8 @@ def parse_message(data: Mapping[str, Any]) -> Message:
     An unknown type decodes as the nearest base class that fits, with its data kept.
     """
     table = _Message_TYPES or _Message_types()
-    cls = table.get(data.get("type"))  # type: ignore[arg-type]
+    tag = data.get("type")
+    cls = table.get(tag) if tag.__class__ is str else None
     if cls is None:
         keys = data.keys()
         if keys >= {"type", "application", "timestamp"}:
@@ -220,7 +221,7 @@ class MissingParams(Message):
         """The JSON object of this MissingParams, with any unknown fields it arrived with."""
         data: Dict[str, Any] = {
             "type": self.type,
-            "params": self.params,
+            "params": list(self.params),
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -411,7 +412,7 @@ class ContactInfo(_rt.Model):
         """The JSON object of this ContactInfo, with any unknown fields it arrived with."""
         data: Dict[str, Any] = {
             "uri": self.uri,
-            "contact_status": self.contact_status,
+            "contact_status": str(self.contact_status),
             "aor": self.aor,
         }
         if self.roundtrip_usec is not None:
@@ -1396,7 +1397,7 @@ class ApplicationMoveFailed(Event):
             "timestamp": _rt.format_date(self.timestamp),
             "channel": self.channel.to_dict(),
             "destination": self.destination,
-            "args": self.args,
+            "args": list(self.args),
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -3919,7 +3920,7 @@ class ChannelUserevent(Event):
             "application": self.application,
             "timestamp": _rt.format_date(self.timestamp),
             "eventname": self.eventname,
-            "userevent": self.userevent,
+            "userevent": dict(self.userevent),
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -5551,7 +5552,7 @@ class StasisStart(Event):
             "type": self.type,
             "application": self.application,
             "timestamp": _rt.format_date(self.timestamp),
-            "args": self.args,
+            "args": list(self.args),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:

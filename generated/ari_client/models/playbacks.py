@@ -101,7 +101,7 @@ class Playback(_rt.Model):
             "id": self.id,
             "media_uri": self.media_uri,
             "target_uri": self.target_uri,
-            "state": self.state,
+            "state": str(self.state),
         }
         if self.next_media_uri is not None:
             data["next_media_uri"] = self.next_media_uri

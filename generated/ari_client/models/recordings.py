@@ -167,7 +167,7 @@ class LiveRecording(_rt.Model):
             "name": self.name,
             "format": self.format,
             "target_uri": self.target_uri,
-            "state": self.state,
+            "state": str(self.state),
         }
         if self.duration is not None:
             data["duration"] = self.duration
