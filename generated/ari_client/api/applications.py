@@ -102,7 +102,7 @@ def _build_subscribe(
     else:
         _v = _h.values(event_source)
         _h.check_values(_p, "eventSource", _v, _h.is_str, "a string")
-        _q.append(("eventSource", ",".join(_v)))
+        _q.append(("eventSource", ",".join(map(_h.text, _v))))
     if _p:
         raise _h.invalid(_p, _op_subscribe)
     return _h.Request(
@@ -148,7 +148,7 @@ def _build_unsubscribe(
     else:
         _v = _h.values(event_source)
         _h.check_values(_p, "eventSource", _v, _h.is_str, "a string")
-        _q.append(("eventSource", ",".join(_v)))
+        _q.append(("eventSource", ",".join(map(_h.text, _v))))
     if _p:
         raise _h.invalid(_p, _op_unsubscribe)
     return _h.Request(

@@ -229,7 +229,7 @@ def _build_get_info(only: Any) -> _h.Request[AsteriskInfo]:
             "a string",
             ("build", "system", "config", "status"),
         )
-        _q.append(("only", ",".join(_v)))
+        _q.append(("only", ",".join(map(_h.text, _v))))
     if _p:
         raise _h.invalid(_p, _op_get_info)
     return _h.Request(_op_get_info, "/asterisk/info", _q, None, _h.model(AsteriskInfo))

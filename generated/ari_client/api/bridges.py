@@ -209,7 +209,7 @@ def _build_add_channel(
     else:
         _v = _h.values(channel)
         _h.check_values(_p, "channel", _v, _h.is_str, "a string")
-        _q.append(("channel", ",".join(_v)))
+        _q.append(("channel", ",".join(map(_h.text, _v))))
     if role is not None:
         if not isinstance(role, str):
             _p.append(Problem("role", "expected a string"))
@@ -278,7 +278,7 @@ def _build_remove_channel(bridge_id: Any, channel: Any) -> _h.Request[None]:
     else:
         _v = _h.values(channel)
         _h.check_values(_p, "channel", _v, _h.is_str, "a string")
-        _q.append(("channel", ",".join(_v)))
+        _q.append(("channel", ",".join(map(_h.text, _v))))
     if _p:
         raise _h.invalid(_p, _op_remove_channel)
     return _h.Request(
@@ -474,7 +474,7 @@ def _build_play(
     else:
         _v = _h.values(media)
         _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(_v)))
+        _q.append(("media", ",".join(map(_h.text, _v))))
     if announcer_format is not None:
         if not isinstance(announcer_format, str):
             _p.append(Problem("announcer_format", "expected a string"))
@@ -558,7 +558,7 @@ def _build_play_with_id(
     else:
         _v = _h.values(media)
         _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(_v)))
+        _q.append(("media", ",".join(map(_h.text, _v))))
     if announcer_format is not None:
         if not isinstance(announcer_format, str):
             _p.append(Problem("announcer_format", "expected a string"))

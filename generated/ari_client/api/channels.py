@@ -1085,7 +1085,7 @@ def _build_play(
     else:
         _v = _h.values(media)
         _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(_v)))
+        _q.append(("media", ",".join(map(_h.text, _v))))
     if lang is not None:
         if not isinstance(lang, str):
             _p.append(Problem("lang", "expected a string"))
@@ -1158,7 +1158,7 @@ def _build_play_with_id(
     else:
         _v = _h.values(media)
         _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(_v)))
+        _q.append(("media", ",".join(map(_h.text, _v))))
     if lang is not None:
         if not isinstance(lang, str):
             _p.append(Problem("lang", "expected a string"))

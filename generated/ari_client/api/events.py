@@ -39,7 +39,7 @@ def _build_event_websocket(app: Any, subscribe_all: Any) -> _h.Request[Any]:
     else:
         _v = _h.values(app)
         _h.check_values(_p, "app", _v, _h.is_str, "a string")
-        _q.append(("app", ",".join(_v)))
+        _q.append(("app", ",".join(map(_h.text, _v))))
     if subscribe_all is not None:
         if subscribe_all.__class__ is not bool:
             _p.append(Problem("subscribeAll", "expected a boolean"))
@@ -88,7 +88,7 @@ def _build_user_event(
     if source is not None:
         _v = _h.values(source)
         _h.check_values(_p, "source", _v, _h.is_str, "a string")
-        _q.append(("source", ",".join(_v)))
+        _q.append(("source", ",".join(map(_h.text, _v))))
     if variables is not None:
         if not isinstance(variables, dict):
             _p.append(Problem("variables", "expected an object"))
