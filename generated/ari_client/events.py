@@ -464,14 +464,17 @@ class EventStream(_Stream[E]):
             attempt = 0
             self._ready.set()
             try:
-                for frame in ws:
-                    rid, item = self._decode(frame)
-                    if rid is not None:
-                        future = self._pending.get(rid)
-                        if future is not None and not future.done():
-                            future.set_result(item)
-                    elif item is not None:
-                        self._queue.put(item)
+                with (
+                    ws
+                ):  # (websockets >= 16 wants the connection used as a context manager)
+                    for frame in ws:
+                        rid, item = self._decode(frame)
+                        if rid is not None:
+                            future = self._pending.get(rid)
+                            if future is not None and not future.done():
+                                future.set_result(item)
+                        elif item is not None:
+                            self._queue.put(item)
             except ConnectionClosed:
                 pass
             except Exception:
