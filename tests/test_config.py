@@ -246,3 +246,90 @@ def test_generate_targets_library_api(tmp_path: Path) -> None:
     assert done.ok and all(r.wrote for _, r in done.results)
     assert (tmp_path / "out" / "pkg_a" / ".ari-codegen-manifest.json").is_file()
     assert (tmp_path / "out" / "pkg_b" / ".ari-codegen-manifest.json").is_file()
+
+
+# --- pipelines: the pre-commit hook and the README's commands ----------------------------------
+
+
+def parse_hooks(text: str) -> list[dict[str, Any]]:
+    """The YAML subset .pre-commit-hooks.yaml uses: a list of flat mappings of scalars."""
+    hooks: list[dict[str, Any]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        if line.startswith("- "):
+            hooks.append({})
+            line = "  " + line[2:]
+        assert hooks and line.startswith("  ") and not line.startswith("   "), f"line {number}: {raw!r}"
+        key, sep, value = line.strip().partition(": ")
+        assert sep and key.replace("_", "").isalpha(), f"line {number}: {raw!r}"
+        assert key not in hooks[-1], f"line {number}: duplicate key {key}"
+        hooks[-1][key] = {"true": True, "false": False}.get(value, value)
+    return hooks
+
+
+def test_pre_commit_hook_definition() -> None:
+    from .conftest import ROOT
+
+    hooks = parse_hooks((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert len(hooks) == 1
+    hook = hooks[0]
+    assert hook["id"] == "ari-codegen-check"
+    assert hook["entry"] == "ari-codegen generate --check"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is False
+    assert {"id", "name", "entry", "language"} <= set(hook)  # what pre-commit requires
+
+
+def test_pre_commit_hook_entry_fails_when_stale_and_passes_when_fresh(project: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    hook = parse_hooks((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
+    program, *args = hook["entry"].split()
+    assert program == "ari-codegen"  # the console script; run the same CLI as a module here
+    command = [sys.executable, "-m", "ari_codegen", *args]
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    write_config(project, f'[tool.ari-codegen]\nspec = {toml_path(SPEC_20)}\noutput = "src"\npackage-name = "acme_ari"\nformat = false\n')
+
+    def hook_run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+    stale = hook_run()
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "src is stale" in stale.stdout and not (project / "src").exists()
+    assert run("generate").exit_code == 0
+    fresh = hook_run()
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert "src is up to date" in fresh.stdout
+    (project / "src" / "acme_ari" / "py.typed").write_text("edited by hand\n")
+    assert hook_run().returncode == 1
+
+
+def test_readme_commands_use_real_options() -> None:
+    """Every `ari-codegen ...` line in README.md names a real command and real options."""
+    import shlex
+
+    import click
+
+    from .conftest import ROOT
+
+    lines = [
+        line.split("#", 1)[0].strip().removeprefix("- run: ")
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.strip().removeprefix("- run: ").startswith("ari-codegen ")
+    ]
+    assert len(lines) >= 10
+    for line in lines:
+        words = shlex.split(line.replace("[", " ").replace("]", " ").replace("|", " ").replace("...", " "))[1:]
+        command: click.Command = main
+        while isinstance(command, click.Group) and words and words[0] in command.commands:
+            command = command.commands[words.pop(0)]
+        assert not isinstance(command, click.Group), line
+        known = {opt for p in command.params for opt in (*p.opts, *p.secondary_opts)}
+        for word in words:
+            if word.startswith("-") and word not in (">", "-"):
+                assert word.split("=")[0] in known, f"{word} in {line!r}"
