@@ -44,7 +44,9 @@ def per_call(fn: Callable[[], Any], number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
-def measure(cases: Dict[str, Callable[[], Any]], repeats: int, number: int) -> Dict[str, List[float]]:
+def measure(
+    cases: Dict[str, Callable[[], Any]], repeats: int, number: int
+) -> Dict[str, List[float]]:
     samples: Dict[str, List[float]] = {name: [] for name in cases}
     for fn in cases.values():  # warm up
         per_call(fn, max(1, number // 10))
@@ -58,15 +60,20 @@ def client_cases() -> Dict[str, Callable[[], Any]]:
     exchange = next(
         json.loads(line)
         for line in (DATA / "http.jsonl").read_text().splitlines()
-        if json.loads(line)["operation"] == "channels.get" and json.loads(line)["status"] == 200
+        if json.loads(line)["operation"] == "channels.get"
+        and json.loads(line)["status"] == 200
     )
     content = json.dumps(exchange["json"]).encode()
 
     def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=content, headers={"Content-type": "application/json"})
+        return httpx.Response(
+            200, content=content, headers={"Content-type": "application/json"}
+        )
 
     mock = httpx.MockTransport(handle)
-    ari = AriClient("http://localhost:8088/ari", username="u", password="p", transport=mock)
+    ari = AriClient(
+        "http://localhost:8088/ari", username="u", password="p", transport=mock
+    )
     raw = httpx.Client(transport=mock)
     url = "http://localhost:8088/ari/channels/smoke-a1"
     headers = dict(ari._headers)
@@ -82,7 +89,9 @@ def event_cases() -> Dict[str, Callable[[], Any]]:
     frame = (DATA / "events.jsonl").read_text().splitlines()[0]
     assert json.loads(frame)["type"] == "StasisStart"
     ari = AriClient("http://localhost:8088/ari", username="u", password="p")
-    stream: EventStream[Any] = ari.events(app="demo")  # never connected: its routing only
+    stream: EventStream[Any] = ari.events(
+        app="demo"
+    )  # never connected: its routing only
     dispatcher: Dispatcher = ari.dispatcher
     got: List[StasisStart] = []
 
@@ -123,7 +132,11 @@ def main() -> None:
     rows = []
     for (base, subject), cases, target in [
         (("raw httpx get + .json()", "client.channels.get"), client_cases(), 1.3),
-        (("parse_message(json.loads(frame))", "frame -> typed handler"), event_cases(), 1.5),
+        (
+            ("parse_message(json.loads(frame))", "frame -> typed handler"),
+            event_cases(),
+            1.5,
+        ),
     ]:
         samples = measure(cases, args.repeats, args.number)
         medians = {name: statistics.median(s) for name, s in samples.items()}

@@ -53,13 +53,19 @@ def test_originate_with_variables_get_list(stub: StubAri, ari: AriClient) -> Non
     chan = ari.channels.originate(
         endpoint="PJSIP/alice",
         app="ivr",
-        variables={"CALLERID(name)": "IVR", "REPORTED": {"value": "x", "report_events": True}},
+        variables={
+            "CALLERID(name)": "IVR",
+            "REPORTED": {"value": "x", "report_events": True},
+        },
     )
     assert isinstance(chan, Channel)
     sent = stub.requests[-1]
     assert sent.operation == "channels.originate"
     assert sent.body == {
-        "variables": {"CALLERID(name)": "IVR", "REPORTED": {"value": "x", "report_events": True}}
+        "variables": {
+            "CALLERID(name)": "IVR",
+            "REPORTED": {"value": "x", "report_events": True},
+        }
     }
     assert ("endpoint", "PJSIP/alice") in sent.query and ("app", "ivr") in sent.query
     assert "timeout" not in dict(sent.query)  # a default left alone is not sent
@@ -86,7 +92,9 @@ def test_answer_and_variables(stub: StubAri, ari: AriClient) -> None:
     ari.channels.hangup(chan.id, reason="normal")
     with pytest.raises(NotFound) as gone:
         ari.channels.get(chan.id)
-    assert gone.value.reason == "Channel not found" and isinstance(gone.value, errors.ClientError)
+    assert gone.value.reason == "Channel not found" and isinstance(
+        gone.value, errors.ClientError
+    )
 
 
 def test_bridge_add_channel_and_play(stub: StubAri, ari: AriClient) -> None:
@@ -99,11 +107,15 @@ def test_bridge_add_channel_and_play(stub: StubAri, ari: AriClient) -> None:
     assert dict(sent.query) == {"channel": f"{a.id},{b.id}", "mute": "true"}
     assert ari.bridges.get(bridge.id).channels == [a.id, b.id]
     assert bridge.id in [x.id for x in ari.bridges.list()]
-    playback = ari.channels.play(a.id, media=["sound:hello-world", "sound:beep"], lang="en")
+    playback = ari.channels.play(
+        a.id, media=["sound:hello-world", "sound:beep"], lang="en"
+    )
     assert isinstance(playback, Playback) and playback.media_uri == "sound:hello-world"
     assert validate_playback(playback.to_dict()) == []
     assert ari.playbacks.get(playback.id).target_uri == f"channel:{a.id}"
-    single = ari.bridges.play(bridge.id, media="sound:one")  # one value for allowMultiple
+    single = ari.bridges.play(
+        bridge.id, media="sound:one"
+    )  # one value for allowMultiple
     assert single.target_uri == f"bridge:{bridge.id}"
 
 
@@ -125,7 +137,9 @@ def test_asterisk_info(ari: AriClient) -> None:
 
 def test_typed_http_errors(stub: StubAri, ari: AriClient) -> None:
     with pytest.raises(BadRequest) as bad:
-        ari.channels.originate(endpoint="no-slash")  # the stub, like Asterisk, refuses it
+        ari.channels.originate(
+            endpoint="no-slash"
+        )  # the stub, like Asterisk, refuses it
     assert bad.value.reason == "Invalid parameters for originating a channel."
     assert "Technology/resource" in bad.value.message
     ari.channels.originate(endpoint="PJSIP/x", channel_id="dup")
@@ -158,8 +172,16 @@ def test_api_key_credentials(stub: StubAri) -> None:
 @pytest.mark.parametrize(
     "response, cls, message",
     [
-        (StubResponse(500, {"message": "Internal error"}), InternalServerError, "Internal error"),
-        (StubResponse(500, {"error": "Allocation failed"}), InternalServerError, "Allocation failed"),
+        (
+            StubResponse(500, {"message": "Internal error"}),
+            InternalServerError,
+            "Internal error",
+        ),
+        (
+            StubResponse(500, {"error": "Allocation failed"}),
+            InternalServerError,
+            "Allocation failed",
+        ),
         (StubResponse(500, b""), InternalServerError, ""),
         (
             StubResponse(
@@ -187,7 +209,9 @@ def test_odd_error_bodies(
 
 
 def test_invalid_response_body(stub: StubAri, ari: AriClient) -> None:
-    stub.handle("playbacks.get", lambda request: StubResponse(200, b"not json", "text/plain"))
+    stub.handle(
+        "playbacks.get", lambda request: StubResponse(200, b"not json", "text/plain")
+    )
     with pytest.raises(errors.InvalidResponse):
         ari.playbacks.get("x")
     stub.handle("playbacks.get", lambda request: {"id": "x"})  # required fields missing
@@ -236,8 +260,12 @@ def test_validation_before_sending(stub: StubAri, ari: AriClient) -> None:
     assert stub.requests[-1].query == []
 
 
-@pytest.mark.parametrize("evil", ["../../asterisk/info", "a/b?c#d", "..", ".", "%2F", "x y"])
-def test_path_injection_stays_one_segment(stub: StubAri, ari: AriClient, evil: str) -> None:
+@pytest.mark.parametrize(
+    "evil", ["../../asterisk/info", "a/b?c#d", "..", ".", "%2F", "x y"]
+)
+def test_path_injection_stays_one_segment(
+    stub: StubAri, ari: AriClient, evil: str
+) -> None:
     with pytest.raises(NotFound):
         ari.channels.get(evil)
     seen = stub.requests[-1]
@@ -251,7 +279,9 @@ def test_connection_failed_and_timeout() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with AriClient(f"http://127.0.0.1:{port}/ari", username="u", password="p") as client:
+    with AriClient(
+        f"http://127.0.0.1:{port}/ari", username="u", password="p"
+    ) as client:
         with pytest.raises(ConnectionFailed):
             client.asterisk.ping()
     # a server that accepts and never answers
@@ -259,7 +289,9 @@ def test_connection_failed_and_timeout() -> None:
     server.bind(("127.0.0.1", 0))
     server.listen()
     accepted: list[socket.socket] = []
-    thread = threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True)
+    thread = threading.Thread(
+        target=lambda: accepted.append(server.accept()[0]), daemon=True
+    )
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.getsockname()[1]}/ari"
@@ -316,7 +348,9 @@ def test_injected_http_client_is_reused_and_not_closed(stub: StubAri) -> None:
     import httpx
 
     http = httpx.Client(timeout=5)
-    with AriClient(stub.url, username=stub.username, password=stub.password, http_client=http) as c:
+    with AriClient(
+        stub.url, username=stub.username, password=stub.password, http_client=http
+    ) as c:
         c.channels.list()
         c.channels.list()
     assert not http.is_closed

@@ -7,7 +7,13 @@ import asyncio
 import pytest
 
 from ari_client import AsyncAriClient
-from ari_client.errors import AriVersionWarning, Conflict, NotFound, Unauthorized, ValidationError
+from ari_client.errors import (
+    AriVersionWarning,
+    Conflict,
+    NotFound,
+    Unauthorized,
+    ValidationError,
+)
 from ari_client.models import Channel
 from ari_client.testing import StubAri
 
@@ -23,7 +29,9 @@ def test_async_client_end_to_end() -> None:
                 assert [c.id for c in await ari.channels.list()] == [chan.id]
                 await ari.channels.answer(channel_id=chan.id)
                 assert (await ari.channels.get(chan.id)).state == "Up"
-                assert (await ari.channels.get_channel_var(chan.id, variable="X")).value == "1"
+                assert (
+                    await ari.channels.get_channel_var(chan.id, variable="X")
+                ).value == "1"
                 with pytest.raises(NotFound) as info:
                     await ari.channels.get_channel_var(chan.id, variable="Y")
                 assert info.value.reason == "Channel or variable not found"
@@ -42,7 +50,9 @@ def test_async_client_end_to_end() -> None:
                 assert len(stub.requests) == before
                 with pytest.raises(NotFound):
                     await ari.channels.get("../../asterisk/info")
-                assert stub.requests[-1].path_params == {"channelId": "../../asterisk/info"}
+                assert stub.requests[-1].path_params == {
+                    "channelId": "../../asterisk/info"
+                }
             async with stub.async_client(password="bad") as bad:
                 with pytest.raises(Unauthorized):
                     await bad.asterisk.get_info()

@@ -1,5 +1,6 @@
 """Recorded ARI traffic (tests/data/traffic, a copy of the shared sample) replayed through
-httpx.MockTransport: the client sends what the recording shows and decodes what came back."""
+httpx.MockTransport: the client sends what the recording shows and decodes what came back.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from ari_client.models import AsteriskInfo, Bridge, Channel, Playback
 from .conftest import DATA
 
 EXCHANGES: List[Dict[str, Any]] = [
-    json.loads(line) for line in (DATA / "traffic" / "http.jsonl").read_text().splitlines()
+    json.loads(line)
+    for line in (DATA / "traffic" / "http.jsonl").read_text().splitlines()
 ]
 
 CALLS: Dict[str, Callable[[AriClient], Any]] = {
@@ -33,7 +35,9 @@ CALLS: Dict[str, Callable[[AriClient], Any]] = {
             "REPORTED_VAR": {"value": "reported", "report_events": True},
         },
     ),
-    "channels.getChannelVar": lambda a: a.channels.get_channel_var("smoke-a1", "NOPE_NOT_SET"),
+    "channels.getChannelVar": lambda a: a.channels.get_channel_var(
+        "smoke-a1", "NOPE_NOT_SET"
+    ),
     "channels.play": lambda a: a.channels.play("smoke-a1", media="sound:beep"),
     "bridges.create": lambda a: a.bridges.create(
         type="mixing", name="smokebridge", bridge_id="smoke-bridge"
@@ -41,7 +45,9 @@ CALLS: Dict[str, Callable[[AriClient], Any]] = {
 }
 
 
-def transport(exchange: Dict[str, Any], seen: List[httpx.Request]) -> httpx.MockTransport:
+def transport(
+    exchange: Dict[str, Any], seen: List[httpx.Request]
+) -> httpx.MockTransport:
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return httpx.Response(
@@ -61,12 +67,16 @@ def call_for(exchange: Dict[str, Any]) -> Callable[[AriClient], Any]:
 
 
 @pytest.mark.parametrize(
-    "exchange", EXCHANGES, ids=[f"{i}-{e['operation']}" for i, e in enumerate(EXCHANGES)]
+    "exchange",
+    EXCHANGES,
+    ids=[f"{i}-{e['operation']}" for i, e in enumerate(EXCHANGES)],
 )
 def test_replay(exchange: Dict[str, Any]) -> None:
     seen: List[httpx.Request] = []
     base = exchange["url"].split("/ari/")[0] + "/ari"
-    with AriClient(base, username="u", password="p", transport=transport(exchange, seen)) as ari:
+    with AriClient(
+        base, username="u", password="p", transport=transport(exchange, seen)
+    ) as ari:
         call = call_for(exchange)
         if exchange["status"] >= 400:
             with pytest.raises(NotFound) as info:
@@ -78,8 +88,12 @@ def test_replay(exchange: Dict[str, Any]) -> None:
     sent = seen[0]
     assert sent.method == exchange["method"]
     assert sent.url.path == httpx.URL(exchange["url"]).path
-    if exchange["operation"] != "channels.play":  # the recording sent offsetms=abc, see below
-        assert sorted(sent.url.params.multi_items()) == sorted(map(tuple, exchange["query"]))
+    if (
+        exchange["operation"] != "channels.play"
+    ):  # the recording sent offsetms=abc, see below
+        assert sorted(sent.url.params.multi_items()) == sorted(
+            map(tuple, exchange["query"])
+        )
     body = json.loads(sent.content) if sent.content else None
     assert body == exchange["request_body"]
     if result is not None:
@@ -95,7 +109,9 @@ def test_recorded_bad_offset_is_refused_before_sending() -> None:
     """Asterisk took ``offsetms=abc`` (201): the client refuses it without a request."""
     exchange = next(e for e in EXCHANGES if e["operation"] == "channels.play")
     seen: List[httpx.Request] = []
-    with AriClient("http://localhost:8088/ari", transport=transport(exchange, seen)) as ari:
+    with AriClient(
+        "http://localhost:8088/ari", transport=transport(exchange, seen)
+    ) as ari:
         with pytest.raises(ValidationError) as info:
             ari.channels.play("smoke-a1", media="sound:beep", offsetms="abc")  # type: ignore[arg-type]
     assert [p.path for p in info.value.problems] == ["offsetms"]

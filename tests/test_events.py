@@ -37,7 +37,9 @@ def test_events_are_typed(stub: StubAri) -> None:
     with stub.client() as ari:
         with ari.events(app="demo") as stream:
             assert stub.subscribed("demo")
-            chan = ari.channels.originate(endpoint="PJSIP/a", app="demo", app_args="x,y")
+            chan = ari.channels.originate(
+                endpoint="PJSIP/a", app="demo", app_args="x,y"
+            )
             start = stream.next(timeout=5)
             assert isinstance(start, StasisStart)
             assert start.channel.id == chan.id and start.args == ["x", "y"]
@@ -118,7 +120,11 @@ def test_dropped_socket_reconnects_and_reports_the_gap(stub: StubAri) -> None:
             event = stream.next(timeout=5)
             assert type(event).__name__ == "ApplicationRegistered"
             assert stream.reconnects == 1
-    assert [type(s).__name__ for s in states] == ["Connected", "Disconnected", "Connected"]
+    assert [type(s).__name__ for s in states] == [
+        "Connected",
+        "Disconnected",
+        "Connected",
+    ]
     assert states[0].reconnected is False and states[0].events_missed is False
     assert states[1].code == 1006
     assert states[2].reconnected is True and states[2].events_missed is True
@@ -198,16 +204,22 @@ def test_async_run_loop_with_async_handler() -> None:
 
                 @ari.on(Connected)
                 async def connected(state: Connected) -> None:
-                    await ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="c9")
+                    await ari.channels.originate(
+                        endpoint="PJSIP/x", app="ivr", channel_id="c9"
+                    )
 
                 @ari.on(StasisStart)
                 async def start(event: StasisStart) -> None:
                     await ari.channels.answer(channel_id=event.channel.id)
-                    await ari.channels.play(channel_id=event.channel.id, media=["sound:hello-world"])
+                    await ari.channels.play(
+                        channel_id=event.channel.id, media=["sound:hello-world"]
+                    )
                     await ari.stop()
 
                 await ari.run(app="ivr")
                 assert stub.channels["c9"]["state"] == "Up"
-                assert [p["media_uri"] for p in stub.playbacks.values()] == ["sound:hello-world"]
+                assert [p["media_uri"] for p in stub.playbacks.values()] == [
+                    "sound:hello-world"
+                ]
 
     asyncio.run(main())

@@ -30,10 +30,30 @@ def http(stub: StubAri) -> Iterator[httpx.Client]:
         ("PATCH", "channels", 405, "Method Not Allowed"),
         ("POST", "channels?app=x", 400, "Missing required parameter: endpoint"),
         ("POST", "channels?endpoint=PJSIP/a&bogus=1", 400, "Unknown parameter: bogus"),
-        ("POST", "channels?endpoint=PJSIP/a&timeout=abc", 400, "timeout: expected an integer"),
-        ("POST", "channels/c/mute?direction=sideways", 400, "direction: 'sideways' is not one of"),
-        ("POST", "channels/c/record?name=n&format=wav&maxDurationSeconds=-1", 400, "below the minimum"),
-        ("POST", "bridges/b/addChannel?channel=a&mute=maybe", 400, "mute: expected true or false"),
+        (
+            "POST",
+            "channels?endpoint=PJSIP/a&timeout=abc",
+            400,
+            "timeout: expected an integer",
+        ),
+        (
+            "POST",
+            "channels/c/mute?direction=sideways",
+            400,
+            "direction: 'sideways' is not one of",
+        ),
+        (
+            "POST",
+            "channels/c/record?name=n&format=wav&maxDurationSeconds=-1",
+            400,
+            "below the minimum",
+        ),
+        (
+            "POST",
+            "bridges/b/addChannel?channel=a&mute=maybe",
+            400,
+            "mute: expected true or false",
+        ),
         ("GET", "channels/missing", 404, "Channel not found"),
     ],
 )
@@ -46,23 +66,33 @@ def test_requests_are_checked(
     assert response.headers["content-type"] == "application/json"
 
 
-def test_body_parameters_and_unknown_body_keys(http: httpx.Client, stub: StubAri) -> None:
-    ok = http.post("channels", params={"endpoint": "PJSIP/z"}, json={"variables": {"A": "1"}})
+def test_body_parameters_and_unknown_body_keys(
+    http: httpx.Client, stub: StubAri
+) -> None:
+    ok = http.post(
+        "channels", params={"endpoint": "PJSIP/z"}, json={"variables": {"A": "1"}}
+    )
     assert ok.status_code == 200 and validate_channel(ok.json()) == []
     assert stub.channel_vars[ok.json()["id"]] == {"A": "1"}
     bad = http.post("channels", params={"endpoint": "PJSIP/z"}, json={"nope": 1})
     assert bad.status_code == 400 and "nope" in bad.json()["message"]
-    not_object = http.post("channels", params={"endpoint": "PJSIP/z"}, json={"variables": 3})
+    not_object = http.post(
+        "channels", params={"endpoint": "PJSIP/z"}, json={"variables": 3}
+    )
     assert not_object.status_code == 400
 
 
 def test_authentication(stub: StubAri) -> None:
     assert httpx.get(stub.url + "/channels").status_code == 401
     assert httpx.get(stub.url + "/channels", auth=("u", "x")).status_code == 401
-    assert httpx.get(stub.url + "/channels", params={"api_key": "u:p"}).status_code == 200
+    assert (
+        httpx.get(stub.url + "/channels", params={"api_key": "u:p"}).status_code == 200
+    )
 
 
-def test_literal_segments_win_over_parameters(http: httpx.Client, stub: StubAri) -> None:
+def test_literal_segments_win_over_parameters(
+    http: httpx.Client, stub: StubAri
+) -> None:
     created = http.post("channels/create", params={"endpoint": "PJSIP/q", "app": "a"})
     assert created.status_code == 200  # channels.create, not originateWithId("create")
     assert stub.requests[-1].operation == "channels.create"
