@@ -113,6 +113,7 @@ def generate(
         f"ari_codegen {__version__}",
         FORMATTER if format else None,
         {i.name: i.sha256 for i in model.inputs},
+        source=model.inputs[0].name if model.inputs else "",
     )
     for file in rendered:
         text_hash = sha256(file.text.encode())
