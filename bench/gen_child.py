@@ -1,0 +1,111 @@
+"""Child process of the scaling benchmark: one ``generate()`` with the time of every stage.
+
+``python bench/gen_child.py SPEC OUT [--no-format] [--profile FILE]`` runs the library's
+``generate`` once and prints one JSON object: seconds per stage (load, validate, parse,
+render, format, compare, commit) and per template, total, and the process' peak RSS. The stage functions are
+wrapped where ``ari_codegen.generate`` looks them up, so this is the real code path.
+With ``--profile``, cProfile stats are dumped to FILE (for finding a non-linear step).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from typing import Any, Callable
+
+
+def main(argv: list[str]) -> None:
+    import importlib
+
+    # ``ari_codegen.generate`` is also the name of the function the package exports
+    gen = importlib.import_module("ari_codegen.generate")
+
+    spec, out = argv[0], argv[1]
+    fmt = "--no-format" not in argv
+    profile = argv[argv.index("--profile") + 1] if "--profile" in argv else None
+    stages: dict[str, float] = defaultdict(float)
+    # time in the cyclic garbage collector, by stage: a big live heap makes full collections
+    # slower, which shows up as non-linear growth that is not the generator's own code
+    collecting: dict[str, float] = defaultdict(float)
+    current = ["other"]
+    gc_start = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_start[0] = time.perf_counter()
+        else:
+            collecting[current[0]] += time.perf_counter() - gc_start[0]
+
+    gc.callbacks.append(on_gc)
+
+    def timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            outer, current[0] = current[0], stage
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                current[0] = outer
+                stages[stage] += time.perf_counter() - start
+
+        return wrapper
+
+    for stage, name in [
+        ("load", "load"),
+        ("validate", "validate"),
+        ("parse", "parse"),
+        ("render", "render"),
+        ("format", "format_python"),
+        ("compare", "compare"),
+        ("commit", "commit"),
+    ]:
+        setattr(gen, name, timed(stage, getattr(gen, name)))
+    # the render stage per template, to tell which template grows non-linearly
+    import jinja2
+
+    templates: dict[str, float] = defaultdict(float)
+    template_render = jinja2.Template.render
+
+    def render(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        start = time.perf_counter()
+        try:
+            return template_render(self, *args, **kwargs)
+        finally:
+            templates[self.name or "?"] += time.perf_counter() - start
+
+    jinja2.Template.render = render  # type: ignore[method-assign]
+    start = time.perf_counter()
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(gen.generate, spec, out, format=fmt)
+        profiler.dump_stats(profile)
+    else:
+        result = gen.generate(spec, out, format=fmt)
+    total = time.perf_counter() - start
+    if not result.ok:
+        for d in result.diagnostics:
+            print(d.format(), file=sys.stderr)
+        sys.exit(1)
+    print(
+        json.dumps(
+            {
+                "stages": dict(stages),
+                "templates": dict(templates),
+                "gc": dict(collecting),
+                "total": total,
+                "files": len(result.files),
+                "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    # ari_codegen comes from PYTHONPATH: the tree under test (see common.child_env)
+    main(sys.argv[1:])
