@@ -18,6 +18,13 @@ BROKEN = Path(__file__).resolve().parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from an empty directory: no ./pyproject.toml configuration is picked up."""
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+
+
 def expected(case: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
         (BROKEN / case / "expected.json").read_text("utf-8")

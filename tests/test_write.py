@@ -41,6 +41,13 @@ def out(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from an empty directory: no ./pyproject.toml configuration is picked up."""
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+
+
 def snapshot(root: Path) -> dict[str, bytes | None]:
     """Every file (with its content) and every directory (None) below ``root``."""
     return {
@@ -240,13 +247,15 @@ def test_a_commit_that_fails_midway_is_rolled_back(out: Path) -> None:
 
 
 def test_a_failed_commit_removes_the_directories_it_created(tmp_path: Path) -> None:
-    root = tmp_path / "new" / "deeper"
+    area = tmp_path / "area"
+    area.mkdir()
+    root = area / "new" / "deeper"
     changes = Changes(added=["pkg/a.py", "pkg/sub/b.py"])
     with pytest.raises(KeyError):
         commit(root, {"pkg/a.py": b"a\n"}, changes)  # b.py has no content: fails
-    assert list(tmp_path.iterdir()) == []
+    assert list(area.iterdir()) == []
     commit(root, {"pkg/a.py": b"a\n", "pkg/sub/b.py": b"b\n"}, changes)
-    assert snapshot(tmp_path) == {
+    assert snapshot(area) == {
         "new": None,
         "new/deeper": None,
         "new/deeper/pkg": None,
