@@ -7,6 +7,7 @@ single API declaration. Problems (missing files, invalid JSON or UTF-8) become d
 from __future__ import annotations
 
 import bisect
+import difflib
 import hashlib
 import json
 import re
@@ -247,6 +248,18 @@ def declaration_path(api_path: str) -> PurePosixPath | None:
     return relative
 
 
+def _path_key(api: Any) -> str | None:
+    """The key of a listing entry's path: "path", or a slip validate reads as it ("Path")."""
+    if not isinstance(api, dict):
+        return None
+    if "path" in api:
+        return "path" if isinstance(api["path"], str) else None
+    for key, value in api.items():
+        if difflib.get_close_matches(key.lower(), ["path"], n=1, cutoff=0.75):
+            return key if isinstance(value, str) else None
+    return None
+
+
 def _companions(path: Path) -> list[Document]:
     """The other readable declarations with models in ``path``'s directory, by name."""
     found: list[Document] = []
@@ -285,10 +298,11 @@ def load(spec: str | Path) -> LoadedSpec:
     seen: dict[PurePosixPath, str] = {}
     apis = doc.data.get("apis")
     for index, api in enumerate(apis if isinstance(apis, list) else []):
-        pointer = f"/apis/{index}/path"
-        if not isinstance(api, dict) or not isinstance(api.get("path"), str):
+        key = _path_key(api)
+        if key is None:
             continue  # reported by validate
-        relative = declaration_path(api["path"])
+        pointer = pointer_join(f"/apis/{index}", key)
+        relative = declaration_path(api[key])
         if relative is None:
             diagnostics.append(
                 Diagnostic(
@@ -296,7 +310,7 @@ def load(spec: str | Path) -> LoadedSpec:
                     doc.name,
                     pointer,
                     doc.line(pointer),
-                    f"path {api['path']!r} points outside the listing's directory",
+                    f"path {api[key]!r} points outside the listing's directory",
                     "use a path like /api-docs/NAME.{format}",
                 )
             )
@@ -308,7 +322,7 @@ def load(spec: str | Path) -> LoadedSpec:
                     doc.name,
                     pointer,
                     doc.line(pointer),
-                    f"{api['path']!r} is listed twice (first at {seen[relative]}; read once)",
+                    f"{api[key]!r} is listed twice (first at {seen[relative]}; read once)",
                     "remove the second entry",
                 )
             )

@@ -105,7 +105,7 @@ def swagger_schema() -> dict[str, Any]:
 class ValidatedSpec:
     """Validation's verdict: diagnostics, and each usable document normalized for parsing."""
 
-    loaded: LoadedSpec
+    loaded: LoadedSpec  # with the listing's data normalized, and only companions used
     declarations: list[tuple[Document, dict[str, Any]]]  # (source, normalized data)
     diagnostics: list[Diagnostic]
 
@@ -730,6 +730,8 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
                 "the listing names no API declarations",
                 'add entries such as {"path": "/api-docs/channels.{format}"}',
             )
+        listing = dataclasses.replace(loaded.listing, data=data)  # parse reads repairs
+        loaded = dataclasses.replace(loaded, listing=listing)
     declarations = _declarations(loaded.declarations, out)
     aside: list[Diagnostic] = []  # the companions': reported if their models are used
     companions = _declarations(loaded.companions, aside)

@@ -185,3 +185,9 @@ def test_a_model_defined_twice_identically_is_generated_once() -> None:
     assert [m.id for m in model.models] == ["Thing"]
     assert [d.name for d in model.declarations] == ["things", "others"]
     assert model.model("Thing").declaration == "things"
+
+
+def test_a_typo_in_a_listing_path_key_still_reads_the_declaration() -> None:
+    model, _ = build_ir(spec_of("listing_path_key_typo"))
+    assert model is not None
+    assert [d.source for d in model.declarations] == ["api-docs/things.json"]
