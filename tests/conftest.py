@@ -19,3 +19,26 @@ if str(GENERATED) not in sys.path:
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+# --- hypothesis profiles (tests/test_properties.py, tests/test_mutations.py) ---------------------
+# "ci" is the default and keeps the property tests to well under a minute on a small machine;
+# "long" is for nightly runs: pytest --hypothesis-profile=long (the option comes with hypothesis'
+# pytest plugin, which loads the profile after this file has registered it).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile(
+    "long",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.load_profile("ci")
