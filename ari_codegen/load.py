@@ -22,6 +22,7 @@ from .diagnostics import Diagnostic, Severity
 LISTING_NAME = "resources.json"
 MAX_DEPTH = 100  # deeper nesting is no Swagger document, and would exhaust the stack
 _WS = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
@@ -81,6 +82,14 @@ class _PositionParser:
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.lines: dict[str, int] = {}
         self.duplicates: list[str] = []
+        self.surrogates: list[tuple[str, str]] = []  # (pointer, \\uXXXX): no character
+
+    def string(self, i: int, pointer: str) -> tuple[str, int]:
+        text, end = scanstring(self.text, i + 1)
+        bad = _SURROGATE.search(text)
+        if bad:
+            self.surrogates.append((pointer, f"\\u{ord(bad.group()):04x}"))
+        return text, end
 
     def line_at(self, index: int) -> int:
         return bisect.bisect_left(self.newlines, index) + 1
@@ -99,7 +108,7 @@ class _PositionParser:
         if char == "[":
             return self.array(i + 1, pointer)
         if char == '"':
-            return scanstring(self.text, i + 1)  # type: ignore[no-any-return]
+            return self.string(i, pointer)
         for word, literal in _LITERALS.items():
             if self.text.startswith(word, i):
                 return literal, i + len(word)
@@ -120,7 +129,7 @@ class _PositionParser:
             return result, i + 1
         while True:
             key_start = i
-            key, i = scanstring(self.text, i + 1)
+            key, i = self.string(i, pointer)
             child = pointer_join(pointer, key)
             if key in result:
                 self.duplicates.append(child)
@@ -215,7 +224,17 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
         line = parser.line_at(exc.index)
         return None, [Diagnostic(Severity.ERROR, name, "", line, too_deep)]
     doc = Document(name, data, parser.lines, digest, parser.duplicates)
-    return doc, []
+    return doc, [
+        Diagnostic(
+            Severity.ERROR,
+            name,
+            pointer,
+            doc.line(pointer),
+            f"{escape} is a lone surrogate, not a character (no UTF-8 file can hold it)",
+            "escape characters outside the BMP as a surrogate pair, or write them as UTF-8",
+        )
+        for pointer, escape in parser.surrogates
+    ]
 
 
 def _read(path: Path, name: str) -> tuple[Document | None, list[Diagnostic]]:

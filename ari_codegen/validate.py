@@ -649,6 +649,8 @@ class _Semantics:
         for key, (check, pointer, model) in self.models.items():
             for i, sub in _items(model.get("subTypes")):
                 if isinstance(sub, str) and sub in self.models:
+                    if check.out is self.aside and self.models[sub][0].out is self.out:
+                        continue  # a neighbour's model cannot adopt a model of ours
                     claims.setdefault(sub, []).append(
                         (key, check, f"{pointer}/subTypes/{i}")
                     )

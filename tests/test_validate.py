@@ -243,3 +243,30 @@ def test_a_listing_never_borrows(tmp_path: Path) -> None:
     assert facts(check_spec(tmp_path).diagnostics) == [
         ("error", "api-docs/main.json", "/apis/0/operations/0/responseClass", 10, "type 'Part' names no known model or primitive")
     ]  # fmt: skip
+
+
+def test_a_neighbour_cannot_adopt_a_model_of_ours(tmp_path: Path) -> None:
+    thing = {"id": "Thing", "extends": "Base", "properties": {}}
+    base = {"id": "Base", "properties": {}}
+    write(tmp_path / "main.json", declaration(Thing=thing, Base=base))
+    adopter = {"id": "Adopter", "subTypes": ["Thing"], "properties": {}}
+    write(tmp_path / "aaa.json", declaration(Adopter=adopter))
+    validated = check_spec(tmp_path / "main.json")
+    assert validated.diagnostics == []
+    assert [d.name for d in validated.loaded.documents] == ["main.json"]
+    model, _ = build_ir(tmp_path / "main.json")
+    assert model is not None and model.model("Thing").parent == "Base"
+
+
+def test_a_surrogate_pair_escape_is_one_character(tmp_path: Path) -> None:
+    spec = tmp_path / "things.json"
+    text = json.dumps(
+        declaration(
+            Thing={"id": "Thing", "description": "\U0001f600", "properties": {}}
+        )
+    )
+    assert "\\ud83d\\ude00" in text
+    spec.write_text(text)
+    model, diagnostics = build_ir(spec)
+    assert diagnostics == [] and model is not None
+    assert model.model("Thing").description == "\U0001f600"
