@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ari_codegen import Severity, build_ir, check_spec, load, validate
 from ari_codegen.validate import swagger_schema
@@ -270,3 +274,69 @@ def test_a_surrogate_pair_escape_is_one_character(tmp_path: Path) -> None:
     model, diagnostics = build_ir(spec)
     assert diagnostics == [] and model is not None
     assert model.model("Thing").description == "\U0001f600"
+
+
+# --- whatever the document, diagnostics and never a traceback ------------------------------
+
+BASE = json.loads(
+    (Path(__file__).parent / "broken" / "typo_keys" / "things.json").read_text()
+)
+KEYS = ["path", "operations", "httpMethod", "nickname", "responseClass", "parameters", "name", "paramType", "dataType", "required", "defaultValue", "allowableValues", "values", "min", "max", "valueType", "models", "id", "properties", "type", "subTypes", "extends", "discriminator", "errorResponses", "code", "upgrade", "swaggerVersion", "apis", "Path", "defalutValue", "_c"]  # fmt: skip
+WORDS = ["Thing", "List[Thing]", "List[List[Thing]]", "List[", "void", "List[void]", "integer", "GET", "path", "query", "LIST", "RANGE", "/things/{thingId}", "/{x}", "thingId", "websocket", "404", "true", "1.2", "1.1", "kind", ""]  # fmt: skip
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-1000, 1000)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6)
+    | st.sampled_from(WORDS),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def places(node: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at]
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node) if isinstance(node, list) else []
+    )
+    for key, child in items:
+        found += places(child, (*at, key))
+    return found
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.data())
+def test_a_mangled_declaration_gets_diagnostics_never_a_traceback(
+    data: st.DataObject,
+) -> None:
+    doc = copy.deepcopy(BASE)
+    for _ in range(data.draw(st.integers(1, 3))):
+        where = data.draw(st.sampled_from(places(doc)[1:]))
+        parent = doc
+        for key in where[:-1]:
+            parent = parent[key]
+        action = data.draw(st.sampled_from(["replace", "delete", "rename", "add"]))
+        if action == "replace" or not isinstance(parent, dict):
+            parent[where[-1]] = data.draw(JSON)
+        elif action == "delete":
+            del parent[where[-1]]
+        elif action == "rename":
+            parent[data.draw(st.sampled_from(KEYS))] = parent.pop(where[-1])
+        else:
+            parent[data.draw(st.sampled_from(KEYS))] = data.draw(JSON)
+    with tempfile.TemporaryDirectory() as folder:
+        spec = Path(folder) / "things.json"
+        spec.write_text(json.dumps(doc, indent=1))
+        validated = check_spec(spec)
+        for d in validated.diagnostics:
+            assert d.file == "things.json" and (
+                d.pointer == "" or d.pointer.startswith("/")
+            )
+            assert d.line is None or 1 <= d.line <= len(spec.read_text().splitlines())
+        model, diagnostics = build_ir(spec)
+        assert (model is not None) is validated.ok
+        assert diagnostics == validated.diagnostics
