@@ -325,3 +325,42 @@ def ir_filters(env: Any) -> list[str]:
     from jinja2.defaults import DEFAULT_FILTERS
 
     return [name for name in env.filters if name not in DEFAULT_FILTERS]
+
+
+EXTRA_METHOD_BLOCK = "{% block resource_methods"
+
+
+def test_example_extra_method(spec: ir.Spec, tmp_path: Path) -> None:
+    builtin = (TEMPLATES / "package" / "api" / "{declaration}.py.jinja").read_text()
+    if EXTRA_METHOD_BLOCK not in builtin:
+        pytest.skip(
+            "the built-in package/api/{declaration}.py.jinja exposes no "
+            "`{% block resource_methods scoped %}{% endblock %}` in its class bodies yet"
+        )
+    delta = check_example("extra_method", tmp_path)
+    with_operations = [d for d in spec.declarations if d.operations]
+    assert sorted(delta) == sorted(f"ari_client/api/{d.py_module}.py" for d in with_operations)
+    for d in with_operations:
+        text = delta[f"ari_client/api/{d.py_module}.py"].decode()
+        assert text.count("    def operation_names(self) -> tuple[str, ...]:") == 2  # sync and async
+    # the method works in the generated client
+    import subprocess
+    import sys
+
+    program = (
+        "from ari_client import AriClient\n"
+        "ari = AriClient('http://127.0.0.1:9/ari', username='u', password='p')\n"
+        "print(ari.channels.operation_names()[:3], len(ari.bridges.operation_names()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "out")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    channels = [op.py_name for d in spec.declarations if d.name == "channels" for op in d.operations]
+    bridges = [op for d in spec.declarations if d.name == "bridges" for op in d.operations]
+    assert done.stdout == f"{tuple(channels[:3])!r} {len(bridges)}\n"
