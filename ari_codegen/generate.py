@@ -133,14 +133,19 @@ def generate(
             if format and needs_formatting(file.path):
                 try:
                     text = format_python(text)
-                except FormatError as exc:
+                except FormatError as exc:  # black's message, on one line
+                    why = "; ".join(
+                        part.strip()
+                        for part in str(exc).splitlines()
+                        if part.strip() not in ("", "^")
+                    )
                     result.diagnostics.append(
                         Diagnostic(
                             Severity.ERROR,
                             file.template,
                             "",
                             None,
-                            f"rendered {file.path} is not valid Python: {exc}",
+                            f"rendered {file.path} is not valid Python: {why}",
                             "fix the template so that it renders valid Python",
                         )
                     )

@@ -216,10 +216,12 @@ def test_a_template_that_renders_invalid_python_writes_nothing(
         ["generate", str(SPECS), "-o", str(out), "-t", str(tmp_path / "templates")],
     )
     assert result.exit_code == 1
-    assert (
-        "package/broken.py.jinja: error: /: rendered ari_client/broken.py is not valid Python"
-        in result.stderr
-    )
+    assert result.stderr.splitlines()[-3:-1] == [
+        "package/broken.py.jinja: error: /: rendered ari_client/broken.py is not valid"
+        " Python: cannot parse for target version Python 3.11: 2:11; def broken(:;"
+        " ParseError: bad input (hint: fix the template so that it renders valid Python)",
+        "1 error(s), 5 warning(s)",
+    ]
     assert result.stderr.splitlines()[-1] == f"nothing written to {out}"
     assert snapshot(out) == before
 
