@@ -739,7 +739,7 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
     companions = _declarations(loaded.companions, aside)
     semantics = _Semantics(declarations, out, companions, aside)
     semantics.run()
-    if companions:
+    if companions and declarations:
         loaded = _borrow(loaded, declarations, semantics)
     return ValidatedSpec(loaded, declarations, escalate(out) if strict else out)
 

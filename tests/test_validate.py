@@ -340,3 +340,15 @@ def test_a_mangled_declaration_gets_diagnostics_never_a_traceback(
         model, diagnostics = build_ir(spec)
         assert (model is not None) is validated.ok
         assert diagnostics == validated.diagnostics
+
+
+def test_a_single_document_that_is_no_object_beside_declarations(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "parts.json", declaration(Part={"id": "Part", "properties": {}}))
+    (tmp_path / "main.json").write_text('[\n  "not", "a", "declaration"\n]\n')
+    validated = check_spec(tmp_path / "main.json")
+    assert facts(validated.diagnostics) == [
+        ("error", "main.json", "", 1, "document: expected object, found array")
+    ]
+    assert [d.name for d in validated.loaded.documents] == ["main.json"]
