@@ -739,7 +739,7 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
     companions = _declarations(loaded.companions, aside)
     semantics = _Semantics(declarations, out, companions, aside)
     semantics.run()
-    if companions and declarations:
+    if loaded.companions:
         loaded = _borrow(loaded, declarations, semantics)
     return ValidatedSpec(loaded, declarations, escalate(out) if strict else out)
 
@@ -771,10 +771,9 @@ def _borrow(
     Their problems are reported; the companions they come from become inputs.
     """
     used: set[str] = set()
-    models = declarations[0][1].setdefault("models", {})
-    for key in semantics.borrowed():
+    for key in semantics.borrowed() if declarations else []:
         check, pointer, model = semantics.models[key]
-        models[key] = model
+        declarations[0][1].setdefault("models", {})[key] = model
         used.add(check.doc.name)
         semantics.out.extend(
             d
