@@ -332,11 +332,7 @@ EXTRA_METHOD_BLOCK = "{% block resource_methods"
 
 def test_example_extra_method(spec: ir.Spec, tmp_path: Path) -> None:
     builtin = (TEMPLATES / "package" / "api" / "{declaration}.py.jinja").read_text()
-    if EXTRA_METHOD_BLOCK not in builtin:
-        pytest.skip(
-            "the built-in package/api/{declaration}.py.jinja exposes no "
-            "`{% block resource_methods scoped %}{% endblock %}` in its class bodies yet"
-        )
+    assert EXTRA_METHOD_BLOCK in builtin
     delta = check_example("extra_method", tmp_path)
     with_operations = [d for d in spec.declarations if d.operations]
     assert sorted(delta) == sorted(f"ari_client/api/{d.py_module}.py" for d in with_operations)
