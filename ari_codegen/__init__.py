@@ -10,11 +10,19 @@ The library API, stage by stage (the CLI is a thin shell over it):
 - ``render(spec_ir, template_dirs)`` renders the templates (``ari_codegen.render``).
 - ``generate(spec, output, ...)`` runs the whole pipeline, formats with black and writes
   atomically, with a manifest (``ari_codegen.generate``).
+
+Around it: ``diff_specs(old, new)`` compares two specs at the IR level (``ari_codegen.diff``),
+``fetch(url, output, ...)`` downloads a live Asterisk's listing (``ari_codegen.fetch``), and
+``load_config``/``generate_targets`` run the targets of ``[tool.ari-codegen]``
+(``ari_codegen.config``).
 """
 
 __version__ = "0.1.0"
 
+from .config import generate_targets, load_config  # noqa: E402
 from .diagnostics import Diagnostic, Severity, SpecError  # noqa: E402
+from .diff import SpecDiff, diff_specs  # noqa: E402
+from .fetch import fetch  # noqa: E402
 from .generate import GenerateResult, build_ir, check_spec, generate  # noqa: E402
 from .load import load  # noqa: E402
 from .parse import parse  # noqa: E402
@@ -25,12 +33,17 @@ __all__ = [
     "Diagnostic",
     "GenerateResult",
     "Severity",
+    "SpecDiff",
     "SpecError",
     "__version__",
     "build_ir",
     "check_spec",
+    "diff_specs",
+    "fetch",
     "generate",
+    "generate_targets",
     "load",
+    "load_config",
     "parse",
     "render",
     "validate",
