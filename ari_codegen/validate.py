@@ -771,9 +771,12 @@ def _borrow(
     Their problems are reported; the companions they come from become inputs.
     """
     used: set[str] = set()
-    for key in semantics.borrowed() if declarations else []:
+    models = declarations[0][1].setdefault("models", {}) if declarations else {}
+    if not isinstance(models, dict):
+        models = {}  # not an object: the schema reported it, and parse will not run
+    for key in semantics.borrowed():
         check, pointer, model = semantics.models[key]
-        declarations[0][1].setdefault("models", {})[key] = model
+        models[key] = model
         used.add(check.doc.name)
         semantics.out.extend(
             d
