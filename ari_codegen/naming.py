@@ -56,12 +56,20 @@ MODEL_MEMBERS = frozenset(
 )
 
 
+def _fold(char: str) -> str:
+    """One character in ASCII: accents dropped (``ë`` → ``e``), other letters and digits
+    spelled by code point (``测`` → ``_u6d4b_``), anything else ``_``."""
+    if char.isascii():
+        return char
+    folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    if folded:
+        return folded
+    return f"_u{ord(char):x}_" if char.isalnum() else "_"
+
+
 def ascii_identifier(text: str) -> str:
-    """Fold accents, turn anything that is not [0-9A-Za-z_] into ``_``; may start with a digit."""
-    folded = (
-        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    )
-    return _INVALID.sub("_", folded)
+    """Fold to ASCII, turn anything that is not [0-9A-Za-z_] into ``_``; may start with a digit."""
+    return _INVALID.sub("_", "".join(map(_fold, text)))
 
 
 def words(text: str) -> list[str]:

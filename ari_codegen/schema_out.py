@@ -10,7 +10,7 @@ from typing import Any
 
 from . import ir
 
-# Asterisk's timestamps: 2026-11-26T03:00:00.123+0000. `(?![\s\S])` is a true end of
+# Asterisk's timestamps: 2013-12-05T10:46:40.213-0600. `(?![\s\S])` is a true end of
 # input in Python and ECMA regexes alike (`$` would also match before a final newline).
 # A pattern cannot reject impossible days (Feb 30); the generated validators also parse.
 DATE_PATTERN = (

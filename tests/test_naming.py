@@ -33,7 +33,7 @@ from .conftest import SPECS
         ("0", "n0", "N0", "V_0"),
         ("café", "cafe", "Cafe", "CAFE"),
         ("Ünïcödé", "unicode", "Unicode", "UNICODE"),
-        ("日本", "value", "Model", "VALUE"),
+        ("日本", "u65e5_u672c", "U65e5U672c", "U65E5_U672C"),
         ("", "value", "Model", "VALUE"),
         ("__x__", "x", "X", "X"),
     ],

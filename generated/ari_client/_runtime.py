@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Mapping, Type, TypeVar
 _M = TypeVar("_M", bound="Model")
 
 DATE_PATTERN = "^\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}[+-](?:[01]\\d|2[0-3])[0-5]\\d(?![\\s\\S])"
-"""Asterisk's timestamp format, ``2026-11-26T03:00:00.123+0000``; also in the JSON Schemas."""
+"""Asterisk's timestamp format, ``2013-12-05T10:46:40.213-0600``; also in the JSON Schemas."""
 _DATE = re.compile(DATE_PATTERN)
 
 

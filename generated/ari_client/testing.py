@@ -1333,7 +1333,7 @@ class StubError(Exception):
 
 
 def now() -> str:
-    """The current time as Asterisk writes it: ``2026-11-26T03:16:20.958+0000``."""
+    """The current time as Asterisk writes it: ``2013-12-05T10:46:40.213-0600``."""
     return _h_format(datetime.now(timezone.utc))
 
 

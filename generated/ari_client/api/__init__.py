@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         AsyncApplications as AsyncApplications,
     )
 
-_EXPORTS = {
+_EXPORTS: dict[str, str] = {
     "Asterisk": "asterisk",
     "AsyncAsterisk": "asterisk",
     "Endpoints": "endpoints",

@@ -225,7 +225,7 @@ if TYPE_CHECKING:
         validate_application as validate_application,
     )
 
-_EXPORTS = {
+_EXPORTS: dict[str, str] = {
     "AsteriskGetInfoOnly": "asterisk",
     "BuildInfo": "asterisk",
     "validate_build_info": "asterisk",
