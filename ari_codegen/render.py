@@ -26,7 +26,8 @@ from .diagnostics import Diagnostic, Severity
 GENERATOR = "ari_codegen"
 PER_DECLARATION = "{declaration}"
 BUILTIN_PREFIX = "builtin"  # builtin/NAME: the built-in template NAME
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+# control characters, line separators (str.splitlines' too) and lone surrogates (not UTF-8)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def pyrepr(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         items = ", ".join(pyrepr(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
-    if isinstance(value, float) and value != value:
-        return 'float("nan")'
+    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
+        return f'float("{value}")'  # nan, inf, -inf (a JSON number like 1e999 reads as inf)
     return repr(value)
 
 
@@ -82,7 +83,8 @@ def docstring(value: Any, indent: int = 0) -> str:
     text = ("\n" + " " * indent).join(lines).replace("\n" + " " * indent + "\n", "\n\n")
     while "\n" + " " * indent + "\n" in text:
         text = text.replace("\n" + " " * indent + "\n", "\n\n")
-    if text.endswith('"'):
+    # a closing quote would run into the closing """; one already escaped (odd backslashes) is fine
+    if text.endswith('"') and (len(text) - 1 - len(text[:-1].rstrip("\\"))) % 2 == 0:
         text = text[:-1] + '\\"'
     return text
 
