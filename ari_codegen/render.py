@@ -46,8 +46,9 @@ def pystr(value: Any) -> str:
     text = json.dumps(str(value), ensure_ascii=False)
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: keep them as escapes
-        text = json.dumps(str(value))
+    except UnicodeEncodeError:  # lone surrogates: escape them alone (not astral characters,
+        # which json.dumps would write as surrogate pairs: two code points in Python)
+        text = re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
 
 
