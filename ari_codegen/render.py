@@ -46,7 +46,9 @@ def pystr(value: Any) -> str:
     text = json.dumps(str(value), ensure_ascii=False)
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: escape them alone (not astral characters,
+    except (
+        UnicodeEncodeError
+    ):  # lone surrogates: escape them alone (not astral characters,
         # which json.dumps would write as surrogate pairs: two code points in Python)
         text = re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
@@ -209,15 +211,27 @@ def output_path(
     return PurePosixPath(*parts).as_posix()
 
 
-def _template_line(exc: BaseException, template: str) -> int | None:
-    """The template line of a rendering error, from Jinja's rewritten traceback."""
+def _template_location(
+    exc: BaseException, template: str, template_dirs: Sequence[Path]
+) -> tuple[str, int | None]:
+    """The template file and line where rendering failed, from Jinja's rewritten traceback.
+
+    The innermost template frame wins (an error in an included or extended template names
+    that template). Built-ins are named ``builtin/NAME``, user templates by the directory
+    as the user gave it, so no installation path appears in a diagnostic.
+    """
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return exc.lineno
-    line = None
+        return exc.name or template, exc.lineno
+    roots = [(Path(d).resolve(), Path(d).as_posix()) for d in template_dirs]
+    roots.append((builtin_templates().resolve(), BUILTIN_PREFIX))
+    found: tuple[str, int | None] = (template, None)
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.replace("\\", "/").endswith(template):
-            line = frame.lineno
-    return line
+        where = Path(frame.filename).resolve()
+        for root, shown in roots:
+            if root in where.parents:
+                found = (f"{shown}/{where.relative_to(root).as_posix()}", frame.lineno)
+                break
+    return found
 
 
 def render(
@@ -226,7 +240,20 @@ def render(
     """Render every output template; problems are diagnostics that name template and line."""
     env = environment(template_dirs)
     files: list[RenderedFile] = []
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = [
+        Diagnostic(
+            Severity.ERROR,
+            str(d),
+            "",
+            None,
+            "template directory not found",
+            "pass an existing directory",
+        )
+        for d in template_dirs
+        if not Path(d).is_dir()
+    ]
+    if problems:
+        return files, problems
     package_source = spec.inputs[0].name if spec.inputs else ""
     for name in output_templates(env):
         targets: list[ir.Declaration | None] = (
@@ -260,12 +287,13 @@ def render(
                 what = (
                     f"declaration {declaration.name!r}" if declaration else "the spec"
                 )
+                where, line = _template_location(exc, name, template_dirs)
                 problems.append(
                     Diagnostic(
                         Severity.ERROR,
-                        name,
+                        where,
                         "",
-                        _template_line(exc, name),
+                        line,
                         f"rendering {what} failed: {type(exc).__name__}: {exc}",
                         "fix the template; the IR it gets is documented in docs/templates.md",
                     )

@@ -144,14 +144,35 @@ def test_template_error_names_file_line_and_ir_object(spec: ir.Spec, tmp_path: P
     mine = template(tmp_path / "mine", "package/bad.txt.jinja", "line one\nline two\n{{ spec.no_such_field }}\n")
     template(mine, "package/per/{declaration}.txt.jinja", "\n{{ declaration.nope }}\n")
     files, problems = render(spec, [mine])
-    whole = [p for p in problems if p.file == "package/bad.txt.jinja"]
+    where = mine.as_posix()  # the directory as the user gave it, then the template's name
+    whole = [p for p in problems if p.file == f"{where}/package/bad.txt.jinja"]
     assert len(whole) == 1
     assert whole[0].line == 3
     assert "rendering the spec failed" in whole[0].message and "no_such_field" in whole[0].message
-    per = [p for p in problems if p.file == "package/per/{declaration}.txt.jinja"]
+    per = [p for p in problems if p.file == f"{where}/package/per/{{declaration}}.txt.jinja"]
     assert len(per) == len(spec.declarations)
     assert per[0].line == 2 and "rendering declaration 'asterisk' failed" in per[0].message
-    assert per[0].format().startswith("package/per/{declaration}.txt.jinja:2: error: /: rendering declaration 'asterisk' failed")
+    assert per[0].format().startswith(
+        f"{where}/package/per/{{declaration}}.txt.jinja:2: error: /: rendering declaration 'asterisk' failed"
+    )
+
+
+def test_error_in_a_block_of_an_extending_template_names_that_template(spec: ir.Spec, tmp_path: Path) -> None:
+    name = "package/api/{declaration}.py.jinja"
+    mine = template(
+        tmp_path / "mine",
+        name,
+        '{% extends "builtin/package/api/{declaration}.py.jinja" %}\n'
+        "{% block resource_methods %}\n\n    {{ declaration.no_such_field }}\n{% endblock %}\n",
+    )
+    _, problems = render(spec, [mine])
+    assert {(p.file, p.line) for p in problems} == {(f"{mine.as_posix()}/{name}", 4)}
+
+
+def test_a_missing_template_directory_is_an_error(spec: ir.Spec, tmp_path: Path) -> None:
+    files, problems = render(spec, [tmp_path / "nope"])
+    assert files == []
+    assert [(p.file, p.message) for p in problems] == [(str(tmp_path / "nope"), "template directory not found")]
 
 
 def test_template_syntax_error_has_its_line(spec: ir.Spec, tmp_path: Path) -> None:
