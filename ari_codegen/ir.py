@@ -87,16 +87,16 @@ class Model:
     subtypes: tuple[str, ...] = ()  # model ids of direct children, in spec order
     discriminator: str | None = None  # JSON key, on the model that declares it
     py_validator: str = ""  # "validate_channel"
-    py_parser: str | None = (
-        None  # "parse_message", on a discriminator root with subtypes
-    )
-    tag: Property | None = (
-        None  # the discriminator property, on every model of a hierarchy
-    )
-    descendants: tuple[
-        str, ...
-    ] = ()  # model ids below this one, depth first, spec order
-    fallbacks: tuple[str, ...] = ()  # for a parser: intermediate bases, deepest first
+    # "parse_message", on a discriminator root with subtypes
+    py_parser: str | None = None
+    # the discriminator property, on every model of a hierarchy
+    tag: Property | None = None
+    # model ids below this one, depth first, spec order
+    descendants: tuple[str, ...] = ()
+    # for a parser: intermediate bases, deepest first
+    fallbacks: tuple[str, ...] = ()
+    # py_modules of other declarations that define descendants (imported by the parser)
+    subtype_modules: tuple[str, ...] = ()
 
     @property
     def is_root(self) -> bool:

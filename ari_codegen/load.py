@@ -10,6 +10,7 @@ import bisect
 import difflib
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
@@ -83,6 +84,7 @@ class _PositionParser:
         self.lines: dict[str, int] = {}
         self.duplicates: list[str] = []
         self.surrogates: list[tuple[str, str]] = []  # (pointer, \\uXXXX): no character
+        self.overflows: list[tuple[str, str]] = []  # (pointer, number): beyond a double
 
     def string(self, i: int, pointer: str) -> tuple[str, int]:
         text, end = scanstring(self.text, i + 1)
@@ -116,7 +118,10 @@ class _PositionParser:
         assert match is not None, "validated by json.loads first"
         integer, fraction, exponent = match.groups()
         if fraction or exponent:
-            return float(integer + (fraction or "") + (exponent or "")), match.end()
+            number = float(match.group())
+            if number in (math.inf, -math.inf):
+                self.overflows.append((pointer, match.group()))
+            return number, match.end()
         return int(integer), match.end()
 
     def skip(self, i: int) -> int:
@@ -234,6 +239,16 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
             "escape characters outside the BMP as a surrogate pair, or write them as UTF-8",
         )
         for pointer, escape in parser.surrogates
+    ] + [
+        Diagnostic(
+            Severity.ERROR,
+            name,
+            pointer,
+            doc.line(pointer),
+            f"the number {number} is too large for a double",
+            "write a number below 1.8e308",
+        )
+        for pointer, number in parser.overflows
     ]
 
 

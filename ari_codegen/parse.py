@@ -39,6 +39,12 @@ class _Builder:
         self.model_parent: dict[str, str] = {}
         self.raw_models: dict[str, dict[str, Any]] = {}
         self.module_of: dict[str, str] = {}  # model id -> py_module of its declaration
+        self.fields_of: dict[
+            str, tuple[tuple[ir.Property, ...], tuple[ir.Property, ...]]
+        ] = {}
+        self.enums_of: dict[str, list[ir.Enum]] = (
+            {}
+        )  # model id -> enums of its own fields
 
     # -- types -------------------------------------------------------------------------------
 
@@ -126,28 +132,36 @@ class _Builder:
     def descendants(self, key: str) -> tuple[str, ...]:
         return tuple(d for c in self.children(key) for d in (c, *self.descendants(c)))
 
+    def fields(
+        self, key: str
+    ) -> tuple[tuple[ir.Property, ...], tuple[ir.Property, ...]]:
+        """A model's (inherited, own) properties, built once: a subclass shares its
+        ancestors' Property values, with their field names and enums."""
+        if key not in self.fields_of:
+            parent = self.model_parent.get(key)
+            inherited: tuple[ir.Property, ...] = ()
+            if parent is not None:
+                inherited = sum(self.fields(parent), ())
+            scope = naming.field_scope()
+            for prop in inherited:
+                scope.claim(prop.py_name)  # already safe and unique: reserves it as is
+            names = {prop.name for prop in inherited}
+            raw = self.raw_models[key].get("properties", {})
+            own_raw = {"properties": {k: v for k, v in raw.items() if k not in names}}
+            self.enums_of[key] = []
+            own = self.properties(key, own_raw, scope, self.enums_of[key])
+            self.fields_of[key] = (inherited, own)
+        return self.fields_of[key]
+
     def model(self, key: str, module: str, enums: list[ir.Enum]) -> ir.Model:
-        scope = naming.field_scope()
-        inherited: list[ir.Property] = []
+        inherited, own = self.fields(key)
+        enums.extend(self.enums_of[key])
         tag_key = None
         for ancestor in self.ancestors(key):
-            # ancestors' enums belong to the ancestors; claim their field names in order
-            inherited.extend(
-                self.properties(ancestor, self.raw_models[ancestor], scope, [])
-            )
             tag_key = self.raw_models[ancestor].get("discriminator", tag_key)
         raw = self.raw_models[key]
-        inherited_names = {p.name for p in inherited}
-        own_raw = {
-            "properties": {
-                k: v
-                for k, v in raw.get("properties", {}).items()
-                if k not in inherited_names
-            }
-        }
-        own = self.properties(key, own_raw, scope, enums)
         tag_key = raw.get("discriminator", tag_key)
-        tag = next((p for p in inherited + list(own) if p.name == tag_key), None)
+        tag = next((p for p in inherited + own if p.name == tag_key), None)
         snake = naming.snake(key)
         descendants = self.descendants(key)
         parser = None
@@ -163,7 +177,7 @@ class _Builder:
             description=raw.get("description", ""),
             declaration=module,
             properties=own,
-            inherited=tuple(inherited),
+            inherited=inherited,
             parent=self.model_parent.get(key),
             subtypes=tuple(self.children(key)),
             discriminator=raw.get("discriminator"),
@@ -172,6 +186,13 @@ class _Builder:
             tag=tag,
             descendants=descendants,
             fallbacks=tuple(fallbacks) if parser else (),
+            subtype_modules=tuple(
+                dict.fromkeys(
+                    self.module_of[k]
+                    for k in descendants
+                    if self.module_of[k] != module
+                )
+            ),
         )
 
     # -- operations ----------------------------------------------------------------------------
@@ -260,7 +281,9 @@ class _Builder:
         needed: dict[str, set[str]] = {}
         for model in decl.models:
             used = [p.type.element.model for p in model.all_properties]
-            for key in [*used, model.parent, *model.descendants]:
+            # descendants are imported where the parser needs them, at its first call, so
+            # that a subtype's module (which needs this one for its base class) may import it
+            for key in [*used, model.parent]:
                 if key is not None and self.module_of[key] != decl.py_module:
                     needed.setdefault(self.module_of[key], set()).add(
                         self.model_classes[key]
@@ -281,18 +304,24 @@ class _Builder:
         }
         modules = naming.module_scope()
         classes = naming.Scope(naming.RUNTIME_NAMES | naming.BUILTIN_NAMES)
-        defined: set[str] = set()
+        names = [
+            PurePosixPath(doc.name).name.removesuffix(".json")
+            for doc, _ in self.validated.declarations
+        ]
+        module_names = [modules.claim(naming.snake(name)) for name in names]
+        for module, (_, data) in zip(module_names, self.validated.declarations):
+            for key in data.get("models", {}):
+                self.module_of.setdefault(key, module)  # the first definition wins
         declarations = []
-        for doc, data in self.validated.declarations:
-            name = PurePosixPath(doc.name).name.removesuffix(".json")
-            module = modules.claim(naming.snake(name))
+        for name, module, (doc, data) in zip(
+            names, module_names, self.validated.declarations
+        ):
             enums: list[ir.Enum] = []
-            models = []
-            for key in self.base_first(list(data.get("models", {}))):
-                if key not in defined:
-                    defined.add(key)
-                    models.append(self.model(key, module, enums))
-            self.module_of.update({m.id: module for m in models})
+            models = [
+                self.model(key, module, enums)
+                for key in self.base_first(list(data.get("models", {})))
+                if self.module_of[key] == module
+            ]
             methods = naming.method_scope()
             apis = tuple(
                 ir.Api(

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from urllib.parse import quote
+
 from . import ir
+from .load import pointer_join
 
 # Asterisk's timestamps: 2013-12-05T10:46:40.213-0600. `(?![\s\S])` is a true end of
 # input in Python and ECMA regexes alike (`$` would also match before a final newline).
@@ -38,7 +41,9 @@ def type_schema(
         assert t.model is not None
         model = spec.model(t.model)
         prefix = "" if model.declaration == here else f"{model.declaration}.json"
-        return {"$ref": f"{prefix}#/$defs/{model.id}"}
+        return {
+            "$ref": f"{prefix}#{quote(pointer_join('/$defs', model.id), safe='/$')}"
+        }
     schema: dict[str, Any] = dict(_JSON_TYPES[t.kind])
     if allowed is not None and allowed.kind == "list":
         schema["enum"] = list(allowed.values)

@@ -359,11 +359,6 @@ def generated(declarations: dict[str, dict[str, Any]]) -> Iterator[str]:
             yield package
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse.py _Builder.model(): an ancestor's properties are rebuilt for each child with "
-    "a fresh enum name (BaseKind_2) that is never emitted, so the child's from_dict raises NameError",
-)
 def test_bug_a_child_decodes_a_list_property_it_inherits() -> None:
     base = {
         "id": "Base",
@@ -382,11 +377,6 @@ def test_bug_a_child_decodes_a_list_property_it_inherits() -> None:
         assert child.from_dict({"kind": "x"}).to_dict() == {"kind": "x"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/package/api/{declaration}.py.jinja: op.since and p.since are joined into the "
-    "method docstring unescaped, so a backslash (\\N{...}) or a triple quote is a SyntaxError",
-)
 def test_bug_since_text_is_escaped_in_client_docstrings() -> None:
     op = {
         "httpMethod": "GET",
@@ -400,11 +390,6 @@ def test_bug_since_text_is_escaped_in_client_docstrings() -> None:
         importlib.import_module(f"{pkg}.api.a")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="models of one hierarchy in two declarations import each other: the parent's module "
-    "imports the child's (for parse_<root>) and the child's class needs the parent's at import time",
-)
 def test_bug_a_subtype_may_live_in_another_declaration() -> None:
     base = {
         "id": "Base",
@@ -421,11 +406,6 @@ def test_bug_a_subtype_may_live_in_another_declaration() -> None:
 
 
 @pytest.mark.parametrize("model_id", ["a/b", "a%41", "x~1"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema_out.py type_schema(): '$ref': '#/$defs/<id>' without JSON-pointer escaping "
-    "(~0, ~1) and percent-encoding, so the reference points nowhere",
-)
 def test_bug_schema_refs_escape_model_ids(model_id: str) -> None:
     target = {"id": model_id, "properties": {"p": {"type": "string", "required": True}}}
     holder = {"id": "H", "properties": {"m": {"type": model_id, "required": True}}}
@@ -443,11 +423,6 @@ def test_bug_schema_refs_escape_model_ids(model_id: str) -> None:
         assert list(schema.iter_errors({"m": {"p": "x"}})) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load/validate accept a JSON number that overflows to inf (1e999); the emitted JSON "
-    "Schema then holds 'Infinity', which is not JSON",
-)
 def test_bug_an_overflowing_number_is_rejected_or_kept_out_of_the_schemas() -> None:
     model = {
         "id": "M",
