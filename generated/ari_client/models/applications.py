@@ -65,11 +65,11 @@ class Application(_rt.Model):
             obj.events_disallowed = v
         except Exception as exc:
             raise _rt.failure("Application", validate_application(data), exc) from None
-        obj.extras = (
-            {}
-            if _Application_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Application_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 7 or _Application_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Application_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

@@ -75,11 +75,11 @@ class BuildInfo(_rt.Model):
             obj.user = v
         except Exception as exc:
             raise _rt.failure("BuildInfo", validate_build_info(data), exc) from None
-        obj.extras = (
-            {}
-            if _BuildInfo_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _BuildInfo_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 6 or _BuildInfo_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _BuildInfo_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -173,11 +173,11 @@ class SystemInfo(_rt.Model):
             obj.entity_id = v
         except Exception as exc:
             raise _rt.failure("SystemInfo", validate_system_info(data), exc) from None
-        obj.extras = (
-            {}
-            if _SystemInfo_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _SystemInfo_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _SystemInfo_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _SystemInfo_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -244,11 +244,11 @@ class SetId(_rt.Model):
             obj.group = v
         except Exception as exc:
             raise _rt.failure("SetId", validate_set_id(data), exc) from None
-        obj.extras = (
-            {}
-            if _SetId_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _SetId_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _SetId_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _SetId_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -331,11 +331,11 @@ class ConfigInfo(_rt.Model):
             obj.setid = SetId.from_dict(v)
         except Exception as exc:
             raise _rt.failure("ConfigInfo", validate_config_info(data), exc) from None
-        obj.extras = (
-            {}
-            if _ConfigInfo_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ConfigInfo_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _ConfigInfo_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ConfigInfo_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -428,11 +428,11 @@ class StatusInfo(_rt.Model):
             obj.last_reload_time = _rt.parse_date(v)
         except Exception as exc:
             raise _rt.failure("StatusInfo", validate_status_info(data), exc) from None
-        obj.extras = (
-            {}
-            if _StatusInfo_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _StatusInfo_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _StatusInfo_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _StatusInfo_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -519,11 +519,10 @@ class AsteriskInfo(_rt.Model):
             raise _rt.failure(
                 "AsteriskInfo", validate_asterisk_info(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _AsteriskInfo_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _AsteriskInfo_KEYS}
-        )
+        if _AsteriskInfo_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _AsteriskInfo_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -597,11 +596,11 @@ class AsteriskPing(_rt.Model):
             raise _rt.failure(
                 "AsteriskPing", validate_asterisk_ping(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _AsteriskPing_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _AsteriskPing_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _AsteriskPing_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _AsteriskPing_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -695,11 +694,11 @@ class Module(_rt.Model):
             obj.support_level = v
         except Exception as exc:
             raise _rt.failure("Module", validate_module(data), exc) from None
-        obj.extras = (
-            {}
-            if _Module_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Module_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _Module_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Module_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -807,11 +806,11 @@ class LogChannel(_rt.Model):
             obj.configuration = v
         except Exception as exc:
             raise _rt.failure("LogChannel", validate_log_channel(data), exc) from None
-        obj.extras = (
-            {}
-            if _LogChannel_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _LogChannel_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _LogChannel_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _LogChannel_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -888,11 +887,11 @@ class Variable(_rt.Model):
             obj.value = v
         except Exception as exc:
             raise _rt.failure("Variable", validate_variable(data), exc) from None
-        obj.extras = (
-            {}
-            if _Variable_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Variable_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 1 or _Variable_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Variable_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -946,11 +945,11 @@ class ConfigTuple(_rt.Model):
             obj.value = v
         except Exception as exc:
             raise _rt.failure("ConfigTuple", validate_config_tuple(data), exc) from None
-        obj.extras = (
-            {}
-            if _ConfigTuple_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ConfigTuple_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _ConfigTuple_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ConfigTuple_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

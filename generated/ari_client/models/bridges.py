@@ -124,11 +124,11 @@ class Bridge(_rt.Model):
             obj.creationtime = _rt.parse_date(v)
         except Exception as exc:
             raise _rt.failure("Bridge", validate_bridge(data), exc) from None
-        obj.extras = (
-            {}
-            if _Bridge_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Bridge_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 8 or _Bridge_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Bridge_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

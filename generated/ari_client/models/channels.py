@@ -223,11 +223,10 @@ class Dialed(_rt.Model):
         obj = cls.__new__(cls)
         if data.__class__ is not dict:
             raise _rt.failure("Dialed", validate_dialed(data), TypeError())
-        obj.extras = (
-            {}
-            if _Dialed_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Dialed_KEYS}
-        )
+        if _Dialed_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Dialed_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -291,11 +290,11 @@ class DialplanCEP(_rt.Model):
             obj.app_data = v
         except Exception as exc:
             raise _rt.failure("DialplanCEP", validate_dialplan_cep(data), exc) from None
-        obj.extras = (
-            {}
-            if _DialplanCEP_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _DialplanCEP_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _DialplanCEP_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _DialplanCEP_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -391,11 +390,11 @@ class CallerID(_rt.Model):
             obj.number = v
         except Exception as exc:
             raise _rt.failure("CallerID", validate_caller_id(data), exc) from None
-        obj.extras = (
-            {}
-            if _CallerID_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _CallerID_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _CallerID_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _CallerID_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -636,11 +635,11 @@ class RTPstat(_rt.Model):
             obj.channel_uniqueid = v
         except Exception as exc:
             raise _rt.failure("RTPstat", validate_rt_pstat(data), exc) from None
-        obj.extras = (
-            {}
-            if _RTPstat_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RTPstat_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 9 or _RTPstat_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _RTPstat_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1057,11 +1056,11 @@ class Channel(_rt.Model):
             obj.tenantid = v
         except Exception as exc:
             raise _rt.failure("Channel", validate_channel(data), exc) from None
-        obj.extras = (
-            {}
-            if _Channel_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Channel_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 10 or _Channel_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Channel_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

@@ -73,11 +73,11 @@ class DeviceState(_rt.Model):
             obj.state = _DeviceStateState_VALUES.get(v, v)
         except Exception as exc:
             raise _rt.failure("DeviceState", validate_device_state(data), exc) from None
-        obj.extras = (
-            {}
-            if _DeviceState_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _DeviceState_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _DeviceState_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _DeviceState_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

@@ -64,11 +64,11 @@ class Endpoint(_rt.Model):
             obj.channel_ids = v
         except Exception as exc:
             raise _rt.failure("Endpoint", validate_endpoint(data), exc) from None
-        obj.extras = (
-            {}
-            if _Endpoint_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Endpoint_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _Endpoint_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Endpoint_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -183,11 +183,11 @@ class TextMessage(_rt.Model):
             obj.variables = v
         except Exception as exc:
             raise _rt.failure("TextMessage", validate_text_message(data), exc) from None
-        obj.extras = (
-            {}
-            if _TextMessage_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _TextMessage_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _TextMessage_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _TextMessage_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

@@ -66,11 +66,11 @@ class Message(_rt.Model):
             obj.asterisk_id = v
         except Exception as exc:
             raise _rt.failure("Message", validate_message(data), exc) from None
-        obj.extras = (
-            {}
-            if _Message_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Message_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 1 or _Message_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Message_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -210,11 +210,11 @@ class MissingParams(Message):
             raise _rt.failure(
                 "MissingParams", validate_missing_params(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _MissingParams_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _MissingParams_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _MissingParams_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _MissingParams_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -299,11 +299,11 @@ class Event(Message):
             obj.timestamp = _rt.parse_date(v)
         except Exception as exc:
             raise _rt.failure("Event", validate_event(data), exc) from None
-        obj.extras = (
-            {}
-            if _Event_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Event_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _Event_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Event_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -401,11 +401,11 @@ class ContactInfo(_rt.Model):
             obj.roundtrip_usec = v
         except Exception as exc:
             raise _rt.failure("ContactInfo", validate_contact_info(data), exc) from None
-        obj.extras = (
-            {}
-            if _ContactInfo_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ContactInfo_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _ContactInfo_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ContactInfo_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -518,11 +518,11 @@ class Peer(_rt.Model):
             obj.time = v
         except Exception as exc:
             raise _rt.failure("Peer", validate_peer(data), exc) from None
-        obj.extras = (
-            {}
-            if _Peer_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Peer_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 1 or _Peer_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Peer_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -615,11 +615,13 @@ class DeviceStateChanged(Event):
             raise _rt.failure(
                 "DeviceStateChanged", validate_device_state_changed(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _DeviceStateChanged_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _DeviceStateChanged_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _DeviceStateChanged_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _DeviceStateChanged_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -724,11 +726,13 @@ class PlaybackStarted(Event):
             raise _rt.failure(
                 "PlaybackStarted", validate_playback_started(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _PlaybackStarted_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _PlaybackStarted_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _PlaybackStarted_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _PlaybackStarted_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -831,11 +835,13 @@ class PlaybackContinuing(Event):
             raise _rt.failure(
                 "PlaybackContinuing", validate_playback_continuing(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _PlaybackContinuing_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _PlaybackContinuing_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _PlaybackContinuing_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _PlaybackContinuing_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -938,11 +944,13 @@ class PlaybackFinished(Event):
             raise _rt.failure(
                 "PlaybackFinished", validate_playback_finished(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _PlaybackFinished_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _PlaybackFinished_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _PlaybackFinished_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _PlaybackFinished_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1045,11 +1053,13 @@ class RecordingStarted(Event):
             raise _rt.failure(
                 "RecordingStarted", validate_recording_started(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _RecordingStarted_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RecordingStarted_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _RecordingStarted_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _RecordingStarted_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1154,11 +1164,13 @@ class RecordingFinished(Event):
             raise _rt.failure(
                 "RecordingFinished", validate_recording_finished(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _RecordingFinished_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RecordingFinished_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _RecordingFinished_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _RecordingFinished_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1263,11 +1275,13 @@ class RecordingFailed(Event):
             raise _rt.failure(
                 "RecordingFailed", validate_recording_failed(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _RecordingFailed_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RecordingFailed_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _RecordingFailed_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _RecordingFailed_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1382,11 +1396,13 @@ class ApplicationMoveFailed(Event):
             raise _rt.failure(
                 "ApplicationMoveFailed", validate_application_move_failed(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ApplicationMoveFailed_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ApplicationMoveFailed_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 6 or _ApplicationMoveFailed_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ApplicationMoveFailed_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1519,11 +1535,13 @@ class ApplicationRegistered(Event):
             raise _rt.failure(
                 "ApplicationRegistered", validate_application_registered(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ApplicationRegistered_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ApplicationRegistered_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _ApplicationRegistered_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ApplicationRegistered_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1614,13 +1632,13 @@ class ApplicationUnregistered(Event):
             raise _rt.failure(
                 "ApplicationUnregistered", validate_application_unregistered(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ApplicationUnregistered_KEYS.issuperset(data)
-            else {
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _ApplicationUnregistered_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
                 k: v for k, v in data.items() if k not in _ApplicationUnregistered_KEYS
             }
-        )
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1714,11 +1732,13 @@ class ApplicationReplaced(Event):
             raise _rt.failure(
                 "ApplicationReplaced", validate_application_replaced(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ApplicationReplaced_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ApplicationReplaced_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _ApplicationReplaced_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ApplicationReplaced_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1812,11 +1832,11 @@ class BridgeCreated(Event):
             raise _rt.failure(
                 "BridgeCreated", validate_bridge_created(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _BridgeCreated_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _BridgeCreated_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _BridgeCreated_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _BridgeCreated_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -1916,11 +1936,13 @@ class BridgeDestroyed(Event):
             raise _rt.failure(
                 "BridgeDestroyed", validate_bridge_destroyed(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _BridgeDestroyed_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _BridgeDestroyed_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _BridgeDestroyed_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _BridgeDestroyed_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -2023,11 +2045,11 @@ class BridgeMerged(Event):
             raise _rt.failure(
                 "BridgeMerged", validate_bridge_merged(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _BridgeMerged_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _BridgeMerged_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _BridgeMerged_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _BridgeMerged_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -2142,13 +2164,13 @@ class BridgeVideoSourceChanged(Event):
                 validate_bridge_video_source_changed(data),
                 exc,
             ) from None
-        obj.extras = (
-            {}
-            if _BridgeVideoSourceChanged_KEYS.issuperset(data)
-            else {
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _BridgeVideoSourceChanged_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
                 k: v for k, v in data.items() if k not in _BridgeVideoSourceChanged_KEYS
             }
-        )
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -2301,11 +2323,13 @@ class BridgeBlindTransfer(Event):
             raise _rt.failure(
                 "BridgeBlindTransfer", validate_bridge_blind_transfer(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _BridgeBlindTransfer_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _BridgeBlindTransfer_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 8 or _BridgeBlindTransfer_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _BridgeBlindTransfer_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -2560,13 +2584,13 @@ class BridgeAttendedTransfer(Event):
             raise _rt.failure(
                 "BridgeAttendedTransfer", validate_bridge_attended_transfer(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _BridgeAttendedTransfer_KEYS.issuperset(data)
-            else {
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 8 or _BridgeAttendedTransfer_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
                 k: v for k, v in data.items() if k not in _BridgeAttendedTransfer_KEYS
             }
-        )
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -2827,11 +2851,13 @@ class ChannelCreated(Event):
             raise _rt.failure(
                 "ChannelCreated", validate_channel_created(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelCreated_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelCreated_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelCreated_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelCreated_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -2951,11 +2977,13 @@ class ChannelDestroyed(Event):
             raise _rt.failure(
                 "ChannelDestroyed", validate_channel_destroyed(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelDestroyed_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelDestroyed_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 6 or _ChannelDestroyed_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelDestroyed_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -3097,11 +3125,13 @@ class ChannelEnteredBridge(Event):
             raise _rt.failure(
                 "ChannelEnteredBridge", validate_channel_entered_bridge(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelEnteredBridge_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelEnteredBridge_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelEnteredBridge_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelEnteredBridge_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -3209,11 +3239,13 @@ class ChannelLeftBridge(Event):
             raise _rt.failure(
                 "ChannelLeftBridge", validate_channel_left_bridge(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelLeftBridge_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelLeftBridge_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _ChannelLeftBridge_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelLeftBridge_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -3321,11 +3353,13 @@ class ChannelStateChange(Event):
             raise _rt.failure(
                 "ChannelStateChange", validate_channel_state_change(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelStateChange_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelStateChange_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelStateChange_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelStateChange_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -3443,11 +3477,13 @@ class ChannelDtmfReceived(Event):
             raise _rt.failure(
                 "ChannelDtmfReceived", validate_channel_dtmf_received(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelDtmfReceived_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelDtmfReceived_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 6 or _ChannelDtmfReceived_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelDtmfReceived_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -3588,11 +3624,13 @@ class ChannelDialplan(Event):
             raise _rt.failure(
                 "ChannelDialplan", validate_channel_dialplan(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelDialplan_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelDialplan_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 6 or _ChannelDialplan_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelDialplan_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -3737,11 +3775,13 @@ class ChannelCallerId(Event):
             raise _rt.failure(
                 "ChannelCallerId", validate_channel_caller_id(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelCallerId_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelCallerId_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 6 or _ChannelCallerId_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelCallerId_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -3906,11 +3946,13 @@ class ChannelUserevent(Event):
             raise _rt.failure(
                 "ChannelUserevent", validate_channel_userevent(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelUserevent_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelUserevent_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _ChannelUserevent_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelUserevent_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4070,11 +4112,13 @@ class ChannelHangupRequest(Event):
             raise _rt.failure(
                 "ChannelHangupRequest", validate_channel_hangup_request(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelHangupRequest_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelHangupRequest_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelHangupRequest_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelHangupRequest_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4222,11 +4266,11 @@ class ChannelVarset(Event):
             raise _rt.failure(
                 "ChannelVarset", validate_channel_varset(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelVarset_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelVarset_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _ChannelVarset_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ChannelVarset_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4348,11 +4392,11 @@ class ChannelHold(Event):
             obj.musicclass = v
         except Exception as exc:
             raise _rt.failure("ChannelHold", validate_channel_hold(data), exc) from None
-        obj.extras = (
-            {}
-            if _ChannelHold_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelHold_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelHold_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ChannelHold_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4463,11 +4507,11 @@ class ChannelUnhold(Event):
             raise _rt.failure(
                 "ChannelUnhold", validate_channel_unhold(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelUnhold_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelUnhold_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelUnhold_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ChannelUnhold_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4570,11 +4614,13 @@ class ChannelToneDetected(Event):
             raise _rt.failure(
                 "ChannelToneDetected", validate_channel_tone_detected(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelToneDetected_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelToneDetected_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelToneDetected_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelToneDetected_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4677,11 +4723,13 @@ class ChannelTalkingStarted(Event):
             raise _rt.failure(
                 "ChannelTalkingStarted", validate_channel_talking_started(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelTalkingStarted_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelTalkingStarted_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelTalkingStarted_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelTalkingStarted_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4790,13 +4838,13 @@ class ChannelTalkingFinished(Event):
             raise _rt.failure(
                 "ChannelTalkingFinished", validate_channel_talking_finished(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelTalkingFinished_KEYS.issuperset(data)
-            else {
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _ChannelTalkingFinished_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
                 k: v for k, v in data.items() if k not in _ChannelTalkingFinished_KEYS
             }
-        )
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -4912,11 +4960,13 @@ class ContactStatusChange(Event):
             raise _rt.failure(
                 "ContactStatusChange", validate_contact_status_change(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ContactStatusChange_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ContactStatusChange_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _ContactStatusChange_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ContactStatusChange_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5029,11 +5079,13 @@ class PeerStatusChange(Event):
             raise _rt.failure(
                 "PeerStatusChange", validate_peer_status_change(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _PeerStatusChange_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _PeerStatusChange_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _PeerStatusChange_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _PeerStatusChange_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5141,11 +5193,13 @@ class EndpointStateChange(Event):
             raise _rt.failure(
                 "EndpointStateChange", validate_endpoint_state_change(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _EndpointStateChange_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _EndpointStateChange_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _EndpointStateChange_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _EndpointStateChange_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5276,11 +5330,11 @@ class Dial(Event):
             obj.dialstatus = v
         except Exception as exc:
             raise _rt.failure("Dial", validate_dial(data), exc) from None
-        obj.extras = (
-            {}
-            if _Dial_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Dial_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _Dial_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Dial_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5424,11 +5478,11 @@ class StasisEnd(Event):
             obj.channel = _channels.Channel.from_dict(v)
         except Exception as exc:
             raise _rt.failure("StasisEnd", validate_stasis_end(data), exc) from None
-        obj.extras = (
-            {}
-            if _StasisEnd_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _StasisEnd_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _StasisEnd_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _StasisEnd_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5539,11 +5593,11 @@ class StasisStart(Event):
             obj.replace_channel = v
         except Exception as exc:
             raise _rt.failure("StasisStart", validate_stasis_start(data), exc) from None
-        obj.extras = (
-            {}
-            if _StasisStart_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _StasisStart_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _StasisStart_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _StasisStart_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5680,11 +5734,13 @@ class TextMessageReceived(Event):
             raise _rt.failure(
                 "TextMessageReceived", validate_text_message_received(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _TextMessageReceived_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _TextMessageReceived_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _TextMessageReceived_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _TextMessageReceived_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5792,11 +5848,13 @@ class ChannelConnectedLine(Event):
             raise _rt.failure(
                 "ChannelConnectedLine", validate_channel_connected_line(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelConnectedLine_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelConnectedLine_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _ChannelConnectedLine_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelConnectedLine_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -5909,11 +5967,13 @@ class ChannelTransfer(Event):
             raise _rt.failure(
                 "ChannelTransfer", validate_channel_transfer(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _ChannelTransfer_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ChannelTransfer_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _ChannelTransfer_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _ChannelTransfer_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6038,11 +6098,11 @@ class ReferTo(_rt.Model):
             obj.bridge = v
         except Exception as exc:
             raise _rt.failure("ReferTo", validate_refer_to(data), exc) from None
-        obj.extras = (
-            {}
-            if _ReferTo_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ReferTo_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 1 or _ReferTo_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ReferTo_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6126,11 +6186,11 @@ class ReferredBy(_rt.Model):
             obj.bridge = v
         except Exception as exc:
             raise _rt.failure("ReferredBy", validate_referred_by(data), exc) from None
-        obj.extras = (
-            {}
-            if _ReferredBy_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _ReferredBy_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 1 or _ReferredBy_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _ReferredBy_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6209,11 +6269,12 @@ class RequiredDestination(_rt.Model):
             raise _rt.failure(
                 "RequiredDestination", validate_required_destination(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _RequiredDestination_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RequiredDestination_KEYS}
-        )
+        if _RequiredDestination_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _RequiredDestination_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6299,11 +6360,13 @@ class AdditionalParam(_rt.Model):
             raise _rt.failure(
                 "AdditionalParam", validate_additional_param(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _AdditionalParam_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _AdditionalParam_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _AdditionalParam_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _AdditionalParam_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6372,11 +6435,11 @@ class RESTHeader(_rt.Model):
             obj.value = v
         except Exception as exc:
             raise _rt.failure("RESTHeader", validate_rest_header(data), exc) from None
-        obj.extras = (
-            {}
-            if _RESTHeader_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RESTHeader_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _RESTHeader_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _RESTHeader_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6441,13 +6504,13 @@ class RESTQueryStringParameter(_rt.Model):
                 validate_rest_query_string_parameter(data),
                 exc,
             ) from None
-        obj.extras = (
-            {}
-            if _RESTQueryStringParameter_KEYS.issuperset(data)
-            else {
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _RESTQueryStringParameter_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
                 k: v for k, v in data.items() if k not in _RESTQueryStringParameter_KEYS
             }
-        )
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6548,11 +6611,11 @@ class RESTRequest(_rt.Model):
             obj.message_body = v
         except Exception as exc:
             raise _rt.failure("RESTRequest", validate_rest_request(data), exc) from None
-        obj.extras = (
-            {}
-            if _RESTRequest_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RESTRequest_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 5 or _RESTRequest_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _RESTRequest_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -6731,11 +6794,11 @@ class RESTResponse(Event):
             raise _rt.failure(
                 "RESTResponse", validate_rest_response(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _RESTResponse_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _RESTResponse_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 8 or _RESTResponse_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _RESTResponse_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

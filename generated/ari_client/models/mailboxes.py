@@ -41,11 +41,11 @@ class Mailbox(_rt.Model):
             obj.new_messages = v
         except Exception as exc:
             raise _rt.failure("Mailbox", validate_mailbox(data), exc) from None
-        obj.extras = (
-            {}
-            if _Mailbox_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Mailbox_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 3 or _Mailbox_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Mailbox_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

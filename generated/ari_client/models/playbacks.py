@@ -88,11 +88,11 @@ class Playback(_rt.Model):
             obj.state = _PlaybackState_VALUES.get(v, v)
         except Exception as exc:
             raise _rt.failure("Playback", validate_playback(data), exc) from None
-        obj.extras = (
-            {}
-            if _Playback_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Playback_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _Playback_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Playback_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

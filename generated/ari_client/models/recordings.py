@@ -52,11 +52,13 @@ class StoredRecording(_rt.Model):
             raise _rt.failure(
                 "StoredRecording", validate_stored_recording(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _StoredRecording_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _StoredRecording_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _StoredRecording_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _StoredRecording_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -154,11 +156,11 @@ class LiveRecording(_rt.Model):
             raise _rt.failure(
                 "LiveRecording", validate_live_recording(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _LiveRecording_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _LiveRecording_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 4 or _LiveRecording_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _LiveRecording_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:

@@ -35,11 +35,13 @@ class FormatLangPair(_rt.Model):
             raise _rt.failure(
                 "FormatLangPair", validate_format_lang_pair(data), exc
             ) from None
-        obj.extras = (
-            {}
-            if _FormatLangPair_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _FormatLangPair_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _FormatLangPair_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {
+                k: v for k, v in data.items() if k not in _FormatLangPair_KEYS
+            }
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
@@ -110,11 +112,11 @@ class Sound(_rt.Model):
             obj.formats = [FormatLangPair.from_dict(_x0) for _x0 in v]
         except Exception as exc:
             raise _rt.failure("Sound", validate_sound(data), exc) from None
-        obj.extras = (
-            {}
-            if _Sound_KEYS.issuperset(data)
-            else {k: v for k, v in data.items() if k not in _Sound_KEYS}
-        )
+        # every required key was found: no more keys than those means no unknown ones
+        if len(data) <= 2 or _Sound_KEYS.issuperset(data):
+            obj.extras = {}
+        else:
+            obj.extras = {k: v for k, v in data.items() if k not in _Sound_KEYS}
         return obj
 
     def to_dict(self) -> Dict[str, Any]:
