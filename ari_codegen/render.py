@@ -84,7 +84,7 @@ def docstring(value: Any, indent: int = 0) -> str:
     )
     lines = [line.rstrip() for line in text.strip().split("\n")]
     text = ("\n" + " " * indent).join(lines).replace("\n" + " " * indent + "\n", "\n\n")
-    while "\n" + " " * indent + "\n" in text:
+    while indent and "\n" + " " * indent + "\n" in text:  # at indent 0 this never ends
         text = text.replace("\n" + " " * indent + "\n", "\n\n")
     # a closing quote would run into the closing """; one already escaped (odd backslashes) is fine
     if text.endswith('"') and (len(text) - 1 - len(text[:-1].rstrip("\\"))) % 2 == 0:

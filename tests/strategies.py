@@ -399,21 +399,26 @@ METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 PARAM_SCALARS = ["string", "int", "long", "double", "boolean"]
 
 
+def integers_within(low: float | None, high: float | None) -> st.SearchStrategy[int]:
+    """Integers in a RANGE (some near its bounds); nothing if it holds no integer."""
+    lo = None if low is None else math.ceil(low)
+    hi = None if high is None else math.floor(high)
+    if lo is not None and hi is not None and lo > hi:
+        return st.nothing()
+    return st.integers(lo, hi).filter(lambda i: abs(i) < 2**53)
+
+
 def _default(draw: Any, data_type: str, allowed: dict[str, Any] | None) -> Any:
     if allowed is not None and allowed["valueType"] == "LIST":
         return draw(st.sampled_from(allowed["values"]))
     if data_type == "boolean":
         return draw(st.booleans())
-    if data_type in ("int", "long", "double"):
-        low = allowed.get("min") if allowed else None
-        high = allowed.get("max") if allowed else None
-        lo = (
-            math.ceil(low)
-            if low is not None
-            else (math.floor(high) - 1000 if high is not None else -1000)
-        )
-        hi = math.floor(high) if high is not None else lo + 2000
-        return draw(st.integers(lo, hi))
+    low = allowed.get("min") if allowed else None
+    high = allowed.get("max") if allowed else None
+    if data_type == "double":
+        return draw(st.floats(low, high, allow_nan=False, allow_infinity=False))
+    if data_type in ("int", "long"):
+        return draw(integers_within(low, high))
     return draw(texts(300))
 
 
@@ -700,24 +705,14 @@ class PayloadBuilder:
             return self.draw(st.sampled_from(allowed["values"]))
         if type_expr == "string":
             return self.draw(st.text(max_size=10))
+        low = allowed.get("min") if allowed else None
+        high = allowed.get("max") if allowed else None
         if type_expr in ("int", "long"):
-            low = allowed.get("min") if allowed else None
-            high = allowed.get("max") if allowed else None
-            return self.draw(
-                st.integers(
-                    None if low is None else math.ceil(low),
-                    None if high is None else math.floor(high),
-                )
-            )
+            return self.draw(integers_within(low, high))
         if type_expr in ("double", "float"):
-            low = allowed.get("min") if allowed else None
-            high = allowed.get("max") if allowed else None
             return self.draw(
                 st.floats(low, high, allow_nan=False, allow_infinity=False)
-                | st.integers(
-                    None if low is None else math.ceil(low),
-                    None if high is None else math.floor(high),
-                ).filter(lambda i: abs(i) < 2**53)
+                | integers_within(low, high)
             )
         if type_expr == "boolean":
             return self.draw(st.booleans())

@@ -233,6 +233,9 @@ def test_pystr_is_a_literal_of_the_text(text: str) -> None:
 
 @given(ANY_TEXT, st.integers(0, 8))
 @settings(max_examples=settings.default.max_examples * 30)
+@example('"""', 0)  # the closing quote was escaped twice
+@example("a\n\nb", 0)  # a blank line at indent 0 looped forever
+@example("a \ud800 \U00010000", 4)
 def test_docstring_is_safe_in_triple_quotes_at_any_indent(
     text: str, indent: int
 ) -> None:
