@@ -23,12 +23,17 @@ RUNTIME_NAMES = frozenset(
         "Any", "Enum", "StrEnum", "List", "Dict", "Mapping", "Optional", "Union", "Literal",
         "Iterator", "Callable", "ClassVar", "TYPE_CHECKING", "TypeVar", "dataclass", "field",
         "datetime", "annotations", "Model", "ValidationError", "Problem",
+        # typing names the models, api and client modules import, and what client.py defines
+        "Sequence", "Tuple", "Type", "E", "R", "AriClient", "AsyncAriClient", "SyncApi",
+        "AsyncApi", "Backoff", "Dispatcher", "EventStream", "AsyncEventStream",
     }
 )  # fmt: skip
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
-# Types used in annotations: a field or method of that name would shadow them in a class body.
+# Types used in annotations, and decorators (``@classmethod``): a field or method of that
+# name would shadow them in a class body.
 ANNOTATION_NAMES = frozenset(
     {
+        "classmethod",
         "str",
         "int",
         "float",

@@ -203,18 +203,29 @@ class SpecCase:
 
 @dataclass(frozen=True)
 class Hostility:
-    """Switches for the kinds of input known to break the generator (see the xfail tests)."""
+    """Switches for the kinds of input that broke the generator. Off: a bug still open (it has
+    a strict xfail test in tests/test_properties.py); on: fixed, and part of every run.
+    """
 
+    # open: a subtype in another declaration than its parent (fixed for the parser's
+    # reference; still a circular import when the parent's module uses the child's otherwise)
     cross_declaration_inheritance: bool = False
-    nasty_since: bool = (
-        False  # backslashes and quotes in an operation's or parameter's "since"
-    )
-    inherited_enums: bool = (
-        False  # a LIST of strings on a property of a model with subtypes
-    )
-    ref_unsafe_model_ids: bool = (
-        False  # '/', '~', '%', '#' in model ids (JSON Schema $ref)
-    )
+    # fixed: backslashes and quotes in an operation's or parameter's "since"
+    nasty_since: bool = True
+    # fixed: a LIST of strings on a property of a model with subtypes
+    inherited_enums: bool = True
+    # fixed: '/', '~', '%', '#' in model ids (JSON Schema $ref)
+    ref_unsafe_model_ids: bool = True
+    # open: a LIST of strings on List[List[string]] (mypy: wrong annotation)
+    nested_list_enums: bool = False
+    # open: a declaration's resource class named like a model or enum class, or AsyncFoo
+    # beside Foo (the api module's class shadows the model it imports)
+    client_name_collisions: bool = False
+    # open: a body parameter of type List[Model] (mypy: the model is not imported)
+    list_body_params: bool = False
+    # open: a LIST parameter or a parameter with a default on a websocket operation
+    # (client.py's events() passes str, or None, where the api method wants the LIST or str)
+    websocket_params: bool = False
 
 
 SAFE = Hostility()
@@ -259,9 +270,13 @@ def _range(draw: Any, integral: bool) -> dict[str, Any]:
     return out
 
 
-def _allowable(draw: Any, type_expr: str, enums: bool = True) -> dict[str, Any] | None:
+def _allowable(
+    draw: Any, type_expr: str, enums: bool = True, nested_enums: bool = False
+) -> dict[str, Any] | None:
     base = element(type_expr)
     if base == "string" and enums and draw(st.integers(0, 2)) == 0:
+        if type_expr.startswith("List[List[") and not nested_enums:
+            return None
         values = draw(
             st.lists(
                 st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=6)),
@@ -281,7 +296,11 @@ def _allowable(draw: Any, type_expr: str, enums: bool = True) -> dict[str, Any] 
 
 
 def _property(
-    draw: Any, models: list[str], required_models: list[str], enums: bool = True
+    draw: Any,
+    models: list[str],
+    required_models: list[str],
+    enums: bool = True,
+    nested_enums: bool = False,
 ) -> dict[str, Any]:
     required = draw(st.sampled_from([True, False, None]))
     # a required property refers only to earlier models: payloads stay finite
@@ -294,7 +313,7 @@ def _property(
         prop["required"] = required
     if draw(st.booleans()):
         prop["description"] = draw(texts())
-    allowed = _allowable(draw, type_expr, enums)
+    allowed = _allowable(draw, type_expr, enums, nested_enums)
     if allowed is not None:
         prop["allowableValues"] = allowed
     if draw(st.integers(0, 5)) == 0:
@@ -359,7 +378,9 @@ def _models(
         )
         enums = hostility.inherited_enums or not case.children(model_id)
         for name in own:
-            model.properties[name] = _property(draw, ids, earlier, enums)
+            model.properties[name] = _property(
+                draw, ids, earlier, enums, hostility.nested_list_enums
+            )
         # a discriminator on a root with children: a required string property
         if (
             model.parent is None
@@ -439,11 +460,8 @@ def _parameter(
     draw: Any, name: str, location: str, models: list[str], hostility: Hostility = SAFE
 ) -> dict[str, Any]:
     if location == "body":
-        data_type = draw(
-            st.sampled_from(
-                ["object", "string", *models, *[f"List[{m}]" for m in models]]
-            )
-        )
+        lists = [f"List[{m}]" for m in models] if hostility.list_body_params else []
+        data_type = draw(st.sampled_from(["object", "string", *models, *lists]))
     elif location == "query" and draw(st.integers(0, 6)) == 0:
         data_type = draw(st.sampled_from(["List[string]", "Date"]))
     else:
@@ -530,6 +548,11 @@ def _operations(
         if method == "GET" and draw(st.integers(0, 9)) == 0:
             op["upgrade"] = "websocket"
             op["websocketProtocol"] = "ari"
+            if not hostility.websocket_params:
+                for param in op.get("parameters", []):
+                    if param.get("allowableValues", {}).get("valueType") == "LIST":
+                        del param["allowableValues"]
+                    param.pop("defaultValue", None)
         if draw(st.integers(0, 5)) == 0:
             op["since"] = draw(st.lists(_since(hostility), max_size=2))
         ops.append(op)
@@ -581,9 +604,40 @@ def _stem_ok(stem: str) -> bool:
     )
 
 
-@st.composite
-def specs(draw: Any, hostility: Hostility = SAFE) -> SpecCase:
+def resource_clash(case: SpecCase) -> bool:
+    """Would a declaration's resource class (``Foo``, ``AsyncFoo``) meet a model or enum class
+    of the same name (api modules import those), or another declaration's class?"""
+    from ari_codegen import naming
+
+    pascal = naming.pascal
+    resources = [pascal(stem) for stem in case.declarations]
+    resources += ["Async" + r for r in resources]
+    classes = {pascal(m) for m in case.models}
+    for m in case.models.values():
+        for name, prop in m.properties.items():
+            if "allowableValues" in prop:
+                classes.add(pascal(m.id) + pascal(name))
+    for stem, data in case.declarations.items():
+        for api in data["apis"]:
+            for op in api["operations"]:
+                for p in op.get("parameters", []):
+                    if "allowableValues" in p:
+                        classes.add(
+                            pascal(stem) + pascal(op["nickname"]) + pascal(p["name"])
+                        )
+    return len(set(resources)) < len(resources) or bool(classes & set(resources))
+
+
+def specs(hostility: Hostility = SAFE) -> st.SearchStrategy[SpecCase]:
     """A random valid resource listing with one to three API declarations."""
+    strategy = _specs(hostility)
+    if not hostility.client_name_collisions:
+        strategy = strategy.filter(lambda case: not resource_clash(case))
+    return strategy
+
+
+@st.composite
+def _specs(draw: Any, hostility: Hostility) -> SpecCase:
     stems = draw(
         st.lists(
             st.one_of(
