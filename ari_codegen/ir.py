@@ -160,6 +160,8 @@ class Import:
 
     py_module: str
     names: tuple[str, ...]  # class names, sorted
+    # a parent class is among them: needed when the module runs, not only when it is called
+    for_bases: bool = False
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,11 @@ class _Builder:
 
     def imports(self, decl: ir.Declaration) -> tuple[ir.Import, ...]:
         needed: dict[str, set[str]] = {}
+        bases = {
+            self.module_of[m.parent]
+            for m in decl.models
+            if m.parent is not None and self.module_of[m.parent] != decl.py_module
+        }
         for model in decl.models:
             used = [p.type.element.model for p in model.all_properties]
             # descendants are imported where the parser needs them, at its first call, so
@@ -288,7 +293,10 @@ class _Builder:
                     needed.setdefault(self.module_of[key], set()).add(
                         self.model_classes[key]
                     )
-        return tuple(ir.Import(m, tuple(sorted(n))) for m, n in sorted(needed.items()))
+        return tuple(
+            ir.Import(m, tuple(sorted(n)), m in bases)
+            for m, n in sorted(needed.items())
+        )
 
     # -- the whole spec ------------------------------------------------------------------------
 
@@ -303,18 +311,20 @@ class _Builder:
             for a in listing_data.get("apis", [])
         }
         modules = naming.module_scope()
-        classes = naming.Scope(naming.RUNTIME_NAMES | naming.BUILTIN_NAMES)
         names = [
             PurePosixPath(doc.name).name.removesuffix(".json")
             for doc, _ in self.validated.declarations
         ]
         module_names = [modules.claim(naming.snake(name)) for name in names]
+        # resource classes share one namespace with models and enums (an api module
+        # imports the models it returns): models keep their names, resources come next
+        class_names = [self.classes.claim(naming.pascal(name)) for name in names]
         for module, (_, data) in zip(module_names, self.validated.declarations):
             for key in data.get("models", {}):
                 self.module_of.setdefault(key, module)  # the first definition wins
         declarations = []
-        for name, module, (doc, data) in zip(
-            names, module_names, self.validated.declarations
+        for name, module, py_class, (doc, data) in zip(
+            names, module_names, class_names, self.validated.declarations
         ):
             enums: list[ir.Enum] = []
             models = [
@@ -340,7 +350,7 @@ class _Builder:
                     source=doc.name,
                     sha256=doc.sha256,
                     py_module=module,
-                    py_class=classes.claim(naming.pascal(name)),
+                    py_class=py_class,
                     description=descriptions.get(PurePosixPath(doc.name).name, ""),
                     api_version=str(data.get("apiVersion", "")),
                     swagger_version=str(data["swaggerVersion"]),

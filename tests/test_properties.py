@@ -464,11 +464,6 @@ def test_bug_an_overflowing_number_is_rejected_or_kept_out_of_the_schemas() -> N
                 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/macros/types.jinja annotation(): a LIST on List[List[string]] is annotated "
-    "List[Enum | str] (one level), but from_dict builds List[List[Enum | str]]: mypy --strict fails",
-)
 def test_bug_nested_list_enum_annotation_passes_mypy(mypy_cache: Path) -> None:
     model = {
         "id": "M",
@@ -512,12 +507,6 @@ def test_blank_lines_in_a_module_docstring() -> None:
         assert "second paragraph" in (package.__doc__ or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="models/{declaration}.py.jinja: a subtype in declaration b of a parent in a, when a's "
-    "module also imports b's (here for a property type): importing a first runs b's class "
-    "statement against the half-initialized a (circular import)",
-)
 def test_bug_a_subtype_in_another_declaration_that_the_parent_module_imports() -> None:
     base = {"id": "Base", "subTypes": ["Child"], "properties": {"o": {"type": "Other"}}}
     child = {"id": "Child", "properties": {}}
@@ -532,12 +521,6 @@ def test_bug_a_subtype_in_another_declaration_that_the_parent_module_imports() -
         assert a.Base.from_dict({"o": {}}).to_dict() == {"o": {}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse.py names resource classes in a scope of their own: declaration 'thing' gets "
-    "class Thing in api/thing.py, which shadows the model Thing it imports; the client's "
-    "thing.get() then calls Thing.from_dict on the resource class (AttributeError)",
-)
 def test_bug_a_resource_class_named_like_a_model() -> None:
     import httpx
 

@@ -9,12 +9,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Type
 
 from .. import _runtime as _rt
-from . import bridges as _bridges
-from . import channels as _channels
-from . import device_states as _device_states
-from . import endpoints as _endpoints
-from . import playbacks as _playbacks
-from . import recordings as _recordings
 
 if TYPE_CHECKING:
     from .bridges import Bridge
@@ -6937,3 +6931,13 @@ def validate_rest_response(data: Any, path: str = "") -> List[_rt.Problem]:
                 _rt.Problem(_rt.join(path, "message_body"), "expected a string")
             )
     return problems
+
+
+# Imported last: their models are used only when called, and a module that subclasses one
+# of this module's models may import this one while it loads.
+from . import bridges as _bridges  # noqa: E402
+from . import channels as _channels  # noqa: E402
+from . import device_states as _device_states  # noqa: E402
+from . import endpoints as _endpoints  # noqa: E402
+from . import playbacks as _playbacks  # noqa: E402
+from . import recordings as _recordings  # noqa: E402
