@@ -39,6 +39,7 @@ class _Builder:
         self.model_parent: dict[str, str] = {}
         self.raw_models: dict[str, dict[str, Any]] = {}
         self.module_of: dict[str, str] = {}  # model id -> py_module of its declaration
+        self.model_children: dict[str, list[str]] = {}
         self.fields_of: dict[
             str, tuple[tuple[ir.Property, ...], tuple[ir.Property, ...]]
         ] = {}
@@ -93,6 +94,9 @@ class _Builder:
         for key, model in self.raw_models.items():
             if "extends" in model:
                 self.model_parent.setdefault(key, model["extends"])
+        for key in self.raw_models:  # children in spec order, looked up once per model
+            if key in self.model_parent:
+                self.model_children.setdefault(self.model_parent[key], []).append(key)
 
     def ancestors(self, key: str) -> list[str]:
         chain: list[str] = []
@@ -127,7 +131,7 @@ class _Builder:
         return tuple(result)
 
     def children(self, key: str) -> list[str]:
-        return [k for k in self.raw_models if self.model_parent.get(k) == key]
+        return self.model_children.get(key, [])
 
     def descendants(self, key: str) -> tuple[str, ...]:
         return tuple(d for c in self.children(key) for d in (c, *self.descendants(c)))
