@@ -136,6 +136,10 @@ class Scope:
     def _key(self, name: str) -> str:
         return name.lower() if self.case_insensitive else name
 
+    def free(self, name: str) -> bool:
+        """Would ``claim(name)`` return ``name`` itself?"""
+        return safe(name, self.reserved) == name and self._key(name) not in self.taken
+
     def claim(self, name: str) -> str:
         name = safe(name, self.reserved)
         candidate, n = name, 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ari_codegen import generate
+from ari_codegen import build_ir, generate
 
 NO_MODELS = {
     "swaggerVersion": "1.2",
@@ -66,3 +66,24 @@ def test_non_ascii_names_stay_distinct_and_readable(tmp_path: Path) -> None:
     assert "u540d_u5b57: str | None = None" in models  # 名字
     api = result.files["edge_n/api/n.py"].decode()
     assert "def u83b7_u53d6(self, u6807_u8bc6: str" in api  # 获取(标识)
+
+
+def test_resource_class_names_leave_room_for_their_async_twins(tmp_path: Path) -> None:
+    """Declarations ``foo`` and ``asyncFoo``: Foo/AsyncFoo, then AsyncFoo_2/AsyncAsyncFoo_2."""
+    ping = {"httpMethod": "GET", "nickname": "ping", "responseClass": "void"}
+    spec_dir = tmp_path / "spec"
+    (spec_dir / "api-docs").mkdir(parents=True)
+    for name, path in (("foo", "/foo"), ("asyncFoo", "/af")):
+        doc = {"swaggerVersion": "1.1", "apis": [{"path": path, "operations": [ping]}]}
+        (spec_dir / "api-docs" / f"{name}.json").write_text(json.dumps(doc))
+    listing = {"swaggerVersion": "1.1", "apis": [{"path": "/api-docs/foo.{format}"}, {"path": "/api-docs/asyncFoo.{format}"}]}
+    (spec_dir / "resources.json").write_text(json.dumps(listing))
+    result = generate(spec_dir, tmp_path / "out", package="edge_twins", format=False)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert [(d.name, d.py_class) for d in build_ir(spec_dir)[0].declarations] == [  # type: ignore[union-attr]
+        ("foo", "Foo"),
+        ("asyncFoo", "AsyncFoo_2"),
+    ]
+    code = "import edge_twins.client as c; assert c.AriClient and c.AsyncAriClient"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "out", capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

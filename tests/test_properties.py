@@ -541,11 +541,9 @@ def test_bug_a_resource_class_named_like_a_model() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="client templates under mypy --strict: (1) a body parameter of type List[Thing]: "
-    "api/{declaration}.py.jinja imports only p.type.kind == 'model' (Name 'Thing' is not "
-    "defined); (2) declarations 'foo' and 'asyncFoo': client.py imports AsyncFoo twice; "
-    "(3) a websocket operation's LIST parameter or parameter with a default: client.py's "
-    "events() passes str / str | None where the api method wants the enum / str",
+    reason="client templates under mypy --strict: a websocket operation's LIST parameter or "
+    "parameter with a default: client.py's run() passes str / str | None where the api "
+    "method wants the enum / str (fixed: List[Model] body parameters, 'foo' + 'asyncFoo')",
 )
 def test_bug_client_templates_type_check(mypy_cache: Path) -> None:
     thing = {"id": "Thing", "properties": {"a": {"type": "string"}}}
