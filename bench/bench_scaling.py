@@ -105,6 +105,13 @@ def measure(
                     s: summarize([r["stages"].get(s, 0.0) for r in results])["median"]
                     for s in STAGES
                 },
+                # of which in the cyclic garbage collector (grows with the live heap)
+                "gc": {
+                    s: summarize([r.get("gc", {}).get(s, 0.0) for r in results])[
+                        "median"
+                    ]
+                    for s in STAGES
+                },
                 "templates": {
                     t: summarize([r["templates"].get(t, 0.0) for r in results])[
                         "median"
@@ -128,6 +135,7 @@ def curve(rows: list[dict[str, Any]], title: str) -> str:
         "ms/unit",
         "RSS MiB",
         *(f"{s} ms/u" for s in STAGES),
+        "(gc) ms/u",
     ]
     lines = [title, "  ".join(f"{h:>10}" for h in head)]
     for row in rows:
@@ -141,6 +149,7 @@ def curve(rows: list[dict[str, Any]], title: str) -> str:
             fmt(wall / row["units"] * 1000),
             fmt(summarize(row["rss_mib"])["median"]),
             *(fmt(row["stages"][s] / row["units"] * 1000) for s in STAGES),
+            fmt(sum(row["gc"].values()) / row["units"] * 1000),
         ]
         lines.append("  ".join(f"{c:>10}" for c in cells))
     for a, b in zip(rows, rows[1:]):
@@ -156,10 +165,19 @@ def curve(rows: list[dict[str, Any]], title: str) -> str:
             return f"n^{e:.2f}" if e is not None else "-"
 
         cells += [growth("wall"), "", growth("rss_mib")]
+        own = ["(no gc)", "", "", "", "", "", ""]
         for s in STAGES:
             e = exponent(a["units"], a["stages"][s], b["units"], b["stages"][s])
             cells.append(f"n^{e:.2f}" if e is not None else "-")
+            e = exponent(
+                a["units"],
+                a["stages"][s] - a["gc"][s],
+                b["units"],
+                b["stages"][s] - b["gc"][s],
+            )
+            own.append(f"n^{e:.2f}" if e is not None else "-")
         lines.append("  ".join(f"{c:>10}" for c in cells))
+        lines.append("  ".join(f"{c:>10}" for c in own))
     return "\n".join(lines)
 
 
@@ -184,6 +202,20 @@ def verdict(rows: list[dict[str, Any]]) -> dict[str, Any]:
         ),
         "stages": {
             s: exponent(a["units"], a["stages"][s], b["units"], b["stages"][s])
+            for s in STAGES
+        },
+        # the same without the time spent in the garbage collector: the code's own growth
+        "own": {
+            s: exponent(
+                a["units"],
+                a["stages"][s] - a["gc"].get(s, 0.0),
+                b["units"],
+                b["stages"][s] - b["gc"].get(s, 0.0),
+            )
+            for s in STAGES
+        },
+        "gc_share": {
+            s: (b["gc"].get(s, 0.0) / b["stages"][s] if b["stages"][s] else 0.0)
             for s in STAGES
         },
     }
@@ -269,7 +301,13 @@ def run(
                 "table": curve(rows, f"[{label}]"),
             }
         last = verdict(curves["no-format"])
-        if profile or last.get("superlinear") or last.get("superlinear_templates"):
+        # worth a profile: a stage whose own code (garbage collection aside) grows non-linearly
+        own_code = [
+            stage
+            for stage in last.get("superlinear", [])
+            if (last["own"][stage] or 0) > SUPERLINEAR
+        ]
+        if profile or own_code or last.get("superlinear_templates"):
             log(f"  profiling {PROFILE_FACTOR}x")
             spec = work / f"x{PROFILE_FACTOR}"
             _widened(PROFILE_FACTOR, spec)
@@ -295,7 +333,16 @@ def report_text() -> str:
                     ]
                 )
             )
-        elif v:
+        if v and v["superlinear"]:
+            parts.append(
+                f"[{label}] without the garbage collector's share: "
+                + ", ".join(
+                    f"{s} n^{v['own'][s]:.2f} (gc {v['gc_share'][s]:.0%} of it)"
+                    for s in v["superlinear"]
+                    if v["own"][s] is not None
+                )
+            )
+        if v and not (v["superlinear"] or v["superlinear_templates"]):
             parts.append(
                 f"[{label}] every stage grows linearly between {v['between']} (exponent <= {SUPERLINEAR})"
             )
