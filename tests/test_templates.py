@@ -9,6 +9,7 @@ new. Refresh it with ARI_CODEGEN_UPDATE_EXAMPLES=1 after generated/ changed.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import re
 import shutil
@@ -277,6 +278,16 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def delta_patch(base: dict[str, bytes], delta: dict[str, bytes]) -> str:
+    """A unified diff from the main golden record to the example's output, file by file."""
+    lines: list[str] = []
+    for path in sorted(delta):
+        old = base[path].decode().splitlines(keepends=True) if path in base else []
+        new = delta[path].decode().splitlines(keepends=True)
+        lines += difflib.unified_diff(old, new, f"a/{path}" if path in base else "/dev/null", f"b/{path}")
+    return "".join(lines)
+
+
 def check_example(name: str, tmp_path: Path) -> dict[str, bytes]:
     """Generate specs/ with examples/<name> and compare with generated/ + the example's delta."""
     # The main golden record, made afresh so that this test does not fail while generated/
@@ -293,19 +304,16 @@ def check_example(name: str, tmp_path: Path) -> dict[str, bytes]:
     manifest = f"ari_client/{MANIFEST_NAME}"
     listed = Manifest.read(out / manifest)
     assert listed is not None and set(listed.files) == set(actual) - {manifest}
-    golden = DATA / "examples" / name
+    golden = DATA / "examples" / f"{name}.patch"  # only what differs from the main record
     base = tree(plain)
     delta = {path: content for path, content in actual.items() if path != manifest and base.get(path) != content}
+    patch = delta_patch(base, delta)
     if os.environ.get("ARI_CODEGEN_UPDATE_EXAMPLES"):
-        shutil.rmtree(golden, ignore_errors=True)
-        for path, content in delta.items():
-            (golden / path).parent.mkdir(parents=True, exist_ok=True)
-            (golden / path).write_bytes(content)
-    expected = tree(golden)
-    assert sorted(delta) == sorted(expected), "refresh with ARI_CODEGEN_UPDATE_EXAMPLES=1"
-    for path, content in delta.items():
-        assert content == expected[path], f"{path} differs from tests/data/examples/{name}"
-    assert sorted(set(actual) - {manifest}) == sorted(set(base) - {manifest} | set(expected))
+        golden.write_text(patch, encoding="utf-8")
+    assert patch == golden.read_text(encoding="utf-8"), (
+        f"differs from tests/data/examples/{name}.patch; refresh with ARI_CODEGEN_UPDATE_EXAMPLES=1"
+    )
+    assert sorted(set(actual) - {manifest}) == sorted(set(base) - {manifest} | set(delta))
     return delta
 
 
