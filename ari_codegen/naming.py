@@ -155,10 +155,19 @@ def class_scope() -> Scope:
     return Scope(RUNTIME_NAMES | BUILTIN_NAMES)
 
 
+# A models module imports another as ``_<module>``: not the helpers' aliases (``_rt``, ``_h``)
+# nor the loop variables of the generated validators and decoders (``_x0``, ``_i0``, ...).
+MODULE_ALIAS_NAMES = frozenset(
+    {"rt", "h", *(f"x{n}" for n in range(10)), *(f"i{n}" for n in range(10))}
+)
+
+
 def module_scope() -> Scope:
     """Module names: also unique on case-insensitive file systems."""
     return Scope(
-        BUILTIN_NAMES | {"models", "api", "client", "errors", "testing", "schemas"},
+        BUILTIN_NAMES
+        | MODULE_ALIAS_NAMES
+        | {"models", "api", "client", "errors", "testing", "schemas"},
         True,
     )
 

@@ -207,24 +207,28 @@ class Hostility:
     a strict xfail test in tests/test_properties.py); on: fixed, and part of every run.
     """
 
-    # open: a subtype in another declaration than its parent (fixed for the parser's
-    # reference; still a circular import when the parent's module uses the child's otherwise)
-    cross_declaration_inheritance: bool = False
+    # fixed: a subtype in another declaration than its parent (also when the parent's
+    # module imports the child's for other reasons)
+    cross_declaration_inheritance: bool = True
     # fixed: backslashes and quotes in an operation's or parameter's "since"
     nasty_since: bool = True
     # fixed: a LIST of strings on a property of a model with subtypes
     inherited_enums: bool = True
     # fixed: '/', '~', '%', '#' in model ids (JSON Schema $ref)
     ref_unsafe_model_ids: bool = True
-    # open: a LIST of strings on List[List[string]] (mypy: wrong annotation)
-    nested_list_enums: bool = False
-    # open: a declaration's resource class named like a model or enum class, or AsyncFoo
-    # beside Foo (the api module's class shadows the model it imports)
-    client_name_collisions: bool = False
-    # open: a body parameter of type List[Model] (mypy: the model is not imported)
-    list_body_params: bool = False
+    # fixed: a LIST of strings on List[List[string]] (the annotation had one level)
+    nested_list_enums: bool = True
+    # fixed: a declaration's resource class named like a model or enum class, or AsyncFoo
+    # beside Foo (the api module's class shadowed the model it imports)
+    client_name_collisions: bool = True
+    # fixed: a body parameter of type List[Model] (the model was not imported)
+    list_body_params: bool = True
+    # open: declarations whose models extend each other's (a.Leaf -> b.Mid -> a.Base)
+    mutual_cross_declaration_inheritance: bool = False
+    # open: a LIST of strings on a property that a model of another declaration inherits
+    cross_declaration_enums: bool = False
     # open: a LIST parameter or a parameter with a default on a websocket operation
-    # (client.py's events() passes str, or None, where the api method wants the LIST or str)
+    # (client.py passes str, or None, where the api method wants the LIST or str)
     websocket_params: bool = False
 
 
@@ -335,6 +339,19 @@ def _model_id_ok(name: str, hostility: Hostility) -> bool:
     return True
 
 
+def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
+    """Is ``goal`` reachable from ``start`` along ``edges`` (or the same)?"""
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return False
+
+
 def _models(
     draw: Any, stems: list[str], versions: dict[str, str], hostility: Hostility
 ) -> dict[str, ModelSpec]:
@@ -347,6 +364,7 @@ def _models(
         )
     )
     models: dict[str, ModelSpec] = {}
+    inherits: dict[str, set[str]] = {}  # declaration -> declarations its models extend
     for index, model_id in enumerate(ids):
         stem = draw(st.sampled_from(stems))
         model = ModelSpec(model_id, stem)
@@ -359,12 +377,21 @@ def _models(
             if versions[models[p].declaration] == "1.2"
             and versions[stem] == "1.2"
             and (
-                hostility.cross_declaration_inheritance or models[p].declaration == stem
+                models[p].declaration == stem
+                or (
+                    hostility.cross_declaration_inheritance
+                    and (
+                        hostility.mutual_cross_declaration_inheritance
+                        or not _reaches(inherits, models[p].declaration, stem)
+                    )
+                )
             )
         ]
         if parents and draw(st.integers(0, 2)) > 0:
             model.parent = draw(st.sampled_from(parents))
             model.via_extends = draw(st.integers(0, 4)) == 0
+            if models[model.parent].declaration != stem:
+                inherits.setdefault(stem, set()).add(models[model.parent].declaration)
         models[model_id] = model
     case = SpecCase({}, {}, models)
     earlier: list[str] = []
@@ -377,6 +404,11 @@ def _models(
             )
         )
         enums = hostility.inherited_enums or not case.children(model_id)
+        if not hostility.cross_declaration_enums and any(
+            models[d].declaration != model.declaration
+            for d in case.descendants(model_id)
+        ):
+            enums = False
         for name in own:
             model.properties[name] = _property(
                 draw, ids, earlier, enums, hostility.nested_list_enums
