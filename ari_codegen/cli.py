@@ -10,7 +10,7 @@ import json
 import keyword
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 import click
 
@@ -18,6 +18,8 @@ from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .config import Target
 from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, check_spec, generate
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _package_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -36,6 +38,29 @@ def _report(diagnostics: Sequence[Diagnostic]) -> None:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
 
 
+def templates_option(help: str) -> Callable[[F], F]:
+    """``-t/--templates DIR`` (repeatable), as every command that renders takes it."""
+    return click.option(
+        "-t",
+        "--templates",
+        "template_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=help,
+    )
+
+
+def package_option(help: str) -> Callable[[F], F]:
+    """``--package-name NAME``, checked to be an importable package name."""
+    return click.option(
+        "--package-name",
+        default=DEFAULT_PACKAGE,
+        show_default=True,
+        callback=_package_name,
+        help=help,
+    )
+
+
 @click.group()
 @click.version_option(__version__, prog_name="ari-codegen")
 def main() -> None:
@@ -52,21 +77,10 @@ def main() -> None:
     show_default=True,
     help="Output directory.",
 )
-@click.option(
-    "-t",
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A template directory that overrides the built-ins (repeatable; later wins).",
+@templates_option(
+    "A template directory that overrides the built-ins (repeatable; later wins)."
 )
-@click.option(
-    "--package-name",
-    default=DEFAULT_PACKAGE,
-    show_default=True,
-    callback=_package_name,
-    help="Import name of the generated package.",
-)
+@package_option("Import name of the generated package.")
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if the output is stale."
 )
@@ -497,21 +511,10 @@ def _describe_output(name: str, package: str) -> str:
 
 
 @templates_group.command("list")
-@click.option(
-    "-t",
-    "--templates",
-    "template_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Also show what these template directories override or add (later wins).",
+@templates_option(
+    "Also show what these template directories override or add (later wins)."
 )
-@click.option(
-    "--package-name",
-    default=DEFAULT_PACKAGE,
-    show_default=True,
-    callback=_package_name,
-    help="Package name to show output paths with.",
-)
+@package_option("Package name to show output paths with.")
 def templates_list_command(template_dirs: tuple[Path, ...], package_name: str) -> None:
     """Every template with the output file it produces. Output paths are relative to the
     output directory; package/ becomes the package's directory; {declaration} makes one

@@ -40,11 +40,6 @@ class Diagnostic:
         }
 
 
-def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
-    """True when any diagnostic is an error (or any at all when ``strict``)."""
-    return any(strict or d.severity is Severity.ERROR for d in diagnostics)
-
-
 def escalate(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """``--strict``: every warning becomes an error."""
     return [

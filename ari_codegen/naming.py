@@ -150,6 +150,18 @@ class Scope:
         return candidate
 
 
+def resource_class(classes: Scope, name: str) -> str:
+    """A resource class name C such that C and ``AsyncC``, its asyncio twin, are both free
+    in ``classes`` (declarations ``foo`` and ``asyncFoo``: Foo, then AsyncFoo_2)."""
+    base = candidate = pascal(name)
+    n = 1
+    while not (classes.free(candidate) and classes.free(f"Async{candidate}")):
+        n += 1
+        candidate = f"{base}_{n}"
+    classes.claim(f"Async{candidate}")
+    return classes.claim(candidate)
+
+
 def class_scope() -> Scope:
     """Class names of one generated package (models and enums share one namespace)."""
     return Scope(RUNTIME_NAMES | BUILTIN_NAMES)

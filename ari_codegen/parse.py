@@ -281,18 +281,6 @@ class _Builder:
                     ordered.append(k)
         return ordered
 
-    def resource_class(self, name: str) -> str:
-        """A class name C such that both C and AsyncC (its asyncio twin) are free."""
-        base = candidate = naming.pascal(name)
-        n = 1
-        while not (
-            self.classes.free(candidate) and self.classes.free(f"Async{candidate}")
-        ):
-            n += 1
-            candidate = f"{base}_{n}"
-        self.classes.claim(f"Async{candidate}")
-        return self.classes.claim(candidate)
-
     def imports(self, decl: ir.Declaration) -> tuple[ir.Import, ...]:
         needed: dict[str, set[str]] = {}
         bases = {
@@ -334,7 +322,7 @@ class _Builder:
         module_names = [modules.claim(naming.snake(name)) for name in names]
         # resource classes share one namespace with models and enums (an api module
         # imports the models it returns): models keep their names, resources come next
-        class_names = [self.resource_class(name) for name in names]
+        class_names = [naming.resource_class(self.classes, name) for name in names]
         for module, (_, data) in zip(module_names, self.validated.declarations):
             for key in data.get("models", {}):
                 self.module_of.setdefault(key, module)  # the first definition wins
