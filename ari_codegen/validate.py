@@ -254,10 +254,14 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{where!s}: expected {expected}, found {_json_type(error.instance)}"
     if error.validator == "anyOf":
         return "RANGE needs 'min' or 'max'"
+    if error.validator == "pattern" and error.validator_value == r"\S":
+        return f"{where!s}: a type name cannot be blank"
     return f"{where!s}: {error.message}"
 
 
 def _schema_hint(error: jsonschema.ValidationError) -> str | None:
+    if error.validator == "pattern":
+        return "name a primitive (string, int, long, double, boolean, Date, object) or a model"
     if error.validator == "required":
         return "add the key"
     if error.absolute_path and error.absolute_path[-1] == "swaggerVersion":

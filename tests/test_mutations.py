@@ -393,11 +393,6 @@ def test_each_mutation_kind_as_a_real_process(
 
 
 @pytest.mark.parametrize("where", ["responseClass", "dataType", "type"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate.py resolve_type() skips a whitespace-only type as 'reported by the schema', "
-    "but the schema's minLength 1 lets ' ' through: parse.py typeref() raises KeyError (traceback)",
-)
 def test_bug_whitespace_only_type(
     where: str, fresh_output: Path, tmp_path: Path
 ) -> None:
