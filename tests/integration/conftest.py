@@ -1,0 +1,306 @@
+"""The integration suite: the generated package against a real Asterisk.
+
+Every test here is marked ``asterisk`` and skips unless ``ARI_TEST_URL`` names a running server
+(``ARI_TEST_USER``/``ARI_TEST_PASSWORD``, default ``ari``/``ari``). To run it::
+
+    ../shared/asterisk/with-asterisk.sh pytest -m asterisk
+
+The suite generates its own package, as an application would: ``ari-codegen fetch`` downloads the
+listing the server serves, ``ari-codegen generate`` turns it into ``ari_live`` in a temporary
+directory. The checked-in golden package (``generated/ari_client``) is driven as well: the
+``pkg`` fixture gives both, and ``pkg.require(...)`` skips an operation the golden spec lacks.
+
+Waits are bounded and synchronised on events (``EventLog.wait``), never on sleeps.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HOW_TO_RUN = (
+    "no real Asterisk: set ARI_TEST_URL (and ARI_TEST_USER/ARI_TEST_PASSWORD) to run the "
+    "integration suite, e.g. ../shared/asterisk/with-asterisk.sh pytest -m asterisk"
+)
+WAIT = 10.0
+"""Seconds any single wait for the server may take before the test fails."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.asterisk)
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    user: str
+    password: str
+
+    @property
+    def prefix(self) -> Path | None:
+        """The Asterisk install prefix, when the suite may restart the server itself."""
+        value = os.environ.get("ASTERISK_PREFIX", "/opt/asterisk-ari-test")
+        path = Path(value)
+        return path if (path / "bin" / "start.sh").exists() else None
+
+    def cli(self, command: str) -> str:
+        """Run an Asterisk CLI command (``asterisk -rx``) and return what it printed."""
+        prefix = self.prefix
+        if prefix is None:
+            pytest.skip("the Asterisk CLI is not reachable (set ASTERISK_PREFIX)")
+        out = subprocess.run(
+            [
+                str(prefix / "sbin" / "asterisk"),
+                "-C",
+                str(prefix / "etc" / "asterisk" / "asterisk.conf"),
+                "-rx",
+                command,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        return out.stdout
+
+
+@pytest.fixture(scope="session")
+def server() -> Server:
+    url = os.environ.get("ARI_TEST_URL")
+    if not url:
+        pytest.skip(HOW_TO_RUN)
+    return Server(
+        url.rstrip("/"),
+        os.environ.get("ARI_TEST_USER", "ari"),
+        os.environ.get("ARI_TEST_PASSWORD", "ari"),
+    )
+
+
+# --- the packages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Package:
+    """One generated package under test and what it offers."""
+
+    label: str
+    module: ModuleType
+    operations: frozenset[str]
+    """``resource.nickname`` of every operation the package has (``channels.originate``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        # pkg.AriClient, pkg.models, pkg.errors, pkg.events, pkg.testing
+        if name in ("models", "errors", "events", "testing", "client"):
+            return importlib.import_module(f"{self.module.__name__}.{name}")
+        return getattr(self.module, name)
+
+    def has(self, operation: str) -> bool:
+        return operation in self.operations
+
+    def require(self, *operations: str) -> None:
+        missing = [op for op in operations if op not in self.operations]
+        if missing:
+            pytest.skip(f"{self.label} has no {', '.join(missing)} (older spec)")
+
+
+def _operations(package: ModuleType) -> frozenset[str]:
+    import pkgutil
+
+    api = importlib.import_module(f"{package.__name__}.api")
+    names = set()
+    for info in pkgutil.iter_modules(api.__path__):
+        module = importlib.import_module(f"{api.__name__}.{info.name}")
+        for value in vars(module).values():
+            operation = getattr(value, "name", None)
+            if type(value).__name__ == "Operation" and isinstance(operation, str):
+                names.add(operation)
+    return frozenset(names)
+
+
+def _run_cli(*args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ari_codegen", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"ari-codegen {args[0]} failed:\n{done.stdout}{done.stderr}"
+
+
+@pytest.fixture(scope="session")
+def live_package(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Package:
+    """``ari_live``: generated from the listing the running server serves."""
+    base = tmp_path_factory.mktemp("live")
+    spec, out = base / "spec", base / "out"
+    _run_cli(
+        "fetch", server.url, "-o", str(spec), "--user", server.user,
+        "--password", server.password,
+    )  # fmt: skip
+    _run_cli("generate", str(spec), "-o", str(out), "--package-name", "ari_live")
+    sys.path.insert(0, str(out))
+    module = importlib.import_module("ari_live")
+    return Package("ari_live", module, _operations(module))
+
+
+@pytest.fixture(scope="session")
+def golden_package() -> Package:
+    """``ari_client``: the checked-in golden package, generated from specs/."""
+    module = importlib.import_module("ari_client")  # tests/conftest.py puts generated/ on sys.path
+    return Package("ari_client", module, _operations(module))
+
+
+@pytest.fixture(scope="session", params=["live", "golden"])
+def pkg(request: pytest.FixtureRequest, server: Server) -> Package:
+    """Each test that takes ``pkg`` runs on both packages."""
+    name = "live_package" if request.param == "live" else "golden_package"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+# --- clients, applications, events ----------------------------------------------------------------
+
+_counter = itertools.count()
+
+
+@pytest.fixture()
+def app() -> str:
+    """A Stasis application name of this test's own, so tests never see each other's events."""
+    return f"it{next(_counter)}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture()
+def ari(pkg: Package, server: Server) -> Iterator[Any]:
+    """A sync client of ``pkg`` bound to the server."""
+    with pkg.AriClient(
+        server.url, username=server.user, password=server.password
+    ) as client:
+        yield client
+
+
+def _ident(value: Any) -> Any:
+    """The identity of an object an event names: its ``id``, else its ``name``."""
+    for attr in ("id", "name"):
+        got = getattr(value, attr, None)
+        if got is not None:
+            return got
+    return value
+
+
+def matches(event: Any, kind: str | None, where: dict[str, Any]) -> bool:
+    """``kind`` is an event class name (``"StasisStart"``, a base such as ``"Event"`` too);
+    ``where`` maps a property to the id (or name) of the object it must hold, or a callable."""
+    if kind is not None and kind not in (c.__name__ for c in type(event).__mro__):
+        return False
+    for attr, expected in where.items():
+        value = getattr(event, attr, None)
+        if callable(expected):
+            if not expected(value):
+                return False
+        elif _ident(value) != expected:
+            return False
+    return True
+
+
+class EventLog:
+    """The events of one sync stream, kept in order; ``wait`` takes the first match.
+
+    Events that no wait has taken yet stay in the log, so a test can wait for them in any order.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.seen: list[Any] = []
+        self._taken: set[int] = set()
+
+    def _pull(self, deadline: float) -> Any:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        try:
+            event = self.stream.next(timeout=remaining)
+        except Exception as exc:  # Timeout of the package under test
+            if type(exc).__name__ == "Timeout":
+                return None
+            raise
+        self.seen.append(event)
+        return event
+
+    def wait(
+        self, kind: str | None = None, timeout: float = WAIT, **where: Any
+    ) -> Any:
+        """The first event not yet taken that is a ``kind`` and matches ``where``."""
+        for i, event in enumerate(self.seen):
+            if i not in self._taken and matches(event, kind, where):
+                self._taken.add(i)
+                return event
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self._pull(deadline)
+            if event is None:
+                names = [type(e).__name__ for e in self.seen[-20:]]
+                raise AssertionError(
+                    f"no {kind or 'event'} {where or ''} within {timeout} s; last seen: {names}"
+                )
+            if matches(event, kind, where):
+                self._taken.add(len(self.seen) - 1)
+                return event
+
+    def types(self) -> list[str]:
+        return [type(e).__name__ for e in self.seen]
+
+
+@pytest.fixture()
+def events(ari: Any, app: str) -> Iterator[EventLog]:
+    """The events websocket of ``app``, connected (so originating into ``app`` is safe)."""
+    with ari.events(app=app) as stream:
+        yield EventLog(stream)
+
+
+@dataclass
+class Call:
+    """A Local channel originated into the test's application, in Stasis."""
+
+    id: str
+    channel: Any
+    start: Any
+
+
+@pytest.fixture()
+def originate(
+    ari: Any, app: str, events: EventLog
+) -> Iterator[Callable[..., Call]]:
+    """``originate(**kwargs)``: a ``Local/wait@default`` channel (ulaw) in Stasis in ``app``;
+    returns once its StasisStart arrived. Every channel made is hung up at the end."""
+    made: list[str] = []
+
+    def make(endpoint: str = "Local/wait@default", **kwargs: Any) -> Call:
+        kwargs.setdefault("formats", "ulaw")
+        channel = ari.channels.originate(endpoint=endpoint, app=app, **kwargs)
+        made.append(channel.id)
+        start = events.wait("StasisStart", channel=channel.id)
+        return Call(channel.id, channel, start)
+
+    yield make
+    for channel_id in made:
+        try:
+            ari.channels.hangup(channel_id=channel_id)
+        except Exception:
+            pass  # already gone
