@@ -126,6 +126,9 @@ class Parameter:
     has_default: bool = False
     allowed: Allowed | None = None
     since: tuple[str, ...] = ()
+    # a body parameter whose value is the whole JSON body, not the value of a key named like
+    # the parameter (what Asterisk really reads: ari_codegen.corrections)
+    whole_body: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import ir, naming
+from .corrections import body_correction
 from .validate import ValidatedSpec
 
 _KIND = {
@@ -219,11 +220,18 @@ class _Builder:
         if allowed is not None and allowed.enum is not None:
             enums.append(allowed.enum)
         location = raw["paramType"]
+        data_type = raw["dataType"]
+        correction = (
+            body_correction(owner, raw["name"], data_type) if location == "body" else None
+        )
+        if correction is not None and correction.type is not None:
+            if correction.type.removeprefix("List[").rstrip("]") in self.model_classes:
+                data_type = correction.type
         return ir.Parameter(
             name=raw["name"],
             py_name=scope.claim(naming.snake(raw["name"])),
             location=location,
-            type=self.typeref(raw["dataType"]),
+            type=self.typeref(data_type),
             required=bool(raw.get("required", False)) or location == "path",
             allow_multiple=bool(raw.get("allowMultiple", False)),
             description=raw.get("description", ""),
@@ -231,6 +239,7 @@ class _Builder:
             has_default="defaultValue" in raw,
             allowed=allowed,
             since=tuple(raw.get("since", ())),
+            whole_body=correction is not None and correction.whole_body,
         )
 
     def operation(

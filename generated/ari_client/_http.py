@@ -175,6 +175,10 @@ def is_object(value: Any) -> bool:
     return isinstance(value, dict)
 
 
+def is_list_of(value: Any, cls: type) -> bool:
+    return isinstance(value, list) and all(isinstance(v, cls) for v in value)
+
+
 def values(value: Any) -> List[Any]:
     """The values of an allowMultiple argument: a list or tuple, or one value."""
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -404,20 +408,31 @@ class Connection:
         server_version: str | None,
     ) -> None:
         url = httpx.URL(base_url)
+        if (
+            url.userinfo
+        ):  # credentials in the URL: taken out, so no message can show them
+            if username is None and password is None and api_key is None:
+                username, password = url.username, url.password
+            url = url.copy_with(username=None, password=None)
+            base_url = str(url)
         if url.scheme not in ("http", "https") or not url.host:
             raise ValueError(
                 f"base_url must be an http:// or https:// URL, not {base_url!r}"
             )
-        if api_key is not None and (username is not None or password is not None):
-            raise ValueError("give either username/password or api_key, not both")
+        if api_key is not None:
+            if username is not None or password is not None:
+                raise ValueError("give either username/password or api_key, not both")
+            # Asterisk checks an api_key ("user:password") against the same ari.conf users
+            # as basic credentials; sent as those, it never appears in a URL, and so never in
+            # an exception, a log line (httpx logs every URL) or a proxy's access log.
+            username, sep, password = api_key.partition(":")
+            if not sep:
+                raise ValueError('api_key must be "username:password"')
         if (username is None) != (password is None):
             raise ValueError("give both username and password")
         self.base_url = base_url.rstrip("/")
         """The ARI base URL: ``http://pbx:8088/ari``."""
         self.verify = verify
-        self._auth_query = (
-            "" if api_key is None else "api_key=" + quote(api_key, safe=":")
-        )
         base: Dict[str, str] = {"Accept": "application/json"}
         if username is not None and password is not None:
             token = base64.b64encode(f"{username}:{password}".encode()).decode()
@@ -436,10 +451,7 @@ class Connection:
         self._server = parse_version(version)
 
     def url(self, request: Request[Any]) -> str:
-        target = self.base_url + request.target
-        if self._auth_query:
-            target += ("&" if request.query else "?") + self._auth_query
-        return target
+        return self.base_url + request.target
 
     def websocket_url(self, request: Request[Any]) -> str:
         url = self.url(request)

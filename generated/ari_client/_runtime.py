@@ -56,6 +56,11 @@ def is_int(value: Any) -> bool:
     return cls is int or (cls is float and value.is_integer())
 
 
+def is_mapping(value: Any) -> bool:
+    """A JSON object: a dict, or any other mapping (``object_pairs_hook=OrderedDict``)."""
+    return isinstance(value, Mapping)
+
+
 def is_number(value: Any) -> bool:
     cls = value.__class__
     return cls is int or cls is float
@@ -97,6 +102,21 @@ def format_date(value: datetime) -> str:
         f"{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}"
         f"{sign}{hours:02d}{minutes:02d}"
     )
+
+
+def nearest_base(
+    cls: type, root: Type[_M], data: Mapping[str, Any], error: ValidationError
+) -> _M:
+    """``data`` of a known type that does not fit its class ``cls`` (a field Asterisk dropped or
+    retyped), decoded as the nearest base class up to ``root`` that fits it, every field kept
+    (the rest in ``extras``); ``error`` is raised again when none fits."""
+    for base in cls.__mro__[1:]:
+        if isinstance(base, type) and issubclass(base, root):
+            try:
+                return base.from_dict(data)
+            except ValidationError:
+                continue
+    raise error
 
 
 def failure(model: str, problems: List[Problem], exc: BaseException) -> ValidationError:

@@ -223,7 +223,8 @@ class AriClient(_h.SyncHttp, SyncApi):
         base_url: The ARI base URL, e.g. ``http://pbx:8088/ari`` (``https`` for TLS; the
             events websocket uses ``ws``/``wss`` accordingly).
         username, password: HTTP basic credentials (an ``ari.conf`` user).
-        api_key: Or ``"user:password"``, sent as ARI's ``api_key`` query parameter.
+        api_key: Or ARI's ``"user:password"`` api key; Asterisk checks it against the same
+            users, so it is sent as basic credentials and never appears in a URL.
         timeout: Seconds, or an ``httpx.Timeout``; default 5 s to connect, 10 s otherwise. It
             also bounds opening the events websocket and waiting for a REST-over-websocket reply.
         http_client: An ``httpx.Client`` to use (not closed by this client).

@@ -22,7 +22,6 @@ import json
 import logging
 import queue
 import random
-import re
 import threading
 import uuid
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ __all__ = [
     "Connected",
     "Disconnected",
     "Dispatcher",
+    "InvalidMessage",
     "EventStream",
     "AsyncEventStream",
     "decode_frame",
@@ -61,7 +61,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _END: Any = object()
-_API_KEY = re.compile(r"(api_key=)[^&]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,7 @@ class Connected(ConnectionState):
     """The events websocket is open (again)."""
 
     url: str
-    """The websocket URL (any api_key masked)."""
+    """The websocket URL (credentials never appear in it)."""
     reconnected: bool = False
     """True when this is a reconnection after a drop."""
     attempts: int = 0
@@ -116,6 +115,18 @@ class Disconnected(ConnectionState):
     reason: str
     retry_in: float
     """Seconds until the first reconnection attempt."""
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidMessage:
+    """A websocket message that is no event at all (not JSON, or no object with a ``type``):
+    delivered to the handlers registered for it, not yielded. An event whose data does not fit
+    its class is yielded, decoded as its nearest base class (``Event``), never dropped.
+    """
+
+    frame: str
+    """The message as received (bytes decoded as UTF-8, undecodable bytes replaced)."""
+    error: str
 
 
 def decode_frame(frame: str | bytes, parse: Callable[[Any], E]) -> E:
@@ -206,15 +217,14 @@ class _Stream(Generic[E]):
         rest_timeout: float | None,
     ) -> None:
         self.url = connection.websocket_url(request)
-        self.public_url = _API_KEY.sub(r"\1***", self.url)
-        """The websocket URL with any api_key masked."""
+        """The websocket URL (credentials travel in a header, never in it)."""
         self.request = request
         self.dispatcher = dispatcher
         self.backoff = backoff
         self.reconnects = 0
         """How many times the stream reconnected (each time, events may have been missed)."""
         self.invalid_messages = 0
-        """Messages that did not decode (logged and skipped)."""
+        """Messages that are no event (logged, and delivered to ``InvalidMessage`` handlers)."""
         self._connection = connection
         self._parse = parse
         self._headers = connection.websocket_headers()
@@ -236,18 +246,27 @@ class _Stream(Generic[E]):
         }
 
     def _decode(self, frame: str | bytes) -> Tuple[str | None, Any]:
-        """A message → (request id, data) for a REST response, else (None, event or None)."""
+        """A message → (request id, data) for a REST response, else (None, event or notice)."""
         try:
             data = json.loads(frame)
-            if data.__class__ is dict and data.get("type") == "RESTResponse":
-                rid = data.get("request_id")
-                if isinstance(rid, str):
-                    return rid, data
+        except ValueError as exc:
+            return None, self._invalid(frame, f"not JSON: {exc}")
+        if data.__class__ is not dict or data.get("type").__class__ is not str:
+            return None, self._invalid(frame, "not a JSON object with a type")
+        if data["type"] == "RESTResponse":
+            rid = data.get("request_id")
+            if isinstance(rid, str):
+                return rid, data
+        try:
             return None, self._parse(data)
-        except (ValueError, ValidationError) as exc:
-            self.invalid_messages += 1
-            log.warning("skipping an events message that does not decode: %s", exc)
-            return None, None
+        except ValidationError as exc:  # not even the root class of the events fits
+            return None, self._invalid(frame, str(exc))
+
+    def _invalid(self, frame: str | bytes, error: str) -> InvalidMessage:
+        self.invalid_messages += 1
+        log.warning("an events message that is no event: %s", error)
+        text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
+        return InvalidMessage(text, error)
 
     def _connect_error(self, exc: BaseException) -> errors.AriError:
         from websockets.exceptions import InvalidStatus
@@ -261,15 +280,13 @@ class _Stream(Generic[E]):
                 _h.server_message(body),
                 operation=self.request.operation.name,
                 method="GET",
-                url=self.public_url,
+                url=self.url,
                 body=body,
                 headers=dict(response.headers.raw_items()),
             )
         if isinstance(exc, TimeoutError):
-            return errors.Timeout(f"{self.public_url}: opening the websocket timed out")
-        return errors.ConnectionFailed(
-            f"{self.public_url}: {type(exc).__name__}: {exc}"
-        )
+            return errors.Timeout(f"{self.url}: opening the websocket timed out")
+        return errors.ConnectionFailed(f"{self.url}: {type(exc).__name__}: {exc}")
 
     def _rest_message(self, request: _h.Request[Any], rid: str) -> str:
         """The ``RESTRequest`` message of a request."""
@@ -385,7 +402,7 @@ class EventStream(_Stream[E]):
                 item = self._queue.get(timeout=timeout)
             except queue.Empty:
                 raise errors.Timeout(f"no event within {timeout} s") from None
-            if isinstance(item, ConnectionState):
+            if isinstance(item, (ConnectionState, InvalidMessage)):
                 self.dispatcher.dispatch(item)
                 continue
             if item is _END:
@@ -399,9 +416,15 @@ class EventStream(_Stream[E]):
     # -- REST over the websocket ----------------------------------------------------------------
 
     def send(self, request: _h.Request[T]) -> T:
-        """Send a request over the websocket and wait for its ``RESTResponse``."""
+        """Send a request over the websocket and wait for its ``RESTResponse``.
+
+        A request for a binary response (a recording's file) goes over HTTP instead: Asterisk
+        answers it over the websocket with 406 "Use HTTP GET".
+        """
         from websockets.exceptions import ConnectionClosed
 
+        if request.decode is _h.binary and isinstance(self._connection, _h.SyncHttp):
+            return self._connection.send(request)
         self.connect()
         ws = self._ws
         if ws is None:
@@ -457,7 +480,7 @@ class EventStream(_Stream[E]):
             self._ws = ws
             if self._stop.is_set():
                 ws.close()
-            self._queue.put(Connected(self.public_url, self._opened, attempt))
+            self._queue.put(Connected(self.url, self._opened, attempt))
             if self._opened:
                 self.reconnects += 1
             self._opened = True
@@ -489,9 +512,7 @@ class EventStream(_Stream[E]):
                 break
             delay = self.backoff.delay(1)
             self._queue.put(
-                Disconnected(
-                    self.public_url, ws.close_code, ws.close_reason or "", delay
-                )
+                Disconnected(self.url, ws.close_code, ws.close_reason or "", delay)
             )
             if self._stop.wait(delay):
                 break
@@ -577,7 +598,7 @@ class AsyncEventStream(_Stream[E]):
                 item = await asyncio.wait_for(self._queue.get(), timeout)
             except asyncio.TimeoutError:
                 raise errors.Timeout(f"no event within {timeout} s") from None
-            if isinstance(item, ConnectionState):
+            if isinstance(item, (ConnectionState, InvalidMessage)):
                 await self.dispatcher.dispatch_async(item)
                 continue
             if item is _END:
@@ -591,9 +612,15 @@ class AsyncEventStream(_Stream[E]):
     # -- REST over the websocket ----------------------------------------------------------------
 
     async def send(self, request: _h.Request[T]) -> T:
-        """Send a request over the websocket and wait for its ``RESTResponse``."""
+        """Send a request over the websocket and wait for its ``RESTResponse``.
+
+        A request for a binary response (a recording's file) goes over HTTP instead: Asterisk
+        answers it over the websocket with 406 "Use HTTP GET".
+        """
         from websockets.exceptions import ConnectionClosed
 
+        if request.decode is _h.binary and isinstance(self._connection, _h.AsyncHttp):
+            return await self._connection.send(request)
         await self.connect()
         ws = self._ws
         if ws is None:
@@ -658,7 +685,7 @@ class AsyncEventStream(_Stream[E]):
             self._ws = ws
             if self._stop.is_set():
                 await ws.close()
-            self._queue.put_nowait(Connected(self.public_url, self._opened, attempt))
+            self._queue.put_nowait(Connected(self.url, self._opened, attempt))
             if self._opened:
                 self.reconnects += 1
             self._opened = True
@@ -687,9 +714,7 @@ class AsyncEventStream(_Stream[E]):
                 break
             delay = self.backoff.delay(1)
             self._queue.put_nowait(
-                Disconnected(
-                    self.public_url, ws.close_code, ws.close_reason or "", delay
-                )
+                Disconnected(self.url, ws.close_code, ws.close_reason or "", delay)
             )
             if await self._wait_stop(delay):
                 break

@@ -60,6 +60,7 @@ class Param:
     values: Tuple[Any, ...] = ()  # a LIST
     minimum: float | None = None  # a RANGE
     maximum: float | None = None
+    whole_body: bool = False  # the value is the whole JSON body, not one of its keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ ROUTES: Tuple[Route, ...] = (
             Param("configClass", "path", "string", True, False),
             Param("objectType", "path", "string", True, False),
             Param("id", "path", "string", True, False),
-            Param("fields", "body", "containers", False, False),
+            Param("fields", "body", "list", False, False),
         ),
         ("13.5.0",),
         False,
@@ -1269,7 +1270,7 @@ ROUTES: Tuple[Route, ...] = (
         "/applications/{applicationName}/eventFilter",
         (
             Param("applicationName", "path", "string", True, False),
-            Param("filter", "body", "object", False, False),
+            Param("filter", "body", "object", False, False, whole_body=True),
         ),
         ("13.26.0", "16.3.0"),
         False,
@@ -1368,7 +1369,10 @@ class _Socket:
                 self.writer.write(chunk)
 
     def send(self, data: Mapping[str, Any]) -> None:
-        self.protocol.send_text(json.dumps(data).encode())
+        self.send_text(json.dumps(data))
+
+    def send_text(self, text: str) -> None:
+        self.protocol.send_text(text.encode())
         self.flush()
 
 
@@ -1560,6 +1564,18 @@ class StubAri:
         """
         data = event.to_dict() if isinstance(event, Model) else dict(event)
         return int(self._call(lambda: self._push(data, app)))
+
+    def push_frame(self, text: str, app: str | None = None) -> int:
+        """Send a raw text frame (a malformed message, say) to the websockets of ``app`` (default:
+        every websocket). Returns how many websockets got it."""
+
+        def push() -> int:
+            socks = [s for s in self._sockets if app is None or app in s.apps]
+            for sock in socks:
+                sock.send_text(text)
+            return len(socks)
+
+        return int(self._call(push))
 
     def drop_websockets(self) -> int:
         """Break every events websocket without a close frame (as a crash or a network cut)."""
@@ -1804,6 +1820,8 @@ class StubAri:
                     return None, f"{name}: expected a JSON object"
             if not isinstance(value, dict):
                 return None, f"{name}: expected an object"
+        elif kind == "list" and not isinstance(raw, list):
+            return None, f"{name}: expected a list"
         if param.values and value not in param.values:
             return (
                 None,
@@ -1836,7 +1854,13 @@ class StubAri:
             if problem:
                 return problem
             request.params[name] = value
-        if request.body is not None:
+        whole = next((p for p in known.values() if p.whole_body), None)
+        if whole is not None and request.body is not None:
+            value, problem = self._value(whole, request.body)
+            if problem:
+                return problem
+            request.params[whole.name] = value
+        elif request.body is not None:
             if not isinstance(request.body, dict):
                 return "The request body must be a JSON object"
             for name, raw in request.body.items():
@@ -1939,10 +1963,15 @@ class StubAri:
             over_websocket=True,
             extra_query=extra,
         )
-        try:
-            phrase = HTTPStatus(response.status).phrase
-        except ValueError:
-            phrase = "Unknown"
+        if isinstance(response.body, bytes) and response.status < 300:
+            # as Asterisk does: a binary body cannot travel in a RESTResponse
+            response = StubResponse(406, None)
+            phrase = "Not Acceptable.  Use HTTP GET"
+        else:
+            try:
+                phrase = HTTPStatus(response.status).phrase
+            except ValueError:
+                phrase = "Unknown"
         reply: Dict[str, Any] = {
             "type": "RESTResponse",
             "transaction_id": message.get("transaction_id", ""),

@@ -2,8 +2,9 @@
 """The applications resource (api-docs/applications.json): Stasis application resources.
 
 ``Applications`` (sync) and ``AsyncApplications`` (asyncio) have one method per
-operation; each validates its arguments (``_build_*`` below) before anything is sent. An optional
-parameter with a spec default is sent only when its value differs from that default.
+operation; each validates its arguments (``_build_*`` below) before anything is sent. A parameter
+with a spec default is always sent (the default when the caller gives none): Asterisk does not
+apply every default its spec documents.
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def _build_filter(application_name: Any, filter: Any) -> _h.Request[Application]
         if not isinstance(filter, dict):
             _p.append(Problem("filter", "expected an object"))
         else:
-            _b["filter"] = filter
+            _b.update(filter)
     if _p:
         raise _h.invalid(_p, _op_filter)
     return _h.Request(

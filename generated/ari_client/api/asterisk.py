@@ -2,8 +2,9 @@
 """The asterisk resource (api-docs/asterisk.json): Asterisk resources.
 
 ``Asterisk`` (sync) and ``AsyncAsterisk`` (asyncio) have one method per
-operation; each validates its arguments (``_build_*`` below) before anything is sent. An optional
-parameter with a spec default is sent only when its value differs from that default.
+operation; each validates its arguments (``_build_*`` below) before anything is sent. A parameter
+with a spec default is always sent (the default when the caller gives none): Asterisk does not
+apply every default its spec documents.
 """
 
 from __future__ import annotations
@@ -127,10 +128,10 @@ def _build_update_object(
     else:
         _path_id = _h.segment(id)
     if fields is not None:
-        if not isinstance(fields, dict):
-            _p.append(Problem("fields", "expected an object"))
+        if not _h.is_list_of(fields, ConfigTuple):
+            _p.append(Problem("fields", "expected a list of ConfigTuple"))
         else:
-            _b["fields"] = fields
+            _b["fields"] = [_x.to_dict() for _x in fields]
     if _p:
         raise _h.invalid(_p, _op_update_object)
     return _h.Request(
@@ -616,7 +617,7 @@ class Asterisk(_h.Resource):
         object_type: str,
         id: str,
         *,
-        fields: Dict[str, Any] | None = None,
+        fields: List[ConfigTuple] | None = None,
     ) -> List[ConfigTuple]:
         """Create or update a dynamic configuration object.
 
@@ -897,7 +898,7 @@ class AsyncAsterisk(_h.AsyncResource):
         object_type: str,
         id: str,
         *,
-        fields: Dict[str, Any] | None = None,
+        fields: List[ConfigTuple] | None = None,
     ) -> List[ConfigTuple]:
         """Create or update a dynamic configuration object.
 

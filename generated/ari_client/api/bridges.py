@@ -2,8 +2,9 @@
 """The bridges resource (api-docs/bridges.json): Bridge resources.
 
 ``Bridges`` (sync) and ``AsyncBridges`` (asyncio) have one method per
-operation; each validates its arguments (``_build_*`` below) before anything is sent. An optional
-parameter with a spec default is sent only when its value differs from that default.
+operation; each validates its arguments (``_build_*`` below) before anything is sent. A parameter
+with a spec default is always sent (the default when the caller gives none): Asterisk does not
+apply every default its spec documents.
 """
 
 from __future__ import annotations
@@ -215,20 +216,17 @@ def _build_add_channel(
             _p.append(Problem("role", "expected a string"))
         else:
             _q.append(("role", role))
-    if absorb_dtmf is not None and absorb_dtmf != False:
+    if absorb_dtmf is not None:
         if absorb_dtmf.__class__ is not bool:
             _p.append(Problem("absorbDTMF", "expected a boolean"))
         else:
             _q.append(("absorbDTMF", _h.text(absorb_dtmf)))
-    if mute is not None and mute != False:
+    if mute is not None:
         if mute.__class__ is not bool:
             _p.append(Problem("mute", "expected a boolean"))
         else:
             _q.append(("mute", _h.text(mute)))
-    if (
-        inhibit_connected_line_updates is not None
-        and inhibit_connected_line_updates != False
-    ):
+    if inhibit_connected_line_updates is not None:
         if inhibit_connected_line_updates.__class__ is not bool:
             _p.append(Problem("inhibitConnectedLineUpdates", "expected a boolean"))
         else:
@@ -485,14 +483,14 @@ def _build_play(
             _p.append(Problem("lang", "expected a string"))
         else:
             _q.append(("lang", lang))
-    if offsetms is not None and offsetms != 0:
+    if offsetms is not None:
         if not _h.is_int(offsetms):
             _p.append(Problem("offsetms", "expected an integer"))
         elif offsetms < 0:
             _p.append(Problem("offsetms", "must be in the range [0, inf]"))
         else:
             _q.append(("offsetms", _h.text(offsetms)))
-    if skipms is not None and skipms != 3000:
+    if skipms is not None:
         if not _h.is_int(skipms):
             _p.append(Problem("skipms", "expected an integer"))
         elif skipms < 0:
@@ -569,14 +567,14 @@ def _build_play_with_id(
             _p.append(Problem("lang", "expected a string"))
         else:
             _q.append(("lang", lang))
-    if offsetms is not None and offsetms != 0:
+    if offsetms is not None:
         if not _h.is_int(offsetms):
             _p.append(Problem("offsetms", "expected an integer"))
         elif offsetms < 0:
             _p.append(Problem("offsetms", "must be in the range [0, inf]"))
         else:
             _q.append(("offsetms", _h.text(offsetms)))
-    if skipms is not None and skipms != 3000:
+    if skipms is not None:
         if not _h.is_int(skipms):
             _p.append(Problem("skipms", "expected an integer"))
         elif skipms < 0:
@@ -647,33 +645,33 @@ def _build_record(
             _p.append(Problem("recorder_format", "expected a string"))
         else:
             _q.append(("recorder_format", recorder_format))
-    if max_duration_seconds is not None and max_duration_seconds != 0:
+    if max_duration_seconds is not None:
         if not _h.is_int(max_duration_seconds):
             _p.append(Problem("maxDurationSeconds", "expected an integer"))
         elif max_duration_seconds < 0:
             _p.append(Problem("maxDurationSeconds", "must be in the range [0, inf]"))
         else:
             _q.append(("maxDurationSeconds", _h.text(max_duration_seconds)))
-    if max_silence_seconds is not None and max_silence_seconds != 0:
+    if max_silence_seconds is not None:
         if not _h.is_int(max_silence_seconds):
             _p.append(Problem("maxSilenceSeconds", "expected an integer"))
         elif max_silence_seconds < 0:
             _p.append(Problem("maxSilenceSeconds", "must be in the range [0, inf]"))
         else:
             _q.append(("maxSilenceSeconds", _h.text(max_silence_seconds)))
-    if if_exists is not None and if_exists != "fail":
+    if if_exists is not None:
         if not isinstance(if_exists, str):
             _p.append(Problem("ifExists", "expected a string"))
         elif if_exists not in ("fail", "overwrite", "append"):
             _p.append(Problem("ifExists", "must be one of fail, overwrite, append"))
         else:
             _q.append(("ifExists", if_exists))
-    if beep is not None and beep != False:
+    if beep is not None:
         if beep.__class__ is not bool:
             _p.append(Problem("beep", "expected a boolean"))
         else:
             _q.append(("beep", _h.text(beep)))
-    if terminate_on is not None and terminate_on != "none":
+    if terminate_on is not None:
         if not isinstance(terminate_on, str):
             _p.append(Problem("terminateOn", "expected a string"))
         elif terminate_on not in ("none", "any", "*", "#"):
@@ -812,9 +810,9 @@ class Bridges(_h.Resource):
             bridge_id: Bridge's id
             channel: Ids of channels to add to bridge One value or a list.
             role: Channel's role in the bridge
-            absorb_dtmf: Absorb DTMF coming from this channel, preventing it to pass through to the bridge Default: ``False`` (not sent when left at the default).
-            mute: Mute audio from this channel, preventing it to pass through to the bridge Default: ``False`` (not sent when left at the default).
-            inhibit_connected_line_updates: Do not present the identity of the newly connected channel to other bridge members Default: ``False`` (not sent when left at the default).
+            absorb_dtmf: Absorb DTMF coming from this channel, preventing it to pass through to the bridge Default: ``False`` (sent when not given: the server is never left to apply a default).
+            mute: Mute audio from this channel, preventing it to pass through to the bridge Default: ``False`` (sent when not given: the server is never left to apply a default).
+            inhibit_connected_line_updates: Do not present the identity of the newly connected channel to other bridge members Default: ``False`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             BadRequest: 400: Channel not found
@@ -938,8 +936,8 @@ class Bridges(_h.Resource):
             media: Media URIs to play. One value or a list.
             announcer_format: Format of the 'Anouncer' channel attached to the bridge. Defaults to the format of the channel in the bridge with the highest sampe rate.
             lang: For sounds, selects language for sound.
-            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (not sent when left at the default).
+            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (sent when not given: the server is never left to apply a default).
             playback_id: Playback Id.
 
         Returns:
@@ -980,8 +978,8 @@ class Bridges(_h.Resource):
             media: Media URIs to play. One value or a list.
             announcer_format: Format of the 'Anouncer' channel attached to the bridge. Defaults to the format of the channel in the bridge with the highest sampe rate.
             lang: For sounds, selects language for sound.
-            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (not sent when left at the default).
+            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             Playback
@@ -1026,11 +1024,11 @@ class Bridges(_h.Resource):
             name: Recording's filename
             format: Format to encode audio in
             recorder_format: Format of the 'Recorder' channel attached to the bridge. Defaults to the same format as the 'format' parameter.
-            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (not sent when left at the default).
-            beep: Play beep when recording begins Default: ``False`` (not sent when left at the default).
-            terminate_on: DTMF input to terminate recording. One of: none, any, *, #. Default: ``"none\"`` (not sent when left at the default).
+            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (sent when not given: the server is never left to apply a default).
+            beep: Play beep when recording begins Default: ``False`` (sent when not given: the server is never left to apply a default).
+            terminate_on: DTMF input to terminate recording. One of: none, any, *, #. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             LiveRecording
@@ -1180,9 +1178,9 @@ class AsyncBridges(_h.AsyncResource):
             bridge_id: Bridge's id
             channel: Ids of channels to add to bridge One value or a list.
             role: Channel's role in the bridge
-            absorb_dtmf: Absorb DTMF coming from this channel, preventing it to pass through to the bridge Default: ``False`` (not sent when left at the default).
-            mute: Mute audio from this channel, preventing it to pass through to the bridge Default: ``False`` (not sent when left at the default).
-            inhibit_connected_line_updates: Do not present the identity of the newly connected channel to other bridge members Default: ``False`` (not sent when left at the default).
+            absorb_dtmf: Absorb DTMF coming from this channel, preventing it to pass through to the bridge Default: ``False`` (sent when not given: the server is never left to apply a default).
+            mute: Mute audio from this channel, preventing it to pass through to the bridge Default: ``False`` (sent when not given: the server is never left to apply a default).
+            inhibit_connected_line_updates: Do not present the identity of the newly connected channel to other bridge members Default: ``False`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             BadRequest: 400: Channel not found
@@ -1308,8 +1306,8 @@ class AsyncBridges(_h.AsyncResource):
             media: Media URIs to play. One value or a list.
             announcer_format: Format of the 'Anouncer' channel attached to the bridge. Defaults to the format of the channel in the bridge with the highest sampe rate.
             lang: For sounds, selects language for sound.
-            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (not sent when left at the default).
+            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (sent when not given: the server is never left to apply a default).
             playback_id: Playback Id.
 
         Returns:
@@ -1350,8 +1348,8 @@ class AsyncBridges(_h.AsyncResource):
             media: Media URIs to play. One value or a list.
             announcer_format: Format of the 'Anouncer' channel attached to the bridge. Defaults to the format of the channel in the bridge with the highest sampe rate.
             lang: For sounds, selects language for sound.
-            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (not sent when left at the default).
+            offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. In the range [0, inf]. Default: ``3000`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             Playback
@@ -1396,11 +1394,11 @@ class AsyncBridges(_h.AsyncResource):
             name: Recording's filename
             format: Format to encode audio in
             recorder_format: Format of the 'Recorder' channel attached to the bridge. Defaults to the same format as the 'format' parameter.
-            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (not sent when left at the default).
-            beep: Play beep when recording begins Default: ``False`` (not sent when left at the default).
-            terminate_on: DTMF input to terminate recording. One of: none, any, *, #. Default: ``"none\"`` (not sent when left at the default).
+            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit. In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (sent when not given: the server is never left to apply a default).
+            beep: Play beep when recording begins Default: ``False`` (sent when not given: the server is never left to apply a default).
+            terminate_on: DTMF input to terminate recording. One of: none, any, *, #. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             LiveRecording

@@ -2,8 +2,9 @@
 """The channels resource (api-docs/channels.json): Channel resources.
 
 ``Channels`` (sync) and ``AsyncChannels`` (asyncio) have one method per
-operation; each validates its arguments (``_build_*`` below) before anything is sent. An optional
-parameter with a spec default is sent only when its value differs from that default.
+operation; each validates its arguments (``_build_*`` below) before anything is sent. A parameter
+with a spec default is always sent (the default when the caller gives none): Asterisk does not
+apply every default its spec documents.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def _build_originate(
             _p.append(Problem("callerId", "expected a string"))
         else:
             _q.append(("callerId", caller_id))
-    if timeout is not None and timeout != 30:
+    if timeout is not None:
         if not _h.is_int(timeout):
             _p.append(Problem("timeout", "expected an integer"))
         else:
@@ -345,7 +346,7 @@ def _build_originate_with_id(
             _p.append(Problem("callerId", "expected a string"))
         else:
             _q.append(("callerId", caller_id))
-    if timeout is not None and timeout != 30:
+    if timeout is not None:
         if not _h.is_int(timeout):
             _p.append(Problem("timeout", "expected an integer"))
         else:
@@ -742,22 +743,22 @@ def _build_send_dtmf(
             _p.append(Problem("dtmf", "expected a string"))
         else:
             _q.append(("dtmf", dtmf))
-    if before is not None and before != 0:
+    if before is not None:
         if not _h.is_int(before):
             _p.append(Problem("before", "expected an integer"))
         else:
             _q.append(("before", _h.text(before)))
-    if between is not None and between != 100:
+    if between is not None:
         if not _h.is_int(between):
             _p.append(Problem("between", "expected an integer"))
         else:
             _q.append(("between", _h.text(between)))
-    if duration is not None and duration != 100:
+    if duration is not None:
         if not _h.is_int(duration):
             _p.append(Problem("duration", "expected an integer"))
         else:
             _q.append(("duration", _h.text(duration)))
-    if after is not None and after != 0:
+    if after is not None:
         if not _h.is_int(after):
             _p.append(Problem("after", "expected an integer"))
         else:
@@ -794,7 +795,7 @@ def _build_mute(channel_id: Any, direction: Any) -> _h.Request[None]:
         _p.append(Problem("channelId", "must not be empty"))
     else:
         _path_channel_id = _h.segment(channel_id)
-    if direction is not None and direction != "both":
+    if direction is not None:
         if not isinstance(direction, str):
             _p.append(Problem("direction", "expected a string"))
         elif direction not in ("both", "in", "out"):
@@ -833,7 +834,7 @@ def _build_unmute(channel_id: Any, direction: Any) -> _h.Request[None]:
         _p.append(Problem("channelId", "must not be empty"))
     else:
         _path_channel_id = _h.segment(channel_id)
-    if direction is not None and direction != "both":
+    if direction is not None:
         if not isinstance(direction, str):
             _p.append(Problem("direction", "expected a string"))
         elif direction not in ("both", "in", "out"):
@@ -1096,7 +1097,7 @@ def _build_play(
             _p.append(Problem("offsetms", "expected an integer"))
         else:
             _q.append(("offsetms", _h.text(offsetms)))
-    if skipms is not None and skipms != 3000:
+    if skipms is not None:
         if not _h.is_int(skipms):
             _p.append(Problem("skipms", "expected an integer"))
         else:
@@ -1169,7 +1170,7 @@ def _build_play_with_id(
             _p.append(Problem("offsetms", "expected an integer"))
         else:
             _q.append(("offsetms", _h.text(offsetms)))
-    if skipms is not None and skipms != 3000:
+    if skipms is not None:
         if not _h.is_int(skipms):
             _p.append(Problem("skipms", "expected an integer"))
         else:
@@ -1232,33 +1233,33 @@ def _build_record(
         _p.append(Problem("format", "expected a string"))
     else:
         _q.append(("format", format))
-    if max_duration_seconds is not None and max_duration_seconds != 0:
+    if max_duration_seconds is not None:
         if not _h.is_int(max_duration_seconds):
             _p.append(Problem("maxDurationSeconds", "expected an integer"))
         elif max_duration_seconds < 0:
             _p.append(Problem("maxDurationSeconds", "must be in the range [0, inf]"))
         else:
             _q.append(("maxDurationSeconds", _h.text(max_duration_seconds)))
-    if max_silence_seconds is not None and max_silence_seconds != 0:
+    if max_silence_seconds is not None:
         if not _h.is_int(max_silence_seconds):
             _p.append(Problem("maxSilenceSeconds", "expected an integer"))
         elif max_silence_seconds < 0:
             _p.append(Problem("maxSilenceSeconds", "must be in the range [0, inf]"))
         else:
             _q.append(("maxSilenceSeconds", _h.text(max_silence_seconds)))
-    if if_exists is not None and if_exists != "fail":
+    if if_exists is not None:
         if not isinstance(if_exists, str):
             _p.append(Problem("ifExists", "expected a string"))
         elif if_exists not in ("fail", "overwrite", "append"):
             _p.append(Problem("ifExists", "must be one of fail, overwrite, append"))
         else:
             _q.append(("ifExists", if_exists))
-    if beep is not None and beep != False:
+    if beep is not None:
         if beep.__class__ is not bool:
             _p.append(Problem("beep", "expected a boolean"))
         else:
             _q.append(("beep", _h.text(beep)))
-    if terminate_on is not None and terminate_on != "none":
+    if terminate_on is not None:
         if not isinstance(terminate_on, str):
             _p.append(Problem("terminateOn", "expected a string"))
         elif terminate_on not in ("none", "any", "*", "#"):
@@ -1393,14 +1394,14 @@ def _build_snoop_channel(
         _p.append(Problem("channelId", "must not be empty"))
     else:
         _path_channel_id = _h.segment(channel_id)
-    if spy is not None and spy != "none":
+    if spy is not None:
         if not isinstance(spy, str):
             _p.append(Problem("spy", "expected a string"))
         elif spy not in ("none", "both", "out", "in"):
             _p.append(Problem("spy", "must be one of none, both, out, in"))
         else:
             _q.append(("spy", spy))
-    if whisper is not None and whisper != "none":
+    if whisper is not None:
         if not isinstance(whisper, str):
             _p.append(Problem("whisper", "expected a string"))
         elif whisper not in ("none", "both", "out", "in"):
@@ -1468,14 +1469,14 @@ def _build_snoop_channel_with_id(
         _p.append(Problem("snoopId", "must not be empty"))
     else:
         _path_snoop_id = _h.segment(snoop_id)
-    if spy is not None and spy != "none":
+    if spy is not None:
         if not isinstance(spy, str):
             _p.append(Problem("spy", "expected a string"))
         elif spy not in ("none", "both", "out", "in"):
             _p.append(Problem("spy", "must be one of none, both, out, in"))
         else:
             _q.append(("spy", spy))
-    if whisper is not None and whisper != "none":
+    if whisper is not None:
         if not isinstance(whisper, str):
             _p.append(Problem("whisper", "expected a string"))
         elif whisper not in ("none", "both", "out", "in"):
@@ -1533,7 +1534,7 @@ def _build_dial(channel_id: Any, caller: Any, timeout: Any) -> _h.Request[None]:
             _p.append(Problem("caller", "expected a string"))
         else:
             _q.append(("caller", caller))
-    if timeout is not None and timeout != 0:
+    if timeout is not None:
         if not _h.is_int(timeout):
             _p.append(Problem("timeout", "expected an integer"))
         elif timeout < 0:
@@ -1631,21 +1632,21 @@ def _build_external_media(
             _p.append(Problem("external_host", "expected a string"))
         else:
             _q.append(("external_host", external_host))
-    if encapsulation is not None and encapsulation != "rtp":
+    if encapsulation is not None:
         if not isinstance(encapsulation, str):
             _p.append(Problem("encapsulation", "expected a string"))
         elif encapsulation not in ("rtp", "audiosocket", "none"):
             _p.append(Problem("encapsulation", "must be one of rtp, audiosocket, none"))
         else:
             _q.append(("encapsulation", encapsulation))
-    if transport is not None and transport != "udp":
+    if transport is not None:
         if not isinstance(transport, str):
             _p.append(Problem("transport", "expected a string"))
         elif transport not in ("udp", "tcp", "websocket"):
             _p.append(Problem("transport", "must be one of udp, tcp, websocket"))
         else:
             _q.append(("transport", transport))
-    if connection_type is not None and connection_type != "client":
+    if connection_type is not None:
         if not isinstance(connection_type, str):
             _p.append(Problem("connection_type", "expected a string"))
         elif connection_type not in ("client", "server"):
@@ -1658,7 +1659,7 @@ def _build_external_media(
         _p.append(Problem("format", "expected a string"))
     else:
         _q.append(("format", format))
-    if direction is not None and direction != "both":
+    if direction is not None:
         if not isinstance(direction, str):
             _p.append(Problem("direction", "expected a string"))
         elif direction not in ("both",):
@@ -1778,7 +1779,7 @@ class Channels(_h.Resource):
             app: The application that is subscribed to the originated channel. When the channel is answered, it will be passed to this Stasis application. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             app_args: The application arguments to pass to the Stasis application provided by 'app'. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             caller_id: CallerID to use when dialing the endpoint or extension.
-            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (not sent when left at the default).
+            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds variable key/value pairs to set on the channel on creation. Other keys in the body object are interpreted as query parameters. Ex. { "endpoint": "SIP/Alice", "variables": { "CALLERID(name)": "Alice" } }
             channel_id: The unique id to assign the channel on creation.
             other_channel_id: The unique id to assign the second channel when using local channels.
@@ -1909,7 +1910,7 @@ class Channels(_h.Resource):
             app: The application that is subscribed to the originated channel. When the channel is answered, it will be passed to this Stasis application. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             app_args: The application arguments to pass to the Stasis application provided by 'app'. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             caller_id: CallerID to use when dialing the endpoint or extension.
-            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (not sent when left at the default).
+            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds variable key/value pairs to set on the channel on creation. Other keys in the body object are interpreted as query parameters. Ex. { "endpoint": "SIP/Alice", "variables": { "CALLERID(name)": "Alice" } }
             other_channel_id: The unique id to assign the second channel when using local channels.
             originator: The unique id of the channel which is originating this one.
@@ -2130,10 +2131,10 @@ class Channels(_h.Resource):
         Args:
             channel_id: Channel's id
             dtmf: DTMF To send.
-            before: Amount of time to wait before DTMF digits (specified in milliseconds) start. Default: ``0`` (not sent when left at the default).
-            between: Amount of time in between DTMF digits (specified in milliseconds). Default: ``100`` (not sent when left at the default).
-            duration: Length of each DTMF digit (specified in milliseconds). Default: ``100`` (not sent when left at the default).
-            after: Amount of time to wait after DTMF digits (specified in milliseconds) end. Default: ``0`` (not sent when left at the default).
+            before: Amount of time to wait before DTMF digits (specified in milliseconds) start. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            between: Amount of time in between DTMF digits (specified in milliseconds). Default: ``100`` (sent when not given: the server is never left to apply a default).
+            duration: Length of each DTMF digit (specified in milliseconds). Default: ``100`` (sent when not given: the server is never left to apply a default).
+            after: Amount of time to wait after DTMF digits (specified in milliseconds) end. Default: ``0`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             BadRequest: 400: DTMF is required
@@ -2158,7 +2159,7 @@ class Channels(_h.Resource):
 
         Args:
             channel_id: Channel's id
-            direction: Direction in which to mute audio One of: both, in, out. Default: ``"both\"`` (not sent when left at the default).
+            direction: Direction in which to mute audio One of: both, in, out. Default: ``"both\"`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             NotFound: 404: Channel not found
@@ -2180,7 +2181,7 @@ class Channels(_h.Resource):
 
         Args:
             channel_id: Channel's id
-            direction: Direction in which to unmute audio One of: both, in, out. Default: ``"both\"`` (not sent when left at the default).
+            direction: Direction in which to unmute audio One of: both, in, out. Default: ``"both\"`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             NotFound: 404: Channel not found
@@ -2312,7 +2313,7 @@ class Channels(_h.Resource):
             media: Media URIs to play. One value or a list.
             lang: For sounds, selects language for sound.
             offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified.
-            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (not sent when left at the default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (sent when not given: the server is never left to apply a default).
             playback_id: Playback ID.
 
         Returns:
@@ -2350,7 +2351,7 @@ class Channels(_h.Resource):
             media: Media URIs to play. One value or a list.
             lang: For sounds, selects language for sound.
             offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified.
-            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (not sent when left at the default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             Playback
@@ -2391,11 +2392,11 @@ class Channels(_h.Resource):
             channel_id: Channel's id
             name: Recording's filename
             format: Format to encode audio in
-            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (not sent when left at the default).
-            beep: Play beep when recording begins Default: ``False`` (not sent when left at the default).
-            terminate_on: DTMF input to terminate recording One of: none, any, *, #. Default: ``"none\"`` (not sent when left at the default).
+            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (sent when not given: the server is never left to apply a default).
+            beep: Play beep when recording begins Default: ``False`` (sent when not given: the server is never left to apply a default).
+            terminate_on: DTMF input to terminate recording One of: none, any, *, #. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             LiveRecording
@@ -2481,8 +2482,8 @@ class Channels(_h.Resource):
         Args:
             channel_id: Channel's id
             app: Application the snooping channel is placed into
-            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
-            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
+            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
+            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
             app_args: The application arguments to pass to the Stasis application
             snoop_id: Unique ID to assign to snooping channel
 
@@ -2522,8 +2523,8 @@ class Channels(_h.Resource):
             channel_id: Channel's id
             snoop_id: Unique ID to assign to snooping channel
             app: Application the snooping channel is placed into
-            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
-            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
+            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
+            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
             app_args: The application arguments to pass to the Stasis application
 
         Returns:
@@ -2550,7 +2551,7 @@ class Channels(_h.Resource):
         Args:
             channel_id: Channel's id
             caller: Channel ID of caller
-            timeout: Dial timeout In the range [0, inf]. Default: ``0`` (not sent when left at the default).
+            timeout: Dial timeout In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             NotFound: 404: Channel cannot be found.
@@ -2609,10 +2610,10 @@ class Channels(_h.Resource):
             channel_id: The unique id to assign the channel on creation.
             variables: The "variables" key in the body object holds variable key/value pairs to set on the channel on creation. Other keys in the body object are interpreted as query parameters. Ex. { "endpoint": "SIP/Alice", "variables": { "CALLERID(name)": "Alice" } }
             external_host: Hostname/ip:port or websocket_client connection ID of external host.  May be empty for a websocket server connection.
-            encapsulation: Payload encapsulation protocol.  Must be 'none' for the websocket transport. One of: rtp, audiosocket, none. Default: ``"rtp\"`` (not sent when left at the default).
-            transport: Transport protocol One of: udp, tcp, websocket. Default: ``"udp\"`` (not sent when left at the default).
-            connection_type: Connection type (client/server). 'server' is only valid for the websocket transport. One of: client, server. Default: ``"client\"`` (not sent when left at the default).
-            direction: External media direction One of: both. Default: ``"both\"`` (not sent when left at the default).
+            encapsulation: Payload encapsulation protocol.  Must be 'none' for the websocket transport. One of: rtp, audiosocket, none. Default: ``"rtp\"`` (sent when not given: the server is never left to apply a default).
+            transport: Transport protocol One of: udp, tcp, websocket. Default: ``"udp\"`` (sent when not given: the server is never left to apply a default).
+            connection_type: Connection type (client/server). 'server' is only valid for the websocket transport. One of: client, server. Default: ``"client\"`` (sent when not given: the server is never left to apply a default).
+            direction: External media direction One of: both. Default: ``"both\"`` (sent when not given: the server is never left to apply a default).
             data: An arbitrary data field
             transport_data: Transport-specific data. For websocket this is appended to the dialstring.
 
@@ -2714,7 +2715,7 @@ class AsyncChannels(_h.AsyncResource):
             app: The application that is subscribed to the originated channel. When the channel is answered, it will be passed to this Stasis application. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             app_args: The application arguments to pass to the Stasis application provided by 'app'. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             caller_id: CallerID to use when dialing the endpoint or extension.
-            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (not sent when left at the default).
+            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds variable key/value pairs to set on the channel on creation. Other keys in the body object are interpreted as query parameters. Ex. { "endpoint": "SIP/Alice", "variables": { "CALLERID(name)": "Alice" } }
             channel_id: The unique id to assign the channel on creation.
             other_channel_id: The unique id to assign the second channel when using local channels.
@@ -2845,7 +2846,7 @@ class AsyncChannels(_h.AsyncResource):
             app: The application that is subscribed to the originated channel. When the channel is answered, it will be passed to this Stasis application. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             app_args: The application arguments to pass to the Stasis application provided by 'app'. Mutually exclusive with 'context', 'extension', 'priority', and 'label'.
             caller_id: CallerID to use when dialing the endpoint or extension.
-            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (not sent when left at the default).
+            timeout: Timeout (in seconds) before giving up dialing, or -1 for no timeout. Default: ``30`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds variable key/value pairs to set on the channel on creation. Other keys in the body object are interpreted as query parameters. Ex. { "endpoint": "SIP/Alice", "variables": { "CALLERID(name)": "Alice" } }
             other_channel_id: The unique id to assign the second channel when using local channels.
             originator: The unique id of the channel which is originating this one.
@@ -3068,10 +3069,10 @@ class AsyncChannels(_h.AsyncResource):
         Args:
             channel_id: Channel's id
             dtmf: DTMF To send.
-            before: Amount of time to wait before DTMF digits (specified in milliseconds) start. Default: ``0`` (not sent when left at the default).
-            between: Amount of time in between DTMF digits (specified in milliseconds). Default: ``100`` (not sent when left at the default).
-            duration: Length of each DTMF digit (specified in milliseconds). Default: ``100`` (not sent when left at the default).
-            after: Amount of time to wait after DTMF digits (specified in milliseconds) end. Default: ``0`` (not sent when left at the default).
+            before: Amount of time to wait before DTMF digits (specified in milliseconds) start. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            between: Amount of time in between DTMF digits (specified in milliseconds). Default: ``100`` (sent when not given: the server is never left to apply a default).
+            duration: Length of each DTMF digit (specified in milliseconds). Default: ``100`` (sent when not given: the server is never left to apply a default).
+            after: Amount of time to wait after DTMF digits (specified in milliseconds) end. Default: ``0`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             BadRequest: 400: DTMF is required
@@ -3096,7 +3097,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Args:
             channel_id: Channel's id
-            direction: Direction in which to mute audio One of: both, in, out. Default: ``"both\"`` (not sent when left at the default).
+            direction: Direction in which to mute audio One of: both, in, out. Default: ``"both\"`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             NotFound: 404: Channel not found
@@ -3118,7 +3119,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Args:
             channel_id: Channel's id
-            direction: Direction in which to unmute audio One of: both, in, out. Default: ``"both\"`` (not sent when left at the default).
+            direction: Direction in which to unmute audio One of: both, in, out. Default: ``"both\"`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             NotFound: 404: Channel not found
@@ -3250,7 +3251,7 @@ class AsyncChannels(_h.AsyncResource):
             media: Media URIs to play. One value or a list.
             lang: For sounds, selects language for sound.
             offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified.
-            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (not sent when left at the default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (sent when not given: the server is never left to apply a default).
             playback_id: Playback ID.
 
         Returns:
@@ -3288,7 +3289,7 @@ class AsyncChannels(_h.AsyncResource):
             media: Media URIs to play. One value or a list.
             lang: For sounds, selects language for sound.
             offsetms: Number of milliseconds to skip before playing. Only applies to the first URI if multiple media URIs are specified.
-            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (not sent when left at the default).
+            skipms: Number of milliseconds to skip for forward/reverse operations. Default: ``3000`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             Playback
@@ -3329,11 +3330,11 @@ class AsyncChannels(_h.AsyncResource):
             channel_id: Channel's id
             name: Recording's filename
             format: Format to encode audio in
-            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (not sent when left at the default).
-            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (not sent when left at the default).
-            beep: Play beep when recording begins Default: ``False`` (not sent when left at the default).
-            terminate_on: DTMF input to terminate recording One of: none, any, *, #. Default: ``"none\"`` (not sent when left at the default).
+            max_duration_seconds: Maximum duration of the recording, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            max_silence_seconds: Maximum duration of silence, in seconds. 0 for no limit In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
+            if_exists: Action to take if a recording with the same name already exists. One of: fail, overwrite, append. Default: ``"fail\"`` (sent when not given: the server is never left to apply a default).
+            beep: Play beep when recording begins Default: ``False`` (sent when not given: the server is never left to apply a default).
+            terminate_on: DTMF input to terminate recording One of: none, any, *, #. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
 
         Returns:
             LiveRecording
@@ -3419,8 +3420,8 @@ class AsyncChannels(_h.AsyncResource):
         Args:
             channel_id: Channel's id
             app: Application the snooping channel is placed into
-            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
-            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
+            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
+            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
             app_args: The application arguments to pass to the Stasis application
             snoop_id: Unique ID to assign to snooping channel
 
@@ -3460,8 +3461,8 @@ class AsyncChannels(_h.AsyncResource):
             channel_id: Channel's id
             snoop_id: Unique ID to assign to snooping channel
             app: Application the snooping channel is placed into
-            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
-            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (not sent when left at the default).
+            spy: Direction of audio to spy on One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
+            whisper: Direction of audio to whisper into One of: none, both, out, in. Default: ``"none\"`` (sent when not given: the server is never left to apply a default).
             app_args: The application arguments to pass to the Stasis application
 
         Returns:
@@ -3488,7 +3489,7 @@ class AsyncChannels(_h.AsyncResource):
         Args:
             channel_id: Channel's id
             caller: Channel ID of caller
-            timeout: Dial timeout In the range [0, inf]. Default: ``0`` (not sent when left at the default).
+            timeout: Dial timeout In the range [0, inf]. Default: ``0`` (sent when not given: the server is never left to apply a default).
 
         Raises:
             NotFound: 404: Channel cannot be found.
@@ -3547,10 +3548,10 @@ class AsyncChannels(_h.AsyncResource):
             channel_id: The unique id to assign the channel on creation.
             variables: The "variables" key in the body object holds variable key/value pairs to set on the channel on creation. Other keys in the body object are interpreted as query parameters. Ex. { "endpoint": "SIP/Alice", "variables": { "CALLERID(name)": "Alice" } }
             external_host: Hostname/ip:port or websocket_client connection ID of external host.  May be empty for a websocket server connection.
-            encapsulation: Payload encapsulation protocol.  Must be 'none' for the websocket transport. One of: rtp, audiosocket, none. Default: ``"rtp\"`` (not sent when left at the default).
-            transport: Transport protocol One of: udp, tcp, websocket. Default: ``"udp\"`` (not sent when left at the default).
-            connection_type: Connection type (client/server). 'server' is only valid for the websocket transport. One of: client, server. Default: ``"client\"`` (not sent when left at the default).
-            direction: External media direction One of: both. Default: ``"both\"`` (not sent when left at the default).
+            encapsulation: Payload encapsulation protocol.  Must be 'none' for the websocket transport. One of: rtp, audiosocket, none. Default: ``"rtp\"`` (sent when not given: the server is never left to apply a default).
+            transport: Transport protocol One of: udp, tcp, websocket. Default: ``"udp\"`` (sent when not given: the server is never left to apply a default).
+            connection_type: Connection type (client/server). 'server' is only valid for the websocket transport. One of: client, server. Default: ``"client\"`` (sent when not given: the server is never left to apply a default).
+            direction: External media direction One of: both. Default: ``"both\"`` (sent when not given: the server is never left to apply a default).
             data: An arbitrary data field
             transport_data: Transport-specific data. For websocket this is appended to the dialstring.
 

@@ -2,8 +2,9 @@
 """The endpoints resource (api-docs/endpoints.json): Endpoint resources.
 
 ``Endpoints`` (sync) and ``AsyncEndpoints`` (asyncio) have one method per
-operation; each validates its arguments (``_build_*`` below) before anything is sent. An optional
-parameter with a spec default is sent only when its value differs from that default.
+operation; each validates its arguments (``_build_*`` below) before anything is sent. A parameter
+with a spec default is always sent (the default when the caller gives none): Asterisk does not
+apply every default its spec documents.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def _build_refer(
         _p.append(Problem("refer_to", "expected a string"))
     else:
         _q.append(("refer_to", refer_to))
-    if to_self is not None and to_self != False:
+    if to_self is not None:
         if to_self.__class__ is not bool:
             _p.append(Problem("to_self", "expected a boolean"))
         else:
@@ -317,7 +318,7 @@ def _build_refer_to_endpoint(
         _p.append(Problem("refer_to", "expected a string"))
     else:
         _q.append(("refer_to", refer_to))
-    if to_self is not None and to_self != False:
+    if to_self is not None:
         if to_self.__class__ is not bool:
             _p.append(Problem("to_self", "expected a boolean"))
         else:
@@ -400,7 +401,7 @@ class Endpoints(_h.Resource):
             to: The endpoint resource or technology specific URI that should be referred to somewhere. Valid resource is pjsip.
             from_: The endpoint resource or technology specific identity to refer from.
             refer_to: The endpoint resource or technology specific URI to refer to.
-            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (not sent when left at the default).
+            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds technology specific key/value pairs to append to the message. These can be interpreted and used by the various resource types; for example, the pjsip resource type will add the key/value pairs as SIP headers. The "display_name" key is used by the PJSIP technology. Its value will be prepended as a display name to the Refer-To URI.
 
         Raises:
@@ -494,7 +495,7 @@ class Endpoints(_h.Resource):
             resource: ID of the endpoint
             from_: The endpoint resource or technology specific identity to refer from.
             refer_to: The endpoint resource or technology specific URI to refer to.
-            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (not sent when left at the default).
+            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds technology specific key/value pairs to append to the message. These can be interpreted and used by the various resource types; for example, the pjsip resource type will add the key/value pairs as SIP headers,
 
         Raises:
@@ -573,7 +574,7 @@ class AsyncEndpoints(_h.AsyncResource):
             to: The endpoint resource or technology specific URI that should be referred to somewhere. Valid resource is pjsip.
             from_: The endpoint resource or technology specific identity to refer from.
             refer_to: The endpoint resource or technology specific URI to refer to.
-            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (not sent when left at the default).
+            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds technology specific key/value pairs to append to the message. These can be interpreted and used by the various resource types; for example, the pjsip resource type will add the key/value pairs as SIP headers. The "display_name" key is used by the PJSIP technology. Its value will be prepended as a display name to the Refer-To URI.
 
         Raises:
@@ -667,7 +668,7 @@ class AsyncEndpoints(_h.AsyncResource):
             resource: ID of the endpoint
             from_: The endpoint resource or technology specific identity to refer from.
             refer_to: The endpoint resource or technology specific URI to refer to.
-            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (not sent when left at the default).
+            to_self: If true and "refer_to" refers to an Asterisk endpoint, the "refer_to" value is set to point to this Asterisk endpoint - so the referee is referred to Asterisk. Otherwise, use the contact URI associated with the endpoint. Default: ``False`` (sent when not given: the server is never left to apply a default).
             variables: The "variables" key in the body object holds technology specific key/value pairs to append to the message. These can be interpreted and used by the various resource types; for example, the pjsip resource type will add the key/value pairs as SIP headers,
 
         Raises:

@@ -2,12 +2,14 @@
 """The events resource (api-docs/events.json): WebSocket resource.
 
 ``Events`` (sync) and ``AsyncEvents`` (asyncio) have one method per
-operation; each validates its arguments (``_build_*`` below) before anything is sent. An optional
-parameter with a spec default is sent only when its value differs from that default.
+operation; each validates its arguments (``_build_*`` below) before anything is sent. A parameter
+with a spec default is always sent (the default when the caller gives none): Asterisk does not
+apply every default its spec documents.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
 
 from .. import _http as _h
@@ -128,7 +130,8 @@ class Events(_h.Resource):
         Since Asterisk 12.0.0.
         """
         return self._c.open_events(
-            _build_event_websocket(app, subscribe_all), parse_message
+            _build_event_websocket(app, subscribe_all),
+            partial(parse_message, strict=False),
         )
 
     def __call__(
@@ -193,7 +196,8 @@ class AsyncEvents(_h.AsyncResource):
         Since Asterisk 12.0.0.
         """
         return self._c.open_events(
-            _build_event_websocket(app, subscribe_all), parse_message
+            _build_event_websocket(app, subscribe_all),
+            partial(parse_message, strict=False),
         )
 
     def __call__(

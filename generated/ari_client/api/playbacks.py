@@ -2,8 +2,9 @@
 """The playbacks resource (api-docs/playbacks.json): Playback control resources.
 
 ``Playbacks`` (sync) and ``AsyncPlaybacks`` (asyncio) have one method per
-operation; each validates its arguments (``_build_*`` below) before anything is sent. An optional
-parameter with a spec default is sent only when its value differs from that default.
+operation; each validates its arguments (``_build_*`` below) before anything is sent. A parameter
+with a spec default is always sent (the default when the caller gives none): Asterisk does not
+apply every default its spec documents.
 """
 
 from __future__ import annotations

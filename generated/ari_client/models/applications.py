@@ -56,11 +56,15 @@ class Application(_rt.Model):
                 raise _rt.DecodeFailure
             obj.device_names = v
             v = data["events_allowed"]
-            if v.__class__ is not list or any(_x0.__class__ is not dict for _x0 in v):
+            if v.__class__ is not list or any(
+                _x0.__class__ is not dict and not _rt.is_mapping(_x0) for _x0 in v
+            ):
                 raise _rt.DecodeFailure
             obj.events_allowed = v
             v = data["events_disallowed"]
-            if v.__class__ is not list or any(_x0.__class__ is not dict for _x0 in v):
+            if v.__class__ is not list or any(
+                _x0.__class__ is not dict and not _rt.is_mapping(_x0) for _x0 in v
+            ):
                 raise _rt.DecodeFailure
             obj.events_disallowed = v
         except Exception as exc:
@@ -103,7 +107,7 @@ _Application_KEYS: frozenset[str] = frozenset(
 
 def validate_application(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Application model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Application)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)
@@ -200,7 +204,7 @@ def validate_application(data: Any, path: str = "") -> List[_rt.Problem]:
             )
         else:
             for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not dict:
+                if _x0.__class__ is not dict and not _rt.is_mapping(_x0):
                     problems.append(
                         _rt.Problem(
                             _rt.index(_rt.join(path, "events_allowed"), _i0),
@@ -219,7 +223,7 @@ def validate_application(data: Any, path: str = "") -> List[_rt.Problem]:
             )
         else:
             for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not dict:
+                if _x0.__class__ is not dict and not _rt.is_mapping(_x0):
                     problems.append(
                         _rt.Problem(
                             _rt.index(_rt.join(path, "events_disallowed"), _i0),

@@ -104,7 +104,7 @@ _BuildInfo_KEYS: frozenset[str] = frozenset(
 
 def validate_build_info(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's BuildInfo model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (BuildInfo)")]
     problems: List[_rt.Problem] = []
     v = data.get("os", _MISSING)
@@ -196,7 +196,7 @@ _SystemInfo_KEYS: frozenset[str] = frozenset(("version", "entity_id"))
 
 def validate_system_info(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's SystemInfo model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (SystemInfo)")]
     problems: List[_rt.Problem] = []
     v = data.get("version", _MISSING)
@@ -267,7 +267,7 @@ _SetId_KEYS: frozenset[str] = frozenset(("user", "group"))
 
 def validate_set_id(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's SetId model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (SetId)")]
     problems: List[_rt.Problem] = []
     v = data.get("user", _MISSING)
@@ -363,7 +363,7 @@ _ConfigInfo_KEYS: frozenset[str] = frozenset(
 
 def validate_config_info(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ConfigInfo model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ConfigInfo)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)
@@ -451,7 +451,7 @@ _StatusInfo_KEYS: frozenset[str] = frozenset(("startup_time", "last_reload_time"
 
 def validate_status_info(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's StatusInfo model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (StatusInfo)")]
     problems: List[_rt.Problem] = []
     v = data.get("startup_time", _MISSING)
@@ -546,7 +546,7 @@ _AsteriskInfo_KEYS: frozenset[str] = frozenset(("build", "system", "config", "st
 
 def validate_asterisk_info(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's AsteriskInfo model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (AsteriskInfo)")]
     problems: List[_rt.Problem] = []
     v = data.get("build", _MISSING)
@@ -620,7 +620,7 @@ _AsteriskPing_KEYS: frozenset[str] = frozenset(("asterisk_id", "ping", "timestam
 
 def validate_asterisk_ping(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's AsteriskPing model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (AsteriskPing)")]
     problems: List[_rt.Problem] = []
     v = data.get("asterisk_id", _MISSING)
@@ -722,7 +722,7 @@ _Module_KEYS: frozenset[str] = frozenset(
 
 def validate_module(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Module model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Module)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)
@@ -833,7 +833,7 @@ _LogChannel_KEYS: frozenset[str] = frozenset(
 
 def validate_log_channel(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's LogChannel model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (LogChannel)")]
     problems: List[_rt.Problem] = []
     v = data.get("channel", _MISSING)
@@ -909,7 +909,7 @@ _Variable_KEYS: frozenset[str] = frozenset(("value",))
 
 def validate_variable(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Variable model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Variable)")]
     problems: List[_rt.Problem] = []
     v = data.get("value", _MISSING)
@@ -968,7 +968,7 @@ _ConfigTuple_KEYS: frozenset[str] = frozenset(("attribute", "value"))
 
 def validate_config_tuple(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ConfigTuple model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ConfigTuple)")]
     problems: List[_rt.Problem] = []
     v = data.get("attribute", _MISSING)

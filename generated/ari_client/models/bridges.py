@@ -170,7 +170,7 @@ _Bridge_KEYS: frozenset[str] = frozenset(
 
 def validate_bridge(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Bridge model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Bridge)")]
     problems: List[_rt.Problem] = []
     v = data.get("id", _MISSING)

@@ -221,7 +221,7 @@ class Dialed(_rt.Model):
     def from_dict(cls, data: Mapping[str, Any]) -> Dialed:
         """Decode the JSON object of a Dialed (lenient: unknown fields and values are kept)."""
         obj = cls.__new__(cls)
-        if data.__class__ is not dict:
+        if data.__class__ is not dict and not isinstance(data, Mapping):
             raise _rt.failure("Dialed", validate_dialed(data), TypeError())
         if _Dialed_KEYS.issuperset(data):
             obj.extras = {}
@@ -242,7 +242,7 @@ _Dialed_KEYS: frozenset[str] = frozenset(())
 
 def validate_dialed(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Dialed model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Dialed)")]
     problems: List[_rt.Problem] = []
     return problems
@@ -318,7 +318,7 @@ _DialplanCEP_KEYS: frozenset[str] = frozenset(
 
 def validate_dialplan_cep(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's DialplanCEP model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (DialplanCEP)")]
     problems: List[_rt.Problem] = []
     v = data.get("context", _MISSING)
@@ -413,7 +413,7 @@ _CallerID_KEYS: frozenset[str] = frozenset(("name", "number"))
 
 def validate_caller_id(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's CallerID model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (CallerID)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)
@@ -746,7 +746,7 @@ _RTPstat_KEYS: frozenset[str] = frozenset(
 
 def validate_rt_pstat(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RTPstat model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RTPstat)")]
     problems: List[_rt.Problem] = []
     v = data.get("txcount", _MISSING)
@@ -1043,7 +1043,7 @@ class Channel(_rt.Model):
                 raise _rt.DecodeFailure
             obj.language = v
             v = data.get("channelvars")
-            if v is not None and (v.__class__ is not dict):
+            if v is not None and (v.__class__ is not dict and not _rt.is_mapping(v)):
                 raise _rt.DecodeFailure
             obj.channelvars = v
             v = data.get("caller_rdnis")
@@ -1109,7 +1109,7 @@ _Channel_KEYS: frozenset[str] = frozenset(
 
 def validate_channel(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Channel model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Channel)")]
     problems: List[_rt.Problem] = []
     v = data.get("id", _MISSING)
@@ -1212,7 +1212,7 @@ def validate_channel(data: Any, path: str = "") -> List[_rt.Problem]:
             )
     v = data.get("channelvars", _MISSING)
     if v is not _MISSING:
-        if v.__class__ is not dict:
+        if v.__class__ is not dict and not _rt.is_mapping(v):
             problems.append(
                 _rt.Problem(_rt.join(path, "channelvars"), "expected an object")
             )

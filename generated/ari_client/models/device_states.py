@@ -96,7 +96,7 @@ _DeviceState_KEYS: frozenset[str] = frozenset(("name", "state"))
 
 def validate_device_state(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's DeviceState model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (DeviceState)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)

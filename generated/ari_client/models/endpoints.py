@@ -92,7 +92,7 @@ _Endpoint_KEYS: frozenset[str] = frozenset(
 
 def validate_endpoint(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Endpoint model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Endpoint)")]
     problems: List[_rt.Problem] = []
     v = data.get("technology", _MISSING)
@@ -178,7 +178,7 @@ class TextMessage(_rt.Model):
                 raise _rt.DecodeFailure
             obj.body = v
             v = data.get("variables")
-            if v is not None and (v.__class__ is not dict):
+            if v is not None and (v.__class__ is not dict and not _rt.is_mapping(v)):
                 raise _rt.DecodeFailure
             obj.variables = v
         except Exception as exc:
@@ -209,7 +209,7 @@ _TextMessage_KEYS: frozenset[str] = frozenset(("from", "to", "body", "variables"
 
 def validate_text_message(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's TextMessage model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (TextMessage)")]
     problems: List[_rt.Problem] = []
     v = data.get("from", _MISSING)
@@ -232,7 +232,7 @@ def validate_text_message(data: Any, path: str = "") -> List[_rt.Problem]:
             problems.append(_rt.Problem(_rt.join(path, "body"), "expected a string"))
     v = data.get("variables", _MISSING)
     if v is not _MISSING:
-        if v.__class__ is not dict:
+        if v.__class__ is not dict and not _rt.is_mapping(v):
             problems.append(
                 _rt.Problem(_rt.join(path, "variables"), "expected an object")
             )

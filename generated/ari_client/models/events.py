@@ -84,7 +84,7 @@ _Message_KEYS: frozenset[str] = frozenset(("type", "asterisk_id"))
 
 def validate_message(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Message model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Message)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -105,10 +105,13 @@ def validate_message(data: Any, path: str = "") -> List[_rt.Problem]:
 _Message_TYPES: Dict[str, Type[Message]] = {}
 
 
-def parse_message(data: Mapping[str, Any]) -> Message:
+def parse_message(data: Mapping[str, Any], *, strict: bool = True) -> Message:
     """Decode a Message as the class its ``type`` names.
 
     An unknown type decodes as the nearest base class that fits, with its data kept.
+    Data that does not fit the class it names raises ``ValidationError``; with ``strict=False``
+    it too decodes as the nearest base class that fits (what the events stream does, so that
+    no event is lost).
     """
     table = _Message_TYPES or _Message_types()
     tag = data.get("type")
@@ -119,7 +122,12 @@ def parse_message(data: Mapping[str, Any]) -> Message:
             cls = Event
         else:
             cls = Message
-    return cls.from_dict(data)
+    if strict:
+        return cls.from_dict(data)
+    try:
+        return cls.from_dict(data)
+    except _rt.ValidationError as error:
+        return _rt.nearest_base(cls, Message, data, error)
 
 
 def _Message_types() -> Dict[str, Type[Message]]:
@@ -229,7 +237,7 @@ _MissingParams_KEYS: frozenset[str] = frozenset(("type", "asterisk_id", "params"
 
 def validate_missing_params(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's MissingParams model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (MissingParams)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -321,7 +329,7 @@ _Event_KEYS: frozenset[str] = frozenset(
 
 def validate_event(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Event model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Event)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -423,7 +431,7 @@ _ContactInfo_KEYS: frozenset[str] = frozenset(
 
 def validate_contact_info(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ContactInfo model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ContactInfo)")]
     problems: List[_rt.Problem] = []
     v = data.get("uri", _MISSING)
@@ -544,7 +552,7 @@ _Peer_KEYS: frozenset[str] = frozenset(
 
 def validate_peer(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Peer model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Peer)")]
     problems: List[_rt.Problem] = []
     v = data.get("peer_status", _MISSING)
@@ -640,7 +648,7 @@ _DeviceStateChanged_KEYS: frozenset[str] = frozenset(
 
 def validate_device_state_changed(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's DeviceStateChanged model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (DeviceStateChanged)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -751,7 +759,7 @@ _PlaybackStarted_KEYS: frozenset[str] = frozenset(
 
 def validate_playback_started(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's PlaybackStarted model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (PlaybackStarted)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -860,7 +868,7 @@ _PlaybackContinuing_KEYS: frozenset[str] = frozenset(
 
 def validate_playback_continuing(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's PlaybackContinuing model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (PlaybackContinuing)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -969,7 +977,7 @@ _PlaybackFinished_KEYS: frozenset[str] = frozenset(
 
 def validate_playback_finished(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's PlaybackFinished model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (PlaybackFinished)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1078,7 +1086,7 @@ _RecordingStarted_KEYS: frozenset[str] = frozenset(
 
 def validate_recording_started(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RecordingStarted model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RecordingStarted)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1189,7 +1197,7 @@ _RecordingFinished_KEYS: frozenset[str] = frozenset(
 
 def validate_recording_finished(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RecordingFinished model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RecordingFinished)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1300,7 +1308,7 @@ _RecordingFailed_KEYS: frozenset[str] = frozenset(
 
 def validate_recording_failed(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RecordingFailed model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RecordingFailed)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1431,7 +1439,7 @@ _ApplicationMoveFailed_KEYS: frozenset[str] = frozenset(
 
 def validate_application_move_failed(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ApplicationMoveFailed model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ApplicationMoveFailed)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1559,7 +1567,7 @@ _ApplicationRegistered_KEYS: frozenset[str] = frozenset(
 
 def validate_application_registered(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ApplicationRegistered model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ApplicationRegistered)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1656,7 +1664,7 @@ _ApplicationUnregistered_KEYS: frozenset[str] = frozenset(
 
 def validate_application_unregistered(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ApplicationUnregistered model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ApplicationUnregistered)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1756,7 +1764,7 @@ _ApplicationReplaced_KEYS: frozenset[str] = frozenset(
 
 def validate_application_replaced(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ApplicationReplaced model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ApplicationReplaced)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1855,7 +1863,7 @@ _BridgeCreated_KEYS: frozenset[str] = frozenset(
 
 def validate_bridge_created(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's BridgeCreated model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (BridgeCreated)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -1961,7 +1969,7 @@ _BridgeDestroyed_KEYS: frozenset[str] = frozenset(
 
 def validate_bridge_destroyed(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's BridgeDestroyed model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (BridgeDestroyed)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -2069,7 +2077,7 @@ _BridgeMerged_KEYS: frozenset[str] = frozenset(
 
 def validate_bridge_merged(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's BridgeMerged model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (BridgeMerged)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -2193,7 +2201,7 @@ def validate_bridge_video_source_changed(
     data: Any, path: str = ""
 ) -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's BridgeVideoSourceChanged model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (BridgeVideoSourceChanged)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -2371,7 +2379,7 @@ _BridgeBlindTransfer_KEYS: frozenset[str] = frozenset(
 
 def validate_bridge_blind_transfer(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's BridgeBlindTransfer model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (BridgeBlindTransfer)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -2668,7 +2676,7 @@ _BridgeAttendedTransfer_KEYS: frozenset[str] = frozenset(
 
 def validate_bridge_attended_transfer(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's BridgeAttendedTransfer model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (BridgeAttendedTransfer)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -2876,7 +2884,7 @@ _ChannelCreated_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_created(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelCreated model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelCreated)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3015,7 +3023,7 @@ _ChannelDestroyed_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_destroyed(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelDestroyed model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelDestroyed)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3152,7 +3160,7 @@ _ChannelEnteredBridge_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_entered_bridge(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelEnteredBridge model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelEnteredBridge)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3265,7 +3273,7 @@ _ChannelLeftBridge_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_left_bridge(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelLeftBridge model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelLeftBridge)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3378,7 +3386,7 @@ _ChannelStateChange_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_state_change(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelStateChange model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelStateChange)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3512,7 +3520,7 @@ _ChannelDtmfReceived_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_dtmf_received(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelDtmfReceived model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelDtmfReceived)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3659,7 +3667,7 @@ _ChannelDialplan_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_dialplan(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelDialplan model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelDialplan)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3810,7 +3818,7 @@ _ChannelCallerId_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_caller_id(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelCallerId model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelCallerId)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -3933,7 +3941,7 @@ class ChannelUserevent(Event):
                 v = _endpoints.Endpoint.from_dict(v)
             obj.endpoint = v
             v = data["userevent"]
-            if v.__class__ is not dict:
+            if v.__class__ is not dict and not _rt.is_mapping(v):
                 raise _rt.DecodeFailure
             obj.userevent = v
         except Exception as exc:
@@ -3988,7 +3996,7 @@ _ChannelUserevent_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_userevent(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelUserevent model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelUserevent)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4048,7 +4056,7 @@ def validate_channel_userevent(data: Any, path: str = "") -> List[_rt.Problem]:
             _rt.Problem(_rt.join(path, "userevent"), "missing required field")
         )
     else:
-        if v.__class__ is not dict:
+        if v.__class__ is not dict and not _rt.is_mapping(v):
             problems.append(
                 _rt.Problem(_rt.join(path, "userevent"), "expected an object")
             )
@@ -4152,7 +4160,7 @@ _ChannelHangupRequest_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_hangup_request(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelHangupRequest model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelHangupRequest)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4292,7 +4300,7 @@ _ChannelVarset_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_varset(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelVarset model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelVarset)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4417,7 +4425,7 @@ _ChannelHold_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_hold(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelHold model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelHold)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4530,7 +4538,7 @@ _ChannelUnhold_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_unhold(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelUnhold model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelUnhold)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4639,7 +4647,7 @@ _ChannelToneDetected_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_tone_detected(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelToneDetected model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelToneDetected)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4748,7 +4756,7 @@ _ChannelTalkingStarted_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_talking_started(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelTalkingStarted model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelTalkingStarted)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4864,7 +4872,7 @@ _ChannelTalkingFinished_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_talking_finished(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelTalkingFinished model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelTalkingFinished)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -4986,7 +4994,7 @@ _ContactStatusChange_KEYS: frozenset[str] = frozenset(
 
 def validate_contact_status_change(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ContactStatusChange model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ContactStatusChange)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -5105,7 +5113,7 @@ _PeerStatusChange_KEYS: frozenset[str] = frozenset(
 
 def validate_peer_status_change(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's PeerStatusChange model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (PeerStatusChange)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -5218,7 +5226,7 @@ _EndpointStateChange_KEYS: frozenset[str] = frozenset(
 
 def validate_endpoint_state_change(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's EndpointStateChange model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (EndpointStateChange)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -5373,7 +5381,7 @@ _Dial_KEYS: frozenset[str] = frozenset(
 
 def validate_dial(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Dial model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Dial)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -5501,7 +5509,7 @@ _StasisEnd_KEYS: frozenset[str] = frozenset(
 
 def validate_stasis_end(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's StasisEnd model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (StasisEnd)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -5627,7 +5635,7 @@ _StasisStart_KEYS: frozenset[str] = frozenset(
 
 def validate_stasis_start(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's StasisStart model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (StasisStart)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -5761,7 +5769,7 @@ _TextMessageReceived_KEYS: frozenset[str] = frozenset(
 
 def validate_text_message_received(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's TextMessageReceived model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (TextMessageReceived)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -5873,7 +5881,7 @@ _ChannelConnectedLine_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_connected_line(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelConnectedLine model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelConnectedLine)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -6003,7 +6011,7 @@ _ChannelTransfer_KEYS: frozenset[str] = frozenset(
 
 def validate_channel_transfer(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ChannelTransfer model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ChannelTransfer)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -6122,7 +6130,7 @@ _ReferTo_KEYS: frozenset[str] = frozenset(
 
 def validate_refer_to(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ReferTo model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ReferTo)")]
     problems: List[_rt.Problem] = []
     v = data.get("requested_destination", _MISSING)
@@ -6208,7 +6216,7 @@ _ReferredBy_KEYS: frozenset[str] = frozenset(
 
 def validate_referred_by(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's ReferredBy model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (ReferredBy)")]
     problems: List[_rt.Problem] = []
     v = data.get("source_channel", _MISSING)
@@ -6294,7 +6302,7 @@ _RequiredDestination_KEYS: frozenset[str] = frozenset(
 
 def validate_required_destination(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RequiredDestination model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RequiredDestination)")]
     problems: List[_rt.Problem] = []
     v = data.get("protocol_id", _MISSING)
@@ -6379,7 +6387,7 @@ _AdditionalParam_KEYS: frozenset[str] = frozenset(("parameter_name", "parameter_
 
 def validate_additional_param(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's AdditionalParam model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (AdditionalParam)")]
     problems: List[_rt.Problem] = []
     v = data.get("parameter_name", _MISSING)
@@ -6452,7 +6460,7 @@ _RESTHeader_KEYS: frozenset[str] = frozenset(("name", "value"))
 
 def validate_rest_header(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RESTHeader model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RESTHeader)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)
@@ -6525,7 +6533,7 @@ def validate_rest_query_string_parameter(
     data: Any, path: str = ""
 ) -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RESTQueryStringParameter model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RESTQueryStringParameter)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)
@@ -6648,7 +6656,7 @@ _RESTRequest_KEYS: frozenset[str] = frozenset(
 
 def validate_rest_request(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RESTRequest model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RESTRequest)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)
@@ -6837,7 +6845,7 @@ _RESTResponse_KEYS: frozenset[str] = frozenset(
 
 def validate_rest_response(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's RESTResponse model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (RESTResponse)")]
     problems: List[_rt.Problem] = []
     v = data.get("type", _MISSING)

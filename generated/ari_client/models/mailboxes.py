@@ -65,7 +65,7 @@ _Mailbox_KEYS: frozenset[str] = frozenset(("name", "old_messages", "new_messages
 
 def validate_mailbox(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Mailbox model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Mailbox)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)

@@ -119,7 +119,7 @@ _Playback_KEYS: frozenset[str] = frozenset(
 
 def validate_playback(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Playback model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Playback)")]
     problems: List[_rt.Problem] = []
     v = data.get("id", _MISSING)

@@ -77,7 +77,7 @@ _StoredRecording_KEYS: frozenset[str] = frozenset(("name", "format"))
 
 def validate_stored_recording(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's StoredRecording model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (StoredRecording)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)
@@ -200,7 +200,7 @@ _LiveRecording_KEYS: frozenset[str] = frozenset(
 
 def validate_live_recording(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's LiveRecording model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (LiveRecording)")]
     problems: List[_rt.Problem] = []
     v = data.get("name", _MISSING)

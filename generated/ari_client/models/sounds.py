@@ -60,7 +60,7 @@ _FormatLangPair_KEYS: frozenset[str] = frozenset(("language", "format"))
 
 def validate_format_lang_pair(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's FormatLangPair model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (FormatLangPair)")]
     problems: List[_rt.Problem] = []
     v = data.get("language", _MISSING)
@@ -137,7 +137,7 @@ _Sound_KEYS: frozenset[str] = frozenset(("id", "text", "formats"))
 
 def validate_sound(data: Any, path: str = "") -> List[_rt.Problem]:
     """Every way ``data`` breaks the spec's Sound model; ``[]`` when it is valid."""
-    if data.__class__ is not dict:
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         return [_rt.Problem(path, "expected an object (Sound)")]
     problems: List[_rt.Problem] = []
     v = data.get("id", _MISSING)
