@@ -39,11 +39,20 @@ WAIT = 10.0
 """Seconds any single wait for the server may take before the test fails."""
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "restarts_asterisk: stops and starts the server; runs after every other test",
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.asterisk)
+    # tests that take the server down go last, so no other test runs into the outage
+    items.sort(key=lambda item: item.get_closest_marker("restarts_asterisk") is not None)
 
 
 # --- the server -----------------------------------------------------------------------------------
@@ -304,3 +313,27 @@ def originate(
             ari.channels.hangup(channel_id=channel_id)
         except Exception:
             pass  # already gone
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def raises(
+    pkg: Package, name: str, status: int, message: str | None = None
+) -> Any:
+    """``with raises(pkg, "NotFound", 404, "Channel not found"):`` — the call raises the typed
+    exception ``pkg.errors.<name>`` with that status and (if given) exactly the server's message.
+
+    Use it as ``with raises(...) as info:``; ``info.value`` is the exception.
+    """
+    import contextlib
+
+    @contextlib.contextmanager
+    def check() -> Iterator[Any]:
+        with pytest.raises(getattr(pkg.errors, name)) as info:
+            yield info
+        assert info.value.status == status, repr(info.value)
+        if message is not None:
+            assert info.value.message == message, repr(info.value)
+
+    return check()
