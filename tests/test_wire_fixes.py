@@ -16,7 +16,7 @@ import pytest
 
 from ari_client import AriClient, AsyncAriClient
 from ari_client.errors import ConnectionFailed, NotFound, Unauthorized, ValidationError
-from ari_client.events import Backoff, InvalidMessage
+from ari_client.events import Backoff, Connected, InvalidMessage
 from ari_client.models import (
     Application,
     ConfigTuple,
@@ -52,7 +52,9 @@ def payload(name: str) -> Any:
 # --- parameters with a spec default are sent --------------------------------------------------
 
 
-def test_mute_without_direction_sends_the_spec_default(stub: StubAri, ari: AriClient) -> None:
+def test_mute_without_direction_sends_the_spec_default(
+    stub: StubAri, ari: AriClient
+) -> None:
     chan = ari.channels.originate(endpoint="PJSIP/a")
     ari.channels.mute(chan.id)
     assert dict(stub.requests[-1].query) == {"direction": "both"}
@@ -63,7 +65,9 @@ def test_mute_without_direction_sends_the_spec_default(stub: StubAri, ari: AriCl
 # --- bodies as Asterisk reads them --------------------------------------------------------------
 
 
-def test_update_object_sends_a_list_of_config_tuples(stub: StubAri, ari: AriClient) -> None:
+def test_update_object_sends_a_list_of_config_tuples(
+    stub: StubAri, ari: AriClient
+) -> None:
     stub.handle("asterisk.updateObject", lambda request: [])
     fields = [ConfigTuple(attribute="max_contacts", value="2")]
     assert ari.asterisk.update_object("res_pjsip", "aor", "a1", fields=fields) == []
@@ -95,7 +99,9 @@ def test_application_filter_is_the_whole_body(stub: StubAri, ari: AriClient) -> 
     app = ari.applications.filter("demo", filter=wanted)
     assert stub.requests[-1].body == wanted  # not {"filter": {...}}
     assert seen == [wanted]
-    assert isinstance(app, Application) and app.events_allowed == [{"type": "StasisStart"}]
+    assert isinstance(app, Application) and app.events_allowed == [
+        {"type": "StasisStart"}
+    ]
 
 
 # --- REST over the websocket ------------------------------------------------------------------
@@ -108,7 +114,9 @@ def test_binary_response_over_the_websocket_is_exact(stub: StubAri) -> None:
         with ari.events(app="demo"):
             over = ari.over_websocket()
             assert over.recordings.get_stored_file("msg") == content
-            assert over.asterisk.ping().ping == "pong"  # JSON still goes over the websocket
+            assert (
+                over.asterisk.ping().ping == "pong"
+            )  # JSON still goes over the websocket
             with pytest.raises(NotFound):
                 over.recordings.get_stored_file("nope")
     kinds = [(r.operation, r.over_websocket) for r in stub.requests]
@@ -128,7 +136,9 @@ def test_binary_response_over_the_async_websocket_is_exact(stub: StubAri) -> Non
     assert asyncio.run(main()) == content
 
 
-def test_the_stub_answers_binary_over_the_websocket_as_asterisk_does(stub: StubAri) -> None:
+def test_the_stub_answers_binary_over_the_websocket_as_asterisk_does(
+    stub: StubAri,
+) -> None:
     """Asterisk: 406 "Not Acceptable.  Use HTTP GET" (tests/integration checks it for real)."""
     from websockets.sync.client import connect
 
@@ -146,7 +156,9 @@ def test_the_stub_answers_binary_over_the_websocket_as_asterisk_does(stub: StubA
 # --- events are never dropped -----------------------------------------------------------------
 
 
-def test_an_event_that_does_not_fit_its_class_arrives_as_its_base(stub: StubAri) -> None:
+def test_an_event_that_does_not_fit_its_class_arrives_as_its_base(
+    stub: StubAri,
+) -> None:
     broken = payload("StasisStart")
     del broken["channel"]["caller"]  # a required field Asterisk might drop one day
     assert validate_stasis_start(broken) != []
@@ -201,7 +213,10 @@ def test_no_secret_in_errors_logs_or_reprs(caplog: pytest.LogCaptureFixture) -> 
     caplog.set_level(logging.DEBUG)
     seen: List[str] = []
     with StubAri(username="app", password=SECRET) as stub:
-        for options in ({"api_key": f"app:{SECRET}"}, {"username": "app", "password": SECRET}):
+        for options in (
+            {"api_key": f"app:{SECRET}"},
+            {"username": "app", "password": SECRET},
+        ):
             with AriClient(stub.url, **options) as ari:  # type: ignore[arg-type]
                 seen.append(repr(ari))
                 with pytest.raises(NotFound) as missing:
@@ -235,13 +250,17 @@ def test_no_secret_in_errors_logs_or_reprs(caplog: pytest.LogCaptureFixture) -> 
     _assert_secret_free(seen)
 
 
-def test_no_secret_when_the_async_client_fails(caplog: pytest.LogCaptureFixture) -> None:
+def test_no_secret_when_the_async_client_fails(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
 
     async def main() -> List[str]:
         texts: List[str] = []
         with StubAri(username="app", password=SECRET) as stub:
-            stub.handle("asterisk.ping", lambda request: StubResponse(500, {"message": "boom"}))
+            stub.handle(
+                "asterisk.ping", lambda request: StubResponse(500, {"message": "boom"})
+            )
             async with AsyncAriClient(
                 stub.url, api_key=f"app:{SECRET}", backoff=Backoff(initial=0.01)
             ) as ari:
@@ -254,3 +273,41 @@ def test_no_secret_when_the_async_client_fails(caplog: pytest.LogCaptureFixture)
     texts = asyncio.run(main())
     assert texts and "500" in texts[0]
     _assert_secret_free(texts + [caplog.text])
+
+
+# --- what the integration suite showed next ---------------------------------------------------
+
+
+def test_an_error_rest_response_without_body_keeps_the_reason_phrase(
+    stub: StubAri,
+) -> None:
+    stub.handle("asterisk.ping", lambda request: StubResponse(503, None))
+    with stub.client() as ari:
+        with ari.events(app="demo"):
+            with pytest.raises(Exception) as info:
+                ari.over_websocket().asterisk.ping()
+    assert getattr(info.value, "status", None) == 503
+    assert info.value.message == "Service Unavailable"  # type: ignore[attr-defined]
+
+
+def test_reconnecting_survives_an_asterisk_that_is_still_starting(
+    stub: StubAri,
+) -> None:
+    """A restarted Asterisk may answer the upgrade 404 or 503 before res_ari is loaded."""
+    refusals = iter([StubResponse(404, "Not found"), StubResponse(503, "Starting")])
+    states: List[Any] = []
+    start = payload("StasisStart")
+    with stub.client(backoff=Backoff(initial=0.01, maximum=0.02)) as ari:
+
+        @ari.on(Connected)
+        def connected(state: Connected) -> None:
+            states.append(state)
+            if state.reconnected:  # subscribed again: what is sent now arrives
+                stub.push_event(start)
+
+        with ari.events(app=start["application"]) as stream:
+            stub.handle("events.eventWebsocket", lambda request: next(refusals, None))
+            assert stub.drop_websockets() == 1
+            assert isinstance(stream.next(timeout=5), StasisStart)
+            assert stream.reconnects == 1
+    assert [(s.reconnected, s.attempts) for s in states] == [(False, 0), (True, 2)]

@@ -326,12 +326,14 @@ def http_error(
     content: bytes,
     url: str,
     headers: Mapping[str, str] | None = None,
+    fallback: str = "",
 ) -> errors.HttpError:
-    """The typed exception of an error status."""
+    """The typed exception of an error status; ``fallback`` is the server's message when the
+    body has none (a RESTResponse's ``reason_phrase``)."""
     return errors.error_for_status(
         status,
         operation.errors.get(status),
-        server_message(content),
+        server_message(content) or fallback,
         operation=operation.name,
         method=operation.method,
         url=url,

@@ -61,6 +61,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _END: Any = object()
+# What ends reconnecting: credentials the server no longer takes. Any other answer (a 404 or 503
+# from an Asterisk still loading its modules, a refused connection) is retried with backoff.
+_GIVE_UP = (errors.Unauthorized, errors.Forbidden)
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +318,13 @@ class _Stream(Generic[E]):
                 "a RESTResponse without status_code", operation=request.operation.name
             )
         if status >= 300:
+            phrase = data.get("reason_phrase")
             raise _h.http_error(
-                request.operation, status, content, "ws:" + request.target
+                request.operation,
+                status,
+                content,
+                "ws:" + request.target,
+                fallback=phrase.strip() if isinstance(phrase, str) else "",
             )
         return _h.decode(request, content)
 
@@ -469,7 +477,7 @@ class EventStream(_Stream[E]):
                 limit = self.backoff.max_attempts
                 if (
                     not self._opened
-                    or isinstance(error, errors.ClientError)
+                    or isinstance(error, _GIVE_UP)
                     or (limit is not None and attempt >= limit)
                 ):
                     self._finish(error)
@@ -674,7 +682,7 @@ class AsyncEventStream(_Stream[E]):
                 limit = self.backoff.max_attempts
                 if (
                     not self._opened
-                    or isinstance(error, errors.ClientError)
+                    or isinstance(error, _GIVE_UP)
                     or (limit is not None and attempt >= limit)
                 ):
                     self._finish(error)

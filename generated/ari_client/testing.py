@@ -1904,6 +1904,12 @@ class StubAri:
             record.operation = route.operation
             problem = self._check(route, record)
             status = 400 if problem else 101
+            override = self._overrides.get(route.operation)
+            if not problem and override is not None:
+                # a test's handler may refuse the upgrade (a StubResponse), else it goes on
+                refusal = override(record)
+                if isinstance(refusal, StubResponse) and refusal.status != 101:
+                    status, problem = refusal.status, str(refusal.body or "refused")
         if problem:
             response = protocol.reject(
                 status, f"<html><body><h1>{problem}</h1></body></html>"
