@@ -315,6 +315,102 @@ def originate(
             pass  # already gone
 
 
+# --- both halves of a Local channel in the application --------------------------------------------
+
+STASIS_CONTEXT = "it-stasis"
+
+
+@pytest.fixture(scope="session")
+def stasis_context(server: Server) -> str:
+    """A dialplan context (added at run time through the CLI) whose extension ``<app>`` runs
+    ``Stasis(<app>)``: the far half (;2) of ``Local/<app>@it-stasis`` enters ``<app>`` unanswered."""
+    for priority, step in ((1, "Stasis(${EXTEN})"), (2, "Hangup()")):
+        server.cli(
+            f"dialplan add extension _[a-z].,{priority},{step} into {STASIS_CONTEXT} replace"
+        )
+    return STASIS_CONTEXT
+
+
+@dataclass
+class Pair:
+    """Both halves of one Local channel, each in Stasis in the test's application: DTMF sent on
+    one arrives on the other, media played on one is heard (recorded, snooped) on the other."""
+
+    a: str
+    """;1, originated by ARI; it enters Stasis once ``b`` is answered."""
+    b: str
+    """;2, entered Stasis from the dialplan (state Ring until answered)."""
+    start_a: Any
+    """The StasisStart of ``a`` (None when not answered)."""
+    start_b: Any
+
+
+@pytest.fixture()
+def pair(
+    ari: Any, app: str, events: EventLog, stasis_context: str
+) -> Iterator[Callable[..., Pair]]:
+    """``pair(answer=True)``: a Local channel (ulaw) with both halves in ``app``; with
+    ``answer=False`` only ``b`` is in Stasis, unanswered. Every pair made is hung up at the end."""
+    made: list[str] = []
+
+    def make(answer: bool = True) -> Pair:
+        a, b = f"{app}-{len(made)}a", f"{app}-{len(made)}b"
+        ari.channels.originate(
+            endpoint=f"Local/{app}@{stasis_context}", app=app, formats="ulaw",
+            channel_id=a, other_channel_id=b,
+        )  # fmt: skip
+        made.append(a)
+        start_b = events.wait("StasisStart", channel=b)
+        start_a = None
+        if answer:
+            ari.channels.answer(channel_id=b)
+            start_a = events.wait("StasisStart", channel=a)
+        return Pair(a, b, start_a, start_b)
+
+    yield make
+    for channel_id in made:
+        try:
+            ari.channels.hangup(channel_id=channel_id)  # takes its other half along
+        except Exception:
+            pass  # already gone
+
+
+class AsyncEventLog:
+    """``EventLog`` for an ``AsyncEventStream``: ``await log.wait("StasisStart", channel=id)``."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.seen: list[Any] = []
+        self._taken: set[int] = set()
+
+    async def wait(
+        self, kind: str | None = None, timeout: float = WAIT, **where: Any
+    ) -> Any:
+        for i, event in enumerate(self.seen):
+            if i not in self._taken and matches(event, kind, where):
+                self._taken.add(i)
+                return event
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            event = None
+            if remaining > 0:
+                try:
+                    event = await self.stream.next(timeout=remaining)
+                except Exception as exc:  # Timeout of the package under test
+                    if type(exc).__name__ != "Timeout":
+                        raise
+            if event is None:
+                names = [type(e).__name__ for e in self.seen[-20:]]
+                raise AssertionError(
+                    f"no {kind or 'event'} {where or ''} within {timeout} s; last seen: {names}"
+                )
+            self.seen.append(event)
+            if matches(event, kind, where):
+                self._taken.add(len(self.seen) - 1)
+                return event
+
+
 # --- errors ---------------------------------------------------------------------------------------
 
 
