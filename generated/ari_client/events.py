@@ -132,6 +132,19 @@ class InvalidMessage:
     error: str
 
 
+class _RedactingLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """websockets' logger with the credentials of the handshake masked: at DEBUG, websockets logs
+    every header it sends, ``Authorization`` among them."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if len(args) == 2 and str(args[0]).lower() == "authorization":
+            args = (args[0], "***")
+        super().log(level, msg, *args, **kwargs)
+
+
+_WEBSOCKETS_LOG = _RedactingLog(logging.getLogger("websockets.client"), {})
+
+
 def decode_frame(frame: str | bytes, parse: Callable[[Any], E]) -> E:
     """One websocket message → its typed event."""
     return parse(json.loads(frame))
@@ -246,6 +259,7 @@ class _Stream(Generic[E]):
             "ping_timeout": self._ping_interval,
             "close_timeout": 5,
             "max_size": 2**24,
+            "logger": _WEBSOCKETS_LOG,
         }
 
     def _decode(self, frame: str | bytes) -> Tuple[str | None, Any]:

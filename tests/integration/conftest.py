@@ -30,6 +30,8 @@ from typing import Any
 
 import pytest
 
+from . import coverage_report
+
 ROOT = Path(__file__).resolve().parents[2]
 HOW_TO_RUN = (
     "no real Asterisk: set ARI_TEST_URL (and ARI_TEST_USER/ARI_TEST_PASSWORD) to run the "
@@ -52,7 +54,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.asterisk)
     # tests that take the server down go last, so no other test runs into the outage
-    items.sort(key=lambda item: item.get_closest_marker("restarts_asterisk") is not None)
+    items.sort(
+        key=lambda item: item.get_closest_marker("restarts_asterisk") is not None
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    coverage_report.terminal_summary(terminalreporter)
 
 
 # --- the server -----------------------------------------------------------------------------------
@@ -152,7 +160,9 @@ def _run_cli(*args: str) -> None:
         text=True,
         timeout=300,
     )
-    assert done.returncode == 0, f"ari-codegen {args[0]} failed:\n{done.stdout}{done.stderr}"
+    assert (
+        done.returncode == 0
+    ), f"ari-codegen {args[0]} failed:\n{done.stdout}{done.stderr}"
 
 
 @pytest.fixture(scope="session")
@@ -165,6 +175,8 @@ def live_package(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Pa
         "--password", server.password,
     )  # fmt: skip
     _run_cli("generate", str(spec), "-o", str(out), "--package-name", "ari_live")
+    coverage_report.start()
+    coverage_report.served_from(spec)
     sys.path.insert(0, str(out))
     module = importlib.import_module("ari_live")
     return Package("ari_live", module, _operations(module))
@@ -173,7 +185,9 @@ def live_package(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="session")
 def golden_package() -> Package:
     """``ari_client``: the checked-in golden package, generated from specs/."""
-    module = importlib.import_module("ari_client")  # tests/conftest.py puts generated/ on sys.path
+    module = importlib.import_module(
+        "ari_client"
+    )  # tests/conftest.py puts generated/ on sys.path
     return Package("ari_client", module, _operations(module))
 
 
@@ -215,7 +229,8 @@ def _ident(value: Any) -> Any:
 
 def matches(event: Any, kind: str | None, where: dict[str, Any]) -> bool:
     """``kind`` is an event class name (``"StasisStart"``, a base such as ``"Event"`` too);
-    ``where`` maps a property to the id (or name) of the object it must hold, or a callable."""
+    ``where`` maps a property to the id (or name) of the object it must hold, or a callable.
+    """
     if kind is not None and kind not in (c.__name__ for c in type(event).__mro__):
         return False
     for attr, expected in where.items():
@@ -252,9 +267,7 @@ class EventLog:
         self.seen.append(event)
         return event
 
-    def wait(
-        self, kind: str | None = None, timeout: float = WAIT, **where: Any
-    ) -> Any:
+    def wait(self, kind: str | None = None, timeout: float = WAIT, **where: Any) -> Any:
         """The first event not yet taken that is a ``kind`` and matches ``where``."""
         for i, event in enumerate(self.seen):
             if i not in self._taken and matches(event, kind, where):
@@ -293,9 +306,7 @@ class Call:
 
 
 @pytest.fixture()
-def originate(
-    ari: Any, app: str, events: EventLog
-) -> Iterator[Callable[..., Call]]:
+def originate(ari: Any, app: str, events: EventLog) -> Iterator[Callable[..., Call]]:
     """``originate(**kwargs)``: a ``Local/wait@default`` channel (ulaw) in Stasis in ``app``;
     returns once its StasisStart arrived. Every channel made is hung up at the end."""
     made: list[str] = []
@@ -323,7 +334,8 @@ STASIS_CONTEXT = "it-stasis"
 @pytest.fixture(scope="session")
 def stasis_context(server: Server) -> str:
     """A dialplan context (added at run time through the CLI) whose extension ``<app>`` runs
-    ``Stasis(<app>)``: the far half (;2) of ``Local/<app>@it-stasis`` enters ``<app>`` unanswered."""
+    ``Stasis(<app>)``: the far half (;2) of ``Local/<app>@it-stasis`` enters ``<app>`` unanswered.
+    """
     for priority, step in ((1, "Stasis(${EXTEN})"), (2, "Hangup()")):
         server.cli(
             f"dialplan add extension _[a-z].,{priority},{step} into {STASIS_CONTEXT} replace"
@@ -334,7 +346,8 @@ def stasis_context(server: Server) -> str:
 @dataclass
 class Pair:
     """Both halves of one Local channel, each in Stasis in the test's application: DTMF sent on
-    one arrives on the other, media played on one is heard (recorded, snooped) on the other."""
+    one arrives on the other, media played on one is heard (recorded, snooped) on the other.
+    """
 
     a: str
     """;1, originated by ARI; it enters Stasis once ``b`` is answered."""
@@ -350,7 +363,8 @@ def pair(
     ari: Any, app: str, events: EventLog, stasis_context: str
 ) -> Iterator[Callable[..., Pair]]:
     """``pair(answer=True)``: a Local channel (ulaw) with both halves in ``app``; with
-    ``answer=False`` only ``b`` is in Stasis, unanswered. Every pair made is hung up at the end."""
+    ``answer=False`` only ``b`` is in Stasis, unanswered. Every pair made is hung up at the end.
+    """
     made: list[str] = []
 
     def make(answer: bool = True) -> Pair:
@@ -414,9 +428,7 @@ class AsyncEventLog:
 # --- errors ---------------------------------------------------------------------------------------
 
 
-def raises(
-    pkg: Package, name: str, status: int, message: str | None = None
-) -> Any:
+def raises(pkg: Package, name: str, status: int, message: str | None = None) -> Any:
     """``with raises(pkg, "NotFound", 404, "Channel not found"):`` — the call raises the typed
     exception ``pkg.errors.<name>`` with that status and (if given) exactly the server's message.
 

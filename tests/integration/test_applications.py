@@ -53,7 +53,9 @@ def test_channel_in_stasis_is_listed(
     assert call.id not in ari.applications.get(application_name=app).channel_ids
 
 
-def test_subscribe_and_unsubscribe(ari: Any, pkg: Package, app: str, events: EventLog) -> None:
+def test_subscribe_and_unsubscribe(
+    ari: Any, pkg: Package, app: str, events: EventLog
+) -> None:
     device = f"Stasis:it-{uuid.uuid4().hex[:8]}"
     subscribed = ari.applications.subscribe(
         application_name=app, event_source=f"deviceState:{device}"
@@ -77,10 +79,14 @@ def test_subscribe_several_sources_at_once(
     try:
         devices = [f"Stasis:it-{uuid.uuid4().hex[:8]}" for _ in range(2)]
         sources = [f"bridge:{bridge.id}"] + [f"deviceState:{d}" for d in devices]
-        subscribed = ari.applications.subscribe(application_name=app, event_source=sources)
+        subscribed = ari.applications.subscribe(
+            application_name=app, event_source=sources
+        )
         assert subscribed.bridge_ids == [bridge.id]
         assert sorted(subscribed.device_names) == sorted(devices)
-        unsubscribed = ari.applications.unsubscribe(application_name=app, event_source=sources)
+        unsubscribed = ari.applications.unsubscribe(
+            application_name=app, event_source=sources
+        )
         assert _lists(unsubscribed) == EMPTY
     finally:
         ari.bridges.destroy(bridge_id=bridge.id)
@@ -92,10 +98,14 @@ def test_subscribe_errors(ari: Any, pkg: Package, app: str, events: EventLog) ->
     with raises(pkg, "BadRequest", 400, "Invalid event source URI scheme"):
         ari.applications.subscribe(application_name=app, event_source="channel")
     with raises(pkg, "UnprocessableEntity", 422, "Event source does not exist") as info:
-        ari.applications.subscribe(application_name=app, event_source="channel:does-not-exist")
+        ari.applications.subscribe(
+            application_name=app, event_source="channel:does-not-exist"
+        )
     assert info.value.reason == "Event source does not exist."
     with raises(pkg, "UnprocessableEntity", 422, "Event source does not exist"):
-        ari.applications.subscribe(application_name=app, event_source="bridge:does-not-exist")
+        ari.applications.subscribe(
+            application_name=app, event_source="bridge:does-not-exist"
+        )
     with raises(pkg, "NotFound", 404, "Application not found"):
         ari.applications.subscribe(
             application_name=f"it-no-such-app-{uuid.uuid4().hex[:8]}",
@@ -112,7 +122,9 @@ def test_unsubscribe_errors(ari: Any, pkg: Package, app: str, events: EventLog) 
             application_name=app, event_source="deviceState:Stasis:it-never-subscribed"
         )
     # subscribing to all channels works; unsubscribing from all is not implemented
-    everything = ari.applications.subscribe(application_name=app, event_source="channel:")
+    everything = ari.applications.subscribe(
+        application_name=app, event_source="channel:"
+    )
     assert everything.channel_ids == ["__AST_CHANNEL_ALL_TOPIC"]
     with raises(pkg, "Unimplemented", 501, "Method not implemented") as info:
         ari.applications.unsubscribe(application_name=app, event_source="channel:")
@@ -122,7 +134,9 @@ def test_unsubscribe_errors(ari: Any, pkg: Package, app: str, events: EventLog) 
 # --- the event filter -----------------------------------------------------------------------------
 
 
-def test_filter_is_set_and_visible(ari: Any, pkg: Package, app: str, events: EventLog) -> None:
+def test_filter_is_set_and_visible(
+    ari: Any, pkg: Package, app: str, events: EventLog
+) -> None:
     allowed = [{"type": "StasisStart"}, {"type": "StasisEnd"}]
     disallowed = [{"type": "ChannelVarset"}]
     filtered = ari.applications.filter(
@@ -148,7 +162,8 @@ def test_filter_is_set_and_visible(ari: Any, pkg: Package, app: str, events: Eve
 
 def _fence(ari: Any, events: EventLog, call: Call, name: str) -> None:
     """Set a channel variable and wait for its ChannelVarset. The user events sent before it went
-    through the same queue of the application, so they have been delivered or filtered by now."""
+    through the same queue of the application, so they have been delivered or filtered by now.
+    """
     ari.channels.set_channel_var(channel_id=call.id, variable=name, value="1")
     events.wait("ChannelVarset", channel=call.id, variable=name)
 
@@ -178,7 +193,9 @@ def test_filter_allowed_takes_effect(
     ari: Any, pkg: Package, app: str, events: EventLog, originate: Callable[..., Call]
 ) -> None:
     call = originate()
-    ari.applications.filter(application_name=app, filter={"allowed": [{"type": "ChannelVarset"}]})
+    ari.applications.filter(
+        application_name=app, filter={"allowed": [{"type": "ChannelVarset"}]}
+    )
     ari.events.user_event(event_name="it-not-allowed", application=app)
     _fence(ari, events, call, "IT_FENCE_2")
     assert _user_events(events) == []
@@ -190,7 +207,8 @@ def test_filter_errors(ari: Any, pkg: Package, app: str, events: EventLog) -> No
     assert info.value.reason == "Bad request."
     with raises(pkg, "NotFound", 404, "Application not found"):
         ari.applications.filter(
-            application_name=f"it-no-such-app-{uuid.uuid4().hex[:8]}", filter={"allowed": []}
+            application_name=f"it-no-such-app-{uuid.uuid4().hex[:8]}",
+            filter={"allowed": []},
         )
     got = ari.applications.get(application_name=app)
     assert (got.events_allowed, got.events_disallowed) == ([], [])
@@ -221,6 +239,8 @@ def test_async_applications(pkg: Package, server: Server) -> None:
                     application_name=app, event_source=f"deviceState:{device}"
                 )
             with raises(pkg, "NotFound", 404, "Application not found"):
-                await client.applications.get(application_name=f"it-gone-{uuid.uuid4().hex}")
+                await client.applications.get(
+                    application_name=f"it-gone-{uuid.uuid4().hex}"
+                )
 
     asyncio.run(flow())

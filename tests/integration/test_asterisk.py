@@ -24,7 +24,8 @@ RELOADABLE = "res_musiconhold.so"
 @pytest.fixture()
 def exclusive(server: Server) -> Iterator[None]:
     """Held while a test changes what the whole server shares (modules, the logger): test runs in
-    other processes on this machine wait instead of seeing a module vanish under them."""
+    other processes on this machine wait instead of seeing a module vanish under them.
+    """
     name = "".join(c if c.isalnum() else "_" for c in server.url)
     with open(Path(tempfile.gettempdir()) / f"ari-it-{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -44,7 +45,9 @@ def test_get_info_everything(ari: Any, pkg: Package) -> None:
     assert isinstance(info.build, m.BuildInfo) and info.build.os
     assert isinstance(info.system, m.SystemInfo) and info.system.version
     assert info.system.entity_id
-    assert isinstance(info.config, m.ConfigInfo) and info.config.default_language == "en"
+    assert (
+        isinstance(info.config, m.ConfigInfo) and info.config.default_language == "en"
+    )
     assert isinstance(info.config.setid, m.SetId)
     assert isinstance(info.status, m.StatusInfo)
     assert isinstance(info.status.startup_time, datetime)
@@ -100,7 +103,9 @@ def test_async_info_ping_and_errors(pkg: Package, server: Server) -> None:
             assert pong.asterisk_id == info.system.entity_id
             module = await client.asterisk.get_module(module_name="res_ari.so")
             assert isinstance(module, pkg.models.Module) and module.name == "res_ari.so"
-            with raises(pkg, "NotFound", 404, "Module could not be found in running modules"):
+            with raises(
+                pkg, "NotFound", 404, "Module could not be found in running modules"
+            ):
                 await client.asterisk.get_module(module_name="no_such_module.so")
 
     asyncio.run(flow())
@@ -128,9 +133,13 @@ def test_get_module(ari: Any, pkg: Package) -> None:
 
 
 def test_get_module_errors(ari: Any, pkg: Package) -> None:
-    with raises(pkg, "NotFound", 404, "Module could not be found in running modules") as info:
+    with raises(
+        pkg, "NotFound", 404, "Module could not be found in running modules"
+    ) as info:
         ari.asterisk.get_module(module_name="no_such_module.so")
-    assert info.value.reason == "Module could not be found in running modules."  # the spec's
+    assert (
+        info.value.reason == "Module could not be found in running modules."
+    )  # the spec's
     assert info.value.operation == "asterisk.getModule"
     # without ".so" the module is found but its information is not
     with raises(pkg, "Conflict", 409, "Module information could not be retrieved"):
@@ -141,7 +150,9 @@ def test_unload_and_load_module(ari: Any, pkg: Package, exclusive: None) -> None
     assert ari.asterisk.get_module(module_name=UNLOADABLE).status == "Running"
     try:
         assert ari.asterisk.unload_module(module_name=UNLOADABLE) is None
-        with raises(pkg, "NotFound", 404, "Module could not be found in running modules"):
+        with raises(
+            pkg, "NotFound", 404, "Module could not be found in running modules"
+        ):
             ari.asterisk.get_module(module_name=UNLOADABLE)
         assert UNLOADABLE not in {m.name for m in ari.asterisk.list_modules()}
         with raises(pkg, "NotFound", 404, "Module not found in running modules"):
@@ -210,9 +221,14 @@ def test_list_log_channels(ari: Any, pkg: Package) -> None:
     assert "ERROR" in messages[0].configuration.split()
 
 
-def test_add_and_delete_log(ari: Any, pkg: Package, exclusive: None, log_name: Any) -> None:
+def test_add_and_delete_log(
+    ari: Any, pkg: Package, exclusive: None, log_name: Any
+) -> None:
     name, path_of, paths = log_name
-    assert ari.asterisk.add_log(log_channel_name=name, configuration="notice,warning") is None
+    assert (
+        ari.asterisk.add_log(log_channel_name=name, configuration="notice,warning")
+        is None
+    )
     path = path_of()
     assert path is not None
     paths.append(path)
@@ -266,7 +282,9 @@ def test_set_and_get_global_var(ari: Any, pkg: Package) -> None:
 
 
 def test_get_global_var_never_set(ari: Any, pkg: Package) -> None:
-    got = ari.asterisk.get_global_var(variable=f"IT_NEVER_{uuid.uuid4().hex[:8].upper()}")
+    got = ari.asterisk.get_global_var(
+        variable=f"IT_NEVER_{uuid.uuid4().hex[:8].upper()}"
+    )
     assert isinstance(got, pkg.models.Variable) and got.value == ""
 
 
@@ -318,7 +336,9 @@ def test_update_get_delete_object(ari: Any, pkg: Package, mwi_id: str) -> None:
     got = ari.asterisk.get_object(config_class=MWI[0], object_type=MWI[1], id=mwi_id)
     assert all(isinstance(t, ConfigTuple) for t in got)
     assert _fields(got) == {"msgs_new": "3", "msgs_old": "1"}
-    mailbox = ari.mailboxes.get(mailbox_name=mwi_id)  # the same object, seen as a mailbox
+    mailbox = ari.mailboxes.get(
+        mailbox_name=mwi_id
+    )  # the same object, seen as a mailbox
     assert (mailbox.new_messages, mailbox.old_messages) == (3, 1)
 
     updated = ari.asterisk.update_object(
@@ -331,7 +351,10 @@ def test_update_get_delete_object(ari: Any, pkg: Package, mwi_id: str) -> None:
     got = ari.asterisk.get_object(config_class=MWI[0], object_type=MWI[1], id=mwi_id)
     assert _fields(got) == {"msgs_new": "5", "msgs_old": "1"}
 
-    assert ari.asterisk.delete_object(config_class=MWI[0], object_type=MWI[1], id=mwi_id) is None
+    assert (
+        ari.asterisk.delete_object(config_class=MWI[0], object_type=MWI[1], id=mwi_id)
+        is None
+    )
     with raises(pkg, "NotFound", 404, f"Object with id '{mwi_id}' not found"):
         ari.asterisk.get_object(config_class=MWI[0], object_type=MWI[1], id=mwi_id)
     with raises(pkg, "NotFound", 404, f"Object with id '{mwi_id}' not found"):
@@ -340,15 +363,22 @@ def test_update_get_delete_object(ari: Any, pkg: Package, mwi_id: str) -> None:
 
 def test_update_object_without_fields(ari: Any, pkg: Package, mwi_id: str) -> None:
     # no fields: a new object is created with its defaults; an existing one needs fields
-    created = ari.asterisk.update_object(config_class=MWI[0], object_type=MWI[1], id=mwi_id)
+    created = ari.asterisk.update_object(
+        config_class=MWI[0], object_type=MWI[1], id=mwi_id
+    )
     assert _fields(created) == {"msgs_new": "0", "msgs_old": "0"}
-    with raises(pkg, "BadRequest", 400, f"Fields must be provided to update object '{mwi_id}'"):
+    with raises(
+        pkg, "BadRequest", 400, f"Fields must be provided to update object '{mwi_id}'"
+    ):
         ari.asterisk.update_object(config_class=MWI[0], object_type=MWI[1], id=mwi_id)
 
 
 def test_update_object_bad_field(ari: Any, pkg: Package, mwi_id: str) -> None:
     with raises(
-        pkg, "BadRequest", 400, f"Creation of object '{mwi_id}' failed field value validation"
+        pkg,
+        "BadRequest",
+        400,
+        f"Creation of object '{mwi_id}' failed field value validation",
     ):
         ari.asterisk.update_object(
             config_class=MWI[0],
@@ -362,7 +392,9 @@ def test_update_object_bad_field(ari: Any, pkg: Package, mwi_id: str) -> None:
 
 def test_dynamic_config_not_found(ari: Any, pkg: Package) -> None:
     with raises(pkg, "NotFound", 404, "configClass 'res_pjsip' not found"):
-        ari.asterisk.get_object(config_class="res_pjsip", object_type="endpoint", id="it")
+        ari.asterisk.get_object(
+            config_class="res_pjsip", object_type="endpoint", id="it"
+        )
     with raises(pkg, "NotFound", 404, "objectType 'bogus' not found"):
         ari.asterisk.get_object(config_class=MWI[0], object_type="bogus", id="it")
     with raises(pkg, "NotFound", 404, "configClass 'res_pjsip' not found"):
@@ -378,14 +410,28 @@ def test_dynamic_config_not_found(ari: Any, pkg: Package) -> None:
 
 def test_dynamic_config_read_only_wizard(ari: Any, pkg: Package) -> None:
     # websocket_client.conf objects come from a config file: sorcery cannot create or delete them
-    with raises(pkg, "Forbidden", 403, "Cannot create sorcery objects of type 'websocket_client'"):
+    with raises(
+        pkg,
+        "Forbidden",
+        403,
+        "Cannot create sorcery objects of type 'websocket_client'",
+    ):
         ari.asterisk.update_object(
             config_class="res_websocket_client",
             object_type="websocket_client",
             id=f"it-{uuid.uuid4().hex[:8]}",
-            fields=[pkg.models.ConfigTuple(attribute="uri", value="ws://127.0.0.1:9/x")],
+            fields=[
+                pkg.models.ConfigTuple(attribute="uri", value="ws://127.0.0.1:9/x")
+            ],
         )
-    general = ari.asterisk.get_object(config_class="res_ari", object_type="general", id="general")
-    assert _fields(general)["enabled"] == "Yes" or _fields(general)["enabled"].lower() == "yes"
+    general = ari.asterisk.get_object(
+        config_class="res_ari", object_type="general", id="general"
+    )
+    assert (
+        _fields(general)["enabled"] == "Yes"
+        or _fields(general)["enabled"].lower() == "yes"
+    )
     with raises(pkg, "Forbidden", 403, "Could not delete object with id 'general'"):
-        ari.asterisk.delete_object(config_class="res_ari", object_type="general", id="general")
+        ari.asterisk.delete_object(
+            config_class="res_ari", object_type="general", id="general"
+        )

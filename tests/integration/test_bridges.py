@@ -24,7 +24,9 @@ def bridges(ari: Any, app: str, events: EventLog) -> Iterator[Callable[..., Any]
         kwargs.setdefault("bridge_id", f"{app}-br{len(made)}")
         bridge = ari.bridges.create(**kwargs)
         made.append(bridge.id)
-        ari.applications.subscribe(application_name=app, event_source=f"bridge:{bridge.id}")
+        ari.applications.subscribe(
+            application_name=app, event_source=f"bridge:{bridge.id}"
+        )
         return bridge
 
     yield make
@@ -93,7 +95,9 @@ def test_holding_bridge_with_id(
 ) -> None:
     a = originate().id
     bid = f"{app}-hold"
-    bridge = ari.bridges.create_with_id(bridge_id=bid, type="holding", name="it holding")
+    bridge = ari.bridges.create_with_id(
+        bridge_id=bid, type="holding", name="it holding"
+    )
     try:
         assert isinstance(bridge, pkg.models.Bridge)
         assert (bridge.id, bridge.bridge_type, bridge.technology) == (
@@ -121,10 +125,15 @@ def test_add_channel_not_in_stasis(
     bid = bridges(type="mixing").id
     cid = f"{app}-dp"
     ari.channels.originate(
-        endpoint="Local/wait@default", context="default", extension="wait", channel_id=cid
+        endpoint="Local/wait@default",
+        context="default",
+        extension="wait",
+        channel_id=cid,
     )
     try:
-        with raises(pkg, "UnprocessableEntity", 422, "Channel not in Stasis application"):
+        with raises(
+            pkg, "UnprocessableEntity", 422, "Channel not in Stasis application"
+        ):
             ari.bridges.add_channel(bridge_id=bid, channel=cid)
     finally:
         ari.channels.hangup(channel_id=cid)
@@ -174,7 +183,10 @@ def test_video_source(
     events.wait("ChannelEnteredBridge", channel=outside)
     cleared = events.wait("BridgeVideoSourceChanged", bridge=bid)
     assert cleared.old_video_source_id == a
-    assert (cleared.bridge.video_mode, cleared.bridge.video_source_id) == ("talker", None)
+    assert (cleared.bridge.video_mode, cleared.bridge.video_source_id) == (
+        "talker",
+        None,
+    )
 
 
 def test_bridge_moh_play_record(
@@ -206,15 +218,25 @@ def test_bridge_moh_play_record(
     assert playback.next_media_uri == "sound:beep"
     events.wait("PlaybackContinuing", playback=pid2)
     finished = events.wait("PlaybackFinished", playback=pid2)
-    assert (finished.playback.media_uri, finished.playback.state) == ("sound:beep", "done")
+    assert (finished.playback.media_uri, finished.playback.state) == (
+        "sound:beep",
+        "done",
+    )
 
     name = f"{app}-brec"
-    recording = ari.bridges.record(bridge_id=bid, name=name, format="wav", if_exists="overwrite")
+    recording = ari.bridges.record(
+        bridge_id=bid, name=name, format="wav", if_exists="overwrite"
+    )
     try:
         assert isinstance(recording, pkg.models.LiveRecording)
         assert (recording.name, recording.target_uri) == (name, f"bridge:{bid}")
         events.wait("RecordingStarted", recording=name)
-        with raises(pkg, "UnprocessableEntity", 422, "specified format is unknown on this system"):
+        with raises(
+            pkg,
+            "UnprocessableEntity",
+            422,
+            "specified format is unknown on this system",
+        ):
             ari.bridges.record(bridge_id=bid, name=f"{name}-x", format="bogusfmt")
         ari.recordings.stop(recording_name=name)
         done = events.wait("RecordingFinished", recording=name)
@@ -227,15 +249,15 @@ def test_bridge_moh_play_record(
             pass
 
 
-def test_bridge_variables(
-    ari: Any, pkg: Package, bridges: Callable[..., Any]
-) -> None:
+def test_bridge_variables(ari: Any, pkg: Package, bridges: Callable[..., Any]) -> None:
     pkg.require(
         "bridges.setBridgeVar", "bridges.getBridgeVar", "bridges.setBridgeVars",
         "bridges.getBridgeVars",
     )  # fmt: skip
     bid = bridges(type="mixing").id
-    assert ari.bridges.set_bridge_var(bridge_id=bid, variable="IT_BV", value="b1") is None
+    assert (
+        ari.bridges.set_bridge_var(bridge_id=bid, variable="IT_BV", value="b1") is None
+    )
     var = ari.bridges.get_bridge_var(bridge_id=bid, variable="IT_BV")
     assert isinstance(var, pkg.models.Variable) and var.value == "b1"
     with raises(pkg, "NotFound", 404, "Provided variable was not found"):
@@ -246,7 +268,9 @@ def test_bridge_variables(
     ari.bridges.set_bridge_vars(
         bridge_id=bid, variables={"IT_B2": "two", "IT_B3": {"value": "three"}}
     )
-    got = ari.bridges.get_bridge_vars(bridge_id=bid, variables=["IT_BV", "IT_B2", "IT_B3"])
+    got = ari.bridges.get_bridge_vars(
+        bridge_id=bid, variables=["IT_BV", "IT_B2", "IT_B3"]
+    )
     assert isinstance(got, pkg.models.Variables)
     assert got.variables == {"IT_BV": "b1", "IT_B2": "two", "IT_B3": "three"}
     with raises(pkg, "NotFound", 404, "Provided variable was not found"):
@@ -264,7 +288,12 @@ UNKNOWN_BRIDGE_CALLS: list[tuple[str, str, dict[str, Any], str]] = [
     ("startMoh", "start_moh", {}, NOT_FOUND),
     ("stopMoh", "stop_moh", {}, NOT_FOUND),
     ("play", "play", {"media": "tone:ring"}, NOT_FOUND),
-    ("playWithId", "play_with_id", {"playback_id": "p", "media": "tone:ring"}, NOT_FOUND),
+    (
+        "playWithId",
+        "play_with_id",
+        {"playback_id": "p", "media": "tone:ring"},
+        NOT_FOUND,
+    ),
     ("record", "record", {"name": "r", "format": "wav"}, NOT_FOUND),
     ("getBridgeVar", "get_bridge_var", {"variable": "X"}, NOT_FOUND),
     ("setBridgeVar", "set_bridge_var", {"variable": "X", "value": "1"}, NOT_FOUND),
@@ -279,7 +308,12 @@ UNKNOWN_BRIDGE_CALLS: list[tuple[str, str, dict[str, Any], str]] = [
     ids=[c[0] for c in UNKNOWN_BRIDGE_CALLS],
 )
 def test_unknown_bridge_is_not_found(
-    ari: Any, pkg: Package, nickname: str, method: str, kwargs: dict[str, Any], message: str
+    ari: Any,
+    pkg: Package,
+    nickname: str,
+    method: str,
+    kwargs: dict[str, Any],
+    message: str,
 ) -> None:
     pkg.require(f"bridges.{nickname}")
     with raises(pkg, "NotFound", 404, message) as info:

@@ -39,12 +39,18 @@ def test_originate_get_list_hangup(
         assert (chan.caller.name, chan.caller.number) == ("Alice", "100")
         # the far half gets the variables and the caller id of the originate
         varset = events.wait("ChannelVarset", channel=other, variable="IT_VAR")
-        assert isinstance(varset, pkg.models.ChannelVarset) and varset.value == "from-originate"
+        assert (
+            isinstance(varset, pkg.models.ChannelVarset)
+            and varset.value == "from-originate"
+        )
         callerid = events.wait("ChannelCallerId", channel=other)
         assert isinstance(callerid, pkg.models.ChannelCallerId)
         assert callerid.channel.caller.number == "100"
         start = events.wait("StasisStart", channel=cid)
-        assert isinstance(start, pkg.models.StasisStart) and start.args == ["one", "two"]
+        assert isinstance(start, pkg.models.StasisStart) and start.args == [
+            "one",
+            "two",
+        ]
         assert start.channel.state == "Up"
 
         got = ari.channels.get(channel_id=cid)
@@ -57,9 +63,15 @@ def test_originate_get_list_hangup(
         var = ari.channels.get_channel_var(channel_id=cid, variable="IT_VAR")
         assert isinstance(var, pkg.models.Variable) and var.value == "from-originate"
 
-        with raises(pkg, "Conflict", 409, "Channel with given unique ID already exists"):
-            ari.channels.originate(endpoint="Local/wait@default", app=app, channel_id=cid)
-        with raises(pkg, "BadRequest", 400, "The reason and reason_code can't both be specified"):
+        with raises(
+            pkg, "Conflict", 409, "Channel with given unique ID already exists"
+        ):
+            ari.channels.originate(
+                endpoint="Local/wait@default", app=app, channel_id=cid
+            )
+        with raises(
+            pkg, "BadRequest", 400, "The reason and reason_code can't both be specified"
+        ):
             ari.channels.hangup(channel_id=cid, reason="busy", reason_code="17")
     finally:
         ari.channels.hangup(channel_id=cid, reason="busy")
@@ -87,8 +99,12 @@ def test_originate_with_id(ari: Any, pkg: Package, app: str, events: EventLog) -
         assert isinstance(chan, pkg.models.Channel) and chan.id == cid
         start = events.wait("StasisStart", channel=cid)
         assert start.args == ["owid"]
-        with raises(pkg, "Conflict", 409, "Channel with given unique ID already exists"):
-            ari.channels.originate_with_id(channel_id=cid, endpoint="Local/wait@default", app=app)
+        with raises(
+            pkg, "Conflict", 409, "Channel with given unique ID already exists"
+        ):
+            ari.channels.originate_with_id(
+                channel_id=cid, endpoint="Local/wait@default", app=app
+            )
     finally:
         ari.channels.hangup(channel_id=cid, reason_code="21")
     destroyed = events.wait("ChannelDestroyed", channel=cid)
@@ -140,10 +156,16 @@ def test_create_dial_continue_in_dialplan(
         formats="ulaw",
     )  # fmt: skip
     try:
-        assert isinstance(chan, pkg.models.Channel) and chan.id == cid and chan.state == "Down"
+        assert (
+            isinstance(chan, pkg.models.Channel)
+            and chan.id == cid
+            and chan.state == "Down"
+        )
         start = events.wait("StasisStart", channel=cid)
         assert start.args == ["created"] and start.channel.state == "Down"
-        with raises(pkg, "Conflict", 409, "Channel with given unique ID already exists"):
+        with raises(
+            pkg, "Conflict", 409, "Channel with given unique ID already exists"
+        ):
             ari.channels.create(endpoint="Local/wait@default", app=app, channel_id=cid)
         # created, not dialed: in Stasis, but nothing can be done with it yet
         with raises(pkg, "PreconditionFailed", 412, "Channel in invalid state"):
@@ -153,7 +175,9 @@ def test_create_dial_continue_in_dialplan(
         dial = events.wait("Dial", peer=cid, dialstatus="ANSWER")
         assert isinstance(dial, pkg.models.Dial)
         up = events.wait("ChannelStateChange", channel=cid)
-        assert isinstance(up, pkg.models.ChannelStateChange) and up.channel.state == "Up"
+        assert (
+            isinstance(up, pkg.models.ChannelStateChange) and up.channel.state == "Up"
+        )
         with raises(pkg, "Conflict", 409, "Channel is not in the 'Down' state"):
             ari.channels.dial(channel_id=cid)
 
@@ -208,7 +232,9 @@ def test_not_in_stasis_is_conflict(ari: Any, pkg: Package, app: str) -> None:
         for nickname, method, kwargs in calls:
             if not pkg.has(f"channels.{nickname}"):
                 continue
-            with raises(pkg, "Conflict", 409, "Channel not in Stasis application") as info:
+            with raises(
+                pkg, "Conflict", 409, "Channel not in Stasis application"
+            ) as info:
                 getattr(c, method)(channel_id=cid, **kwargs)
             assert info.value.operation == f"channels.{nickname}"
         # reading a variable does not need Stasis
@@ -260,7 +286,12 @@ UNKNOWN_CHANNEL_CALLS: list[tuple[str, str, dict[str, Any], str]] = [
     ids=[c[0] for c in UNKNOWN_CHANNEL_CALLS],
 )
 def test_unknown_channel_is_not_found(
-    ari: Any, pkg: Package, nickname: str, method: str, kwargs: dict[str, Any], message: str
+    ari: Any,
+    pkg: Package,
+    nickname: str,
+    method: str,
+    kwargs: dict[str, Any],
+    message: str,
 ) -> None:
     pkg.require(f"channels.{nickname}")
     with raises(pkg, "NotFound", 404, message) as info:
@@ -291,7 +322,9 @@ def test_ring_progress_answer_dtmf(
     assert isinstance(up, pkg.models.ChannelStateChange) and up.channel.state == "Up"
     events.wait("StasisStart", channel=call.a)  # the originate completes
 
-    ari.channels.send_dtmf(channel_id=call.a, dtmf="1#", before=10, between=50, duration=250)
+    ari.channels.send_dtmf(
+        channel_id=call.a, dtmf="1#", before=10, between=50, duration=250
+    )
     for digit in "1#":
         dtmf = events.wait("ChannelDtmfReceived", channel=call.b)
         assert isinstance(dtmf, pkg.models.ChannelDtmfReceived)
@@ -331,7 +364,9 @@ def test_mute_unmute_in_and_out(
         assert ari.channels.unmute(channel_id=cid, direction=direction) is None
 
 
-def test_mute_unmute_both(ari: Any, pkg: Package, originate: Callable[..., Call]) -> None:
+def test_mute_unmute_both(
+    ari: Any, pkg: Package, originate: Callable[..., Call]
+) -> None:
     """The spec's default direction is ``both``: without it, and with it, the call succeeds."""
     cid = originate().id
     assert ari.channels.mute(channel_id=cid) is None
@@ -347,9 +382,13 @@ def test_channel_variables(
     ari: Any, pkg: Package, events: EventLog, originate: Callable[..., Call]
 ) -> None:
     cid = originate().id
-    ari.channels.set_channel_var(channel_id=cid, variable="IT_GREETING", value="hello world")
+    ari.channels.set_channel_var(
+        channel_id=cid, variable="IT_GREETING", value="hello world"
+    )
     varset = events.wait("ChannelVarset", channel=cid, variable="IT_GREETING")
-    assert isinstance(varset, pkg.models.ChannelVarset) and varset.value == "hello world"
+    assert (
+        isinstance(varset, pkg.models.ChannelVarset) and varset.value == "hello world"
+    )
     var = ari.channels.get_channel_var(channel_id=cid, variable="IT_GREETING")
     assert isinstance(var, pkg.models.Variable) and var.value == "hello world"
 
@@ -367,8 +406,13 @@ def test_channel_variable_reported(
     ari: Any, pkg: Package, events: EventLog, originate: Callable[..., Call]
 ) -> None:
     """``report_events``: the variable is carried in the channel's ``channelvars`` from then on."""
-    if "report_events" not in inspect.signature(ari.channels.set_channel_var).parameters:
-        pytest.skip(f"{pkg.label} has no channels.setChannelVar report_events (older spec)")
+    if (
+        "report_events"
+        not in inspect.signature(ari.channels.set_channel_var).parameters
+    ):
+        pytest.skip(
+            f"{pkg.label} has no channels.setChannelVar report_events (older spec)"
+        )
     cid = originate().id
     ari.channels.set_channel_var(
         channel_id=cid, variable="IT_REPORTED", value="yes", report_events=True
@@ -443,13 +487,20 @@ def test_snoop(
 ) -> None:
     cid = originate().id
     spy, whisper = f"{app}-spy", f"{app}-whisper"
-    snoop = ari.channels.snoop_channel(channel_id=cid, app=app, spy="both", snoop_id=spy)
+    snoop = ari.channels.snoop_channel(
+        channel_id=cid, app=app, spy="both", snoop_id=spy
+    )
     try:
         assert isinstance(snoop, pkg.models.Channel) and snoop.id == spy
         assert snoop.name.startswith(f"Snoop/{cid}-")
         assert events.wait("StasisStart", channel=spy).args == []
         snoop2 = ari.channels.snoop_channel_with_id(
-            channel_id=cid, snoop_id=whisper, app=app, spy="in", whisper="out", app_args="x,y"
+            channel_id=cid,
+            snoop_id=whisper,
+            app=app,
+            spy="in",
+            whisper="out",
+            app_args="x,y",
         )
         assert isinstance(snoop2, pkg.models.Channel) and snoop2.id == whisper
         assert events.wait("StasisStart", channel=whisper).args == ["x", "y"]
@@ -483,7 +534,10 @@ def test_external_media(ari: Any, pkg: Package, app: str, events: EventLog) -> N
             assert isinstance(chan, pkg.models.Channel) and chan.id == eid
             assert chan.name.startswith(f"UnicastRTP/{host}")
             events.wait("StasisStart", channel=eid)
-            assert ari.channels.get_channel_var(channel_id=eid, variable="IT_EM").value == "1"
+            assert (
+                ari.channels.get_channel_var(channel_id=eid, variable="IT_EM").value
+                == "1"
+            )
             # media played to the channel arrives here as RTP (version 2, payload type 0: ulaw)
             ari.channels.play(channel_id=eid, media="tone:ring")
             packet = sock.recv(2048)

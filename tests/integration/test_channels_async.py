@@ -1,5 +1,6 @@
 """Channel, bridge, playback and recording flows through ``AsyncAriClient``: the same server
-behaviour as the sync tests, driven with ``await`` and ``async with client.events(app=...)``."""
+behaviour as the sync tests, driven with ``await`` and ``async with client.events(app=...)``.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +46,9 @@ def test_async_originate_play_hangup(pkg: Package, server: Server, app: str) -> 
             try:
                 assert isinstance(chan, pkg.models.Channel) and chan.id == cid
                 start = await events.wait("StasisStart", channel=cid)
-                assert isinstance(start, pkg.models.StasisStart) and start.args == ["async"]
+                assert isinstance(start, pkg.models.StasisStart) and start.args == [
+                    "async"
+                ]
                 got, listed = await asyncio.gather(
                     client.channels.get(channel_id=cid), client.channels.list()
                 )
@@ -80,7 +83,10 @@ def test_async_bridge(pkg: Package, server: Server, app: str) -> None:
             await asyncio.gather(
                 *(
                     client.channels.originate(
-                        endpoint="Local/wait@default", app=app, channel_id=c, formats="ulaw"
+                        endpoint="Local/wait@default",
+                        app=app,
+                        channel_id=c,
+                        formats="ulaw",
                     )
                     for c in (a, b)
                 )
@@ -88,7 +94,9 @@ def test_async_bridge(pkg: Package, server: Server, app: str) -> None:
             try:
                 await events.wait("StasisStart", channel=a)
                 await events.wait("StasisStart", channel=b)
-                bridge = await client.bridges.create_with_id(bridge_id=bid, type="mixing")
+                bridge = await client.bridges.create_with_id(
+                    bridge_id=bid, type="mixing"
+                )
                 assert isinstance(bridge, pkg.models.Bridge) and bridge.id == bid
                 await client.applications.subscribe(
                     application_name=app, event_source=f"bridge:{bid}"
@@ -132,7 +140,10 @@ def test_async_dtmf_and_recording(
 
                 await client.channels.send_dtmf(channel_id=a, dtmf="5")
                 dtmf = await events.wait("ChannelDtmfReceived", channel=b)
-                assert isinstance(dtmf, pkg.models.ChannelDtmfReceived) and dtmf.digit == "5"
+                assert (
+                    isinstance(dtmf, pkg.models.ChannelDtmfReceived)
+                    and dtmf.digit == "5"
+                )
 
                 await client.channels.play(channel_id=b, media="tone:ring")
                 live = await client.channels.record(
@@ -142,7 +153,10 @@ def test_async_dtmf_and_recording(
                 await events.wait("RecordingStarted", recording=name)
                 await events.wait("RecordingFinished", recording=name)
                 stored = await client.recordings.get_stored(recording_name=name)
-                assert isinstance(stored, pkg.models.StoredRecording) and stored.format == "wav"
+                assert (
+                    isinstance(stored, pkg.models.StoredRecording)
+                    and stored.format == "wav"
+                )
                 data = await client.recordings.get_stored_file(recording_name=name)
                 assert isinstance(data, bytes) and data[:4] == b"RIFF"
                 await client.recordings.delete_stored(recording_name=name)

@@ -10,7 +10,16 @@ import pytest
 
 from .conftest import EventLog, Package, Server, raises
 
-STATES = ["NOT_INUSE", "INUSE", "BUSY", "INVALID", "UNAVAILABLE", "RINGING", "RINGINUSE", "ONHOLD"]
+STATES = [
+    "NOT_INUSE",
+    "INUSE",
+    "BUSY",
+    "INVALID",
+    "UNAVAILABLE",
+    "RINGING",
+    "RINGINUSE",
+    "ONHOLD",
+]
 
 
 @pytest.fixture()
@@ -45,9 +54,9 @@ def test_update_get_list_delete(ari: Any, pkg: Package, device: str) -> None:
 
 def test_get_unknown_device(ari: Any, pkg: Package) -> None:
     # a device nobody set is UNKNOWN (Stasis:) or INVALID (no such technology), never a 404
-    assert ari.device_states.get(device_name=f"Stasis:it-never-{uuid.uuid4().hex[:8]}").state == (
-        "UNKNOWN"
-    )
+    assert ari.device_states.get(
+        device_name=f"Stasis:it-never-{uuid.uuid4().hex[:8]}"
+    ).state == ("UNKNOWN")
     assert ari.device_states.get(device_name="Local:foo").state == "INVALID"
 
 
@@ -76,8 +85,11 @@ def _unsubscribe(ari: Any, app: str, device: str) -> None:
     subscribed to a device state while a DeviceStateChanged for it is being delivered deadlocks
     this Asterisk: the session's cleanup holds the session lock and joins the device-state
     subscription, whose callback waits for that lock (res_stasis_device_state.c
-    unsubscribe_device_state -> stasis_unsubscribe_and_join vs ari_websocket_send_event)."""
-    ari.applications.unsubscribe(application_name=app, event_source=f"deviceState:{device}")
+    unsubscribe_device_state -> stasis_unsubscribe_and_join vs ari_websocket_send_event).
+    """
+    ari.applications.unsubscribe(
+        application_name=app, event_source=f"deviceState:{device}"
+    )
 
 
 def test_update_uncontrolled_device(ari: Any, pkg: Package) -> None:
@@ -96,7 +108,9 @@ def test_update_rejects_values_outside_the_list(
     with pytest.raises(pkg.errors.ValidationError) as info:
         ari.device_states.update(device_name=device, device_state=value)
     assert [p.path for p in info.value.problems] == ["deviceState"]
-    assert ari.device_states.get(device_name=device).state == "UNKNOWN"  # nothing was sent
+    assert (
+        ari.device_states.get(device_name=device).state == "UNKNOWN"
+    )  # nothing was sent
 
 
 def test_async_device_states(pkg: Package, server: Server, device: str) -> None:
@@ -109,7 +123,9 @@ def test_async_device_states(pkg: Package, server: Server, device: str) -> None:
                 await client.applications.subscribe(
                     application_name=app, event_source=f"deviceState:{device}"
                 )
-                await client.device_states.update(device_name=device, device_state="RINGING")
+                await client.device_states.update(
+                    device_name=device, device_state="RINGING"
+                )
                 event = await stream.next(timeout=10)
                 while not isinstance(event, pkg.models.DeviceStateChanged):
                     event = await stream.next(timeout=10)
@@ -121,6 +137,8 @@ def test_async_device_states(pkg: Package, server: Server, device: str) -> None:
                     application_name=app, event_source=f"deviceState:{device}"
                 )
             await client.device_states.delete(device_name=device)
-            assert (await client.device_states.get(device_name=device)).state == "UNKNOWN"
+            assert (
+                await client.device_states.get(device_name=device)
+            ).state == "UNKNOWN"
 
     asyncio.run(flow())

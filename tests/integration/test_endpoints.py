@@ -23,7 +23,9 @@ def test_list(ari: Any, pkg: Package) -> None:
     # whatever is listed can be fetched, and is listed by its technology
     for endpoint in endpoints:
         got = ari.endpoints.get(tech=endpoint.technology, resource=endpoint.resource)
-        assert isinstance(got, pkg.models.Endpoint) and got.resource == endpoint.resource
+        assert (
+            isinstance(got, pkg.models.Endpoint) and got.resource == endpoint.resource
+        )
         assert endpoint.resource in {
             e.resource for e in ari.endpoints.list_by_tech(tech=endpoint.technology)
         }
@@ -31,7 +33,9 @@ def test_list(ari: Any, pkg: Package) -> None:
 
 @pytest.mark.parametrize("tech", ["PJSIP", "Local"])
 def test_list_by_tech_unknown(ari: Any, pkg: Package, tech: str) -> None:
-    with raises(pkg, "NotFound", 404, f"No Endpoints found - invalid tech {tech}") as info:
+    with raises(
+        pkg, "NotFound", 404, f"No Endpoints found - invalid tech {tech}"
+    ) as info:
         ari.endpoints.list_by_tech(tech=tech)
     assert info.value.operation == "endpoints.listByTech"
     assert info.value.documented
@@ -40,7 +44,9 @@ def test_list_by_tech_unknown(ari: Any, pkg: Package, tech: str) -> None:
 def test_get_unknown(ari: Any, pkg: Package) -> None:
     with raises(pkg, "NotFound", 404, "Endpoint not found") as info:
         ari.endpoints.get(tech="PJSIP", resource="alice")
-    assert info.value.documented and info.value.reason == "Endpoints not found"  # the spec's
+    assert (
+        info.value.documented and info.value.reason == "Endpoints not found"
+    )  # the spec's
 
 
 def test_send_message_no_such_endpoint(ari: Any, pkg: Package) -> None:
@@ -57,7 +63,9 @@ def test_send_message_bad_parameters(ari: Any, pkg: Package) -> None:
         ari.endpoints.send_message(to="", from_="it")
     assert info.value.reason == "Invalid parameters for sending a message."
     # the variables body travels as {"variables": {...}}: the server reads and rejects a number
-    with raises(pkg, "BadRequest", 400, "Only string values in the 'variables' object allowed"):
+    with raises(
+        pkg, "BadRequest", 400, "Only string values in the 'variables' object allowed"
+    ):
         ari.endpoints.send_message(to="pjsip:alice", from_="it", variables={"n": 1})
     with pytest.raises(pkg.errors.ValidationError):
         ari.endpoints.send_message(to="pjsip:alice", from_=None)  # type: ignore[arg-type]
@@ -89,8 +97,12 @@ def test_refer_bad_parameters(ari: Any, pkg: Package) -> None:
     with raises(pkg, "BadRequest", 400, "To must be specified") as info:
         ari.endpoints.refer(to="", from_="it", refer_to="sip:bob@127.0.0.1")
     assert info.value.reason == "Invalid parameters for referring."
-    with raises(pkg, "BadRequest", 400, "Only string values in the 'variables' object allowed"):
-        ari.endpoints.refer(to="pjsip:alice", from_="it", refer_to="sip:bob@x", variables={"n": 1})
+    with raises(
+        pkg, "BadRequest", 400, "Only string values in the 'variables' object allowed"
+    ):
+        ari.endpoints.refer(
+            to="pjsip:alice", from_="it", refer_to="sip:bob@x", variables={"n": 1}
+        )
 
 
 def test_refer_to_endpoint_no_such_endpoint(ari: Any, pkg: Package) -> None:

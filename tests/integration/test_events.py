@@ -46,7 +46,9 @@ def test_event_websocket_registers_the_app(
     assert event.application == app and event.asterisk_id
 
 
-def test_event_websocket_closed_unregisters_the_app(ari: Any, pkg: Package, app: str) -> None:
+def test_event_websocket_closed_unregisters_the_app(
+    ari: Any, pkg: Package, app: str
+) -> None:
     with ari.events(app=app) as stream:
         assert stream.connected
         assert ari.applications.get(application_name=app).name == app
@@ -70,7 +72,9 @@ def test_event_websocket_two_apps(
         ari.events.user_event(event_name="it-to-a", application=app)
         ari.events.user_event(event_name="it-to-b", application=other_app)
         assert log.wait("ChannelUserevent", eventname="it-to-a").application == app
-        assert log.wait("ChannelUserevent", eventname="it-to-b").application == other_app
+        assert (
+            log.wait("ChannelUserevent", eventname="it-to-b").application == other_app
+        )
 
         channel = ari.channels.originate(
             endpoint="Local/wait@default", app=other_app, formats="ulaw"
@@ -105,10 +109,14 @@ def test_event_websocket_subscribe_all(
             )
             assert left.device_names == []
     # without subscribeAll, an application sees only what it subscribed to
-    assert ari.applications.get(application_name=app).channel_ids != ["__AST_CHANNEL_ALL_TOPIC"]
+    assert ari.applications.get(application_name=app).channel_ids != [
+        "__AST_CHANNEL_ALL_TOPIC"
+    ]
 
 
-def test_application_replaced(ari: Any, pkg: Package, app: str, events: EventLog) -> None:
+def test_application_replaced(
+    ari: Any, pkg: Package, app: str, events: EventLog
+) -> None:
     with ari.events(app=app) as second:
         replaced = events.wait("ApplicationReplaced")
         assert isinstance(replaced, pkg.models.ApplicationReplaced)
@@ -122,7 +130,9 @@ def test_event_websocket_upgrade_errors(ari: Any, pkg: Package) -> None:
     with raises(pkg, "BadRequest", 400) as info:
         ari.events(app="").connect()
     assert info.value.operation == "events.eventWebsocket"
-    with raises(pkg, "InternalServerError", 500) as info:  # an app name beyond Asterisk's limit
+    with raises(
+        pkg, "InternalServerError", 500
+    ) as info:  # an app name beyond Asterisk's limit
         ari.events(app="x" * 300).connect()
     assert not info.value.documented
 
@@ -138,7 +148,12 @@ def test_event_websocket_invalid_arguments(ari: Any, pkg: Package) -> None:
 
 def test_user_event(ari: Any, pkg: Package, app: str, events: EventLog) -> None:
     variables = {"k": "v", "text": "with spaces & <symbols>", "n": 1, "b": True}
-    assert ari.events.user_event(event_name="it-vars", application=app, variables=variables) is None
+    assert (
+        ari.events.user_event(
+            event_name="it-vars", application=app, variables=variables
+        )
+        is None
+    )
     event = events.wait("ChannelUserevent", eventname="it-vars")
     assert isinstance(event, pkg.models.ChannelUserevent)
     assert event.userevent == {**variables, "eventname": "it-vars"}
@@ -154,7 +169,9 @@ def test_user_event_with_sources(
     ari: Any, pkg: Package, app: str, events: EventLog, originate: Callable[..., Call]
 ) -> None:
     call = originate()
-    ari.events.user_event(event_name="it-chan", application=app, source=f"channel:{call.id}")
+    ari.events.user_event(
+        event_name="it-chan", application=app, source=f"channel:{call.id}"
+    )
     event = events.wait("ChannelUserevent", eventname="it-chan")
     assert isinstance(event.channel, pkg.models.Channel) and event.channel.id == call.id
 
@@ -168,7 +185,9 @@ def test_user_event_with_sources(
         )
         event = events.wait("ChannelUserevent", eventname="it-both")
         assert event.channel.id == call.id
-        assert isinstance(event.bridge, pkg.models.Bridge) and event.bridge.id == bridge.id
+        assert (
+            isinstance(event.bridge, pkg.models.Bridge) and event.bridge.id == bridge.id
+        )
         assert event.userevent["where"] == "bridge"
     finally:
         ari.bridges.destroy(bridge_id=bridge.id)
@@ -176,10 +195,14 @@ def test_user_event_with_sources(
 
 def test_user_event_errors(ari: Any, pkg: Package, app: str, events: EventLog) -> None:
     with raises(pkg, "NotFound", 404, "Application not found") as info:
-        ari.events.user_event(event_name="it", application=f"it-no-such-app-{uuid.uuid4().hex}")
+        ari.events.user_event(
+            event_name="it", application=f"it-no-such-app-{uuid.uuid4().hex}"
+        )
     assert info.value.reason == "Application does not exist."
     with raises(pkg, "UnprocessableEntity", 422, "Event source was not found"):
-        ari.events.user_event(event_name="it", application=app, source="channel:does-not-exist")
+        ari.events.user_event(
+            event_name="it", application=app, source="channel:does-not-exist"
+        )
     with raises(pkg, "BadRequest", 400, "Invalid event source URI scheme"):
         ari.events.user_event(event_name="it", application=app, source="bogus:thing")
     with raises(pkg, "BadRequest", 400, "Missing parameter application"):
@@ -194,13 +217,20 @@ def _broadcast_available(ari: Any) -> bool:
 
 
 def test_claim_channel(
-    ari: Any, pkg: Package, server: Server, app: str, events: EventLog, cleanup: list[str]
+    ari: Any,
+    pkg: Package,
+    server: Server,
+    app: str,
+    events: EventLog,
+    cleanup: list[str],
 ) -> None:
     pkg.require("events.claimChannel")
     if not _broadcast_available(ari) or "not registered" in server.cli(
         "core show application StasisBroadcast"
     ):
-        pytest.skip("this Asterisk has no StasisBroadcast (res_stasis_broadcast is not built)")
+        pytest.skip(
+            "this Asterisk has no StasisBroadcast (res_stasis_broadcast is not built)"
+        )
     exten = f"it-bc-{uuid.uuid4().hex[:8]}"
     server.cli(
         f"dialplan add extension {exten},1,StasisBroadcast(5000,^{app}$,a1:a2,yes) into default"
@@ -221,17 +251,24 @@ def test_claim_channel(
         start = events.wait("StasisStart", channel=far)
         assert start.args == ["a1", "a2"]
         with raises(
-            pkg, "Conflict", 409, "Channel has already been claimed by another application"
+            pkg,
+            "Conflict",
+            409,
+            "Channel has already been claimed by another application",
         ):
             ari.events.claim_channel(channel_id=far, application=app)
     finally:
         server.cli(f"dialplan remove extension {exten}@default")
 
 
-def test_claim_channel_not_in_broadcast(ari: Any, pkg: Package, app: str, events: EventLog) -> None:
+def test_claim_channel_not_in_broadcast(
+    ari: Any, pkg: Package, app: str, events: EventLog
+) -> None:
     pkg.require("events.claimChannel")
     if _broadcast_available(ari):
-        with raises(pkg, "NotFound", 404, "Channel not found or not in broadcast state"):
+        with raises(
+            pkg, "NotFound", 404, "Channel not found or not in broadcast state"
+        ):
             ari.events.claim_channel(channel_id="does-not-exist", application=app)
     else:  # 501, outside the spec's errorResponses
         with raises(
@@ -255,7 +292,9 @@ def test_claim_channel_missing_parameters(ari: Any, pkg: Package, app: str) -> N
 # --- the client's event loop: handlers and run ----------------------------------------------------
 
 
-def test_sync_run_dispatches_to_handlers(pkg: Package, server: Server, app: str) -> None:
+def test_sync_run_dispatches_to_handlers(
+    pkg: Package, server: Server, app: str
+) -> None:
     client = pkg.AriClient(server.url, username=server.user, password=server.password)
     seen: list[str] = []
     states: list[Any] = []
@@ -288,7 +327,9 @@ def test_sync_run_dispatches_to_handlers(pkg: Package, server: Server, app: str)
     assert seen == [f"start:{made[0]}", f"end:{made[0]}"]
 
 
-def test_async_run_dispatches_to_handlers(pkg: Package, server: Server, app: str) -> None:
+def test_async_run_dispatches_to_handlers(
+    pkg: Package, server: Server, app: str
+) -> None:
     seen: list[str] = []
     made: list[str] = []
 
@@ -310,7 +351,9 @@ def test_async_run_dispatches_to_handlers(pkg: Package, server: Server, app: str
                 await client.channels.hangup(channel_id=event.channel.id)
 
             @client.on(pkg.models.StasisEnd)
-            def end(event: Any) -> None:  # a plain function works on the async client too
+            def end(
+                event: Any,
+            ) -> None:  # a plain function works on the async client too
                 seen.append(f"end:{event.channel.id}")
                 asyncio.get_running_loop().create_task(client.stop())
 
@@ -333,13 +376,18 @@ def test_async_event_stream(pkg: Package, server: Server, app: str) -> None:
                 async def wait_for(kind: str) -> Any:
                     while True:
                         event = await stream.next(timeout=WAIT)
-                        if type(event).__name__ == kind and event.channel.id == channel.id:
+                        if (
+                            type(event).__name__ == kind
+                            and event.channel.id == channel.id
+                        ):
                             return event
 
                 start = await wait_for("StasisStart")
                 assert isinstance(start, pkg.models.StasisStart)
                 await client.events.user_event(
-                    event_name="it-async", application=app, source=f"channel:{channel.id}"
+                    event_name="it-async",
+                    application=app,
+                    source=f"channel:{channel.id}",
                 )
                 user = await wait_for("ChannelUserevent")
                 assert user.eventname == "it-async"

@@ -1,5 +1,6 @@
 """Faults: wrong credentials, api_key authentication and its secrecy, an unreachable or silent
-server, and (last of the whole suite) Asterisk restarted under connected event streams."""
+server, and (last of the whole suite) Asterisk restarted under connected event streams.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ def logs(caplog: pytest.LogCaptureFixture, pkg: Package) -> pytest.LogCaptureFix
     return caplog
 
 
-def _assert_secret_free(exc: BaseException, logs: pytest.LogCaptureFixture, *secrets: str) -> None:
+def _assert_secret_free(
+    exc: BaseException, logs: pytest.LogCaptureFixture, *secrets: str
+) -> None:
     texts = {"str(exc)": str(exc), "repr(exc)": repr(exc), "args": repr(exc.args)}
     for attr in ("message", "url", "reason"):
         if isinstance(getattr(exc, attr, None), str):
@@ -43,7 +46,11 @@ def _assert_secret_free(exc: BaseException, logs: pytest.LogCaptureFixture, *sec
         texts[f"log[{i}] {record.name}"] = record.getMessage()
     texts["log text"] = logs.text
     for secret in secrets:
-        forms = {secret, secret.replace(":", "%3A"), base64.b64encode(secret.encode()).decode()}
+        forms = {
+            secret,
+            secret.replace(":", "%3A"),
+            base64.b64encode(secret.encode()).decode(),
+        }
         for where, text in texts.items():
             for form in forms:
                 assert form not in text, f"{where} contains the secret: {text!r}"
@@ -95,7 +102,9 @@ def test_wrong_password_http(pkg: Package, server: Server, logs: Any) -> None:
     _assert_secret_free(info.value, logs, secret, f"{server.user}:{secret}")
 
 
-def test_wrong_password_events_websocket(pkg: Package, server: Server, app: str, logs: Any) -> None:
+def test_wrong_password_events_websocket(
+    pkg: Package, server: Server, app: str, logs: Any
+) -> None:
     secret = _secret()
     with pkg.AriClient(server.url, username=server.user, password=secret) as client:
         with raises(pkg, "Unauthorized", 401, "Authentication required") as info:
@@ -105,12 +114,16 @@ def test_wrong_password_events_websocket(pkg: Package, server: Server, app: str,
     _assert_secret_free(info.value, logs, secret, f"{server.user}:{secret}")
 
 
-def test_async_wrong_password(pkg: Package, server: Server, app: str, logs: Any) -> None:
+def test_async_wrong_password(
+    pkg: Package, server: Server, app: str, logs: Any
+) -> None:
     secret = _secret()
 
     async def flow() -> list[BaseException]:
         found: list[BaseException] = []
-        async with pkg.AsyncAriClient(server.url, username=server.user, password=secret) as c:
+        async with pkg.AsyncAriClient(
+            server.url, username=server.user, password=secret
+        ) as c:
             with raises(pkg, "Unauthorized", 401, "Authentication required") as info:
                 await c.asterisk.ping()
             found.append(info.value)
@@ -142,7 +155,9 @@ def test_api_key_authenticates(pkg: Package, server: Server, app: str) -> None:
 def test_api_key_not_in_http_errors(pkg: Package, server: Server, logs: Any) -> None:
     key = f"{server.user}:{server.password}"
     with pkg.AriClient(server.url, api_key=key) as client:
-        with raises(pkg, "NotFound", 404, "Module could not be found in running modules") as info:
+        with raises(
+            pkg, "NotFound", 404, "Module could not be found in running modules"
+        ) as info:
             client.asterisk.get_module(module_name="no_such_module.so")
     _assert_secret_free(info.value, logs, key)
 
@@ -155,7 +170,9 @@ def test_wrong_api_key_http(pkg: Package, server: Server, logs: Any) -> None:
     _assert_secret_free(info.value, logs, key, key.split(":", 1)[1])
 
 
-def test_wrong_api_key_events_websocket(pkg: Package, server: Server, app: str, logs: Any) -> None:
+def test_wrong_api_key_events_websocket(
+    pkg: Package, server: Server, app: str, logs: Any
+) -> None:
     key = f"{server.user}:{_secret()}"
     with pkg.AriClient(server.url, api_key=key) as client:
         with raises(pkg, "Unauthorized", 401, "Authentication required") as info:
@@ -217,7 +234,9 @@ def test_unreachable_server_fails_quickly(pkg: Package, app: str) -> None:
 
 
 def test_silent_server_times_out(pkg: Package, silent_server: str, app: str) -> None:
-    with pkg.AriClient(silent_server, username="ari", password="ari", timeout=0.5) as client:
+    with pkg.AriClient(
+        silent_server, username="ari", password="ari", timeout=0.5
+    ) as client:
         started = time.monotonic()
         with pytest.raises(pkg.errors.Timeout):
             client.asterisk.ping()
@@ -275,13 +294,19 @@ def test_asterisk_restart_under_connected_streams(
     if prefix is None:
         pytest.skip("the server cannot be restarted from here (set ASTERISK_PREFIX)")
     packages = [live_package, golden_package]
-    watched = [Watched(p, server, f"it-restart-{p.label}-{uuid.uuid4().hex[:6]}") for p in packages]
+    watched = [
+        Watched(p, server, f"it-restart-{p.label}-{uuid.uuid4().hex[:6]}")
+        for p in packages
+    ]
     try:
         for w in watched:  # events flow before
             w.client.events.user_event(event_name="it-before", application=w.app)
             w.log.wait("ChannelUserevent", eventname="it-before")
         assert [len(w.states) for w in watched] == [1, 1]
-        assert not watched[0].states[0].reconnected and not watched[0].states[0].events_missed
+        assert (
+            not watched[0].states[0].reconnected
+            and not watched[0].states[0].events_missed
+        )
 
         _run(prefix / "bin" / "stop.sh")
         try:
@@ -305,7 +330,9 @@ def test_asterisk_restart_under_connected_streams(
             _run(prefix / "bin" / "start.sh")
 
         for w in watched:  # back: the same stream carries events again
-            event = w.log.wait("ChannelUserevent", timeout=3 * WAIT, eventname="it-resync")
+            event = w.log.wait(
+                "ChannelUserevent", timeout=3 * WAIT, eventname="it-resync"
+            )
             assert event.application == w.app
             kinds = [type(s).__name__ for s in w.states]
             assert kinds == ["Connected", "Disconnected", "Connected"], w.states

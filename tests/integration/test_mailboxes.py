@@ -23,7 +23,10 @@ def mailbox(ari: Any, pkg: Package) -> Any:
 
 
 def test_update_get_list_delete(ari: Any, pkg: Package, mailbox: str) -> None:
-    assert ari.mailboxes.update(mailbox_name=mailbox, old_messages=1, new_messages=2) is None
+    assert (
+        ari.mailboxes.update(mailbox_name=mailbox, old_messages=1, new_messages=2)
+        is None
+    )
     got = ari.mailboxes.get(mailbox_name=mailbox)
     assert isinstance(got, pkg.models.Mailbox)
     assert (got.name, got.old_messages, got.new_messages) == (mailbox, 1, 2)
@@ -66,7 +69,9 @@ def test_async_mailboxes(pkg: Package, server: Server, mailbox: str) -> None:
         async with pkg.AsyncAriClient(
             server.url, username=server.user, password=server.password
         ) as client:
-            await client.mailboxes.update(mailbox_name=mailbox, old_messages=3, new_messages=4)
+            await client.mailboxes.update(
+                mailbox_name=mailbox, old_messages=3, new_messages=4
+            )
             got = await client.mailboxes.get(mailbox_name=mailbox)
             assert isinstance(got, pkg.models.Mailbox)
             assert (got.old_messages, got.new_messages) == (3, 4)

@@ -52,14 +52,22 @@ def test_play_with_id_several_media(
     assert (playback.media_uri, playback.next_media_uri) == ("sound:beep", "sound:beep")
     assert playback.language == "en"
     first = events.wait("PlaybackStarted", playback=pid)
-    assert (first.playback.media_uri, first.playback.next_media_uri) == ("sound:beep",) * 2
+    assert (first.playback.media_uri, first.playback.next_media_uri) == (
+        "sound:beep",
+    ) * 2
     continuing = events.wait("PlaybackContinuing", playback=pid)
     assert isinstance(continuing, pkg.models.PlaybackContinuing)
     assert continuing.playback.state == "continuing"
     second = events.wait("PlaybackStarted", playback=pid)
-    assert second.playback.media_uri == "sound:beep" and second.playback.next_media_uri is None
+    assert (
+        second.playback.media_uri == "sound:beep"
+        and second.playback.next_media_uri is None
+    )
     finished = events.wait("PlaybackFinished", playback=pid)
-    assert (finished.playback.media_uri, finished.playback.state) == ("sound:beep", "done")
+    assert (finished.playback.media_uri, finished.playback.state) == (
+        "sound:beep",
+        "done",
+    )
 
 
 def test_play_unknown_sound_fails(
@@ -67,7 +75,9 @@ def test_play_unknown_sound_fails(
 ) -> None:
     cid = originate().id
     playback = ari.channels.play(channel_id=cid, media="sound:it-no-such-sound")
-    assert isinstance(playback, pkg.models.Playback) and playback.id  # the server names it
+    assert (
+        isinstance(playback, pkg.models.Playback) and playback.id
+    )  # the server names it
     events.wait("PlaybackStarted", playback=playback.id)
     finished = events.wait("PlaybackFinished", playback=playback.id)
     assert finished.playback.state == "failed"

@@ -44,7 +44,11 @@ def test_record_live_controls_stop(
         max_silence_seconds=10, if_exists="overwrite", beep=False, terminate_on="#",
     )  # fmt: skip
     assert isinstance(live, pkg.models.LiveRecording)
-    assert (live.name, live.format, live.target_uri) == (name, "wav", f"channel:{call.a}")
+    assert (live.name, live.format, live.target_uri) == (
+        name,
+        "wav",
+        f"channel:{call.a}",
+    )
     assert live.state == "queued"
     started = events.wait("RecordingStarted", recording=name)
     assert isinstance(started, pkg.models.RecordingStarted)
@@ -54,7 +58,9 @@ def test_record_live_controls_stop(
     assert isinstance(got, pkg.models.LiveRecording) and got.state == "recording"
     exists = f"Recording '{name}' already exists and can not be overwritten"
     with raises(pkg, "Conflict", 409, exists):
-        ari.channels.record(channel_id=call.a, name=name, format="wav", if_exists="overwrite")
+        ari.channels.record(
+            channel_id=call.a, name=name, format="wav", if_exists="overwrite"
+        )
 
     assert ari.recordings.pause(recording_name=name) is None
     assert ari.recordings.get_live(recording_name=name).state == "paused"
@@ -88,7 +94,9 @@ def test_stored_recordings(
         channel_id=call.a, name=name, format="wav", max_duration_seconds=1, beep=True
     )
     events.wait("RecordingStarted", recording=name)
-    finished = events.wait("RecordingFinished", recording=name)  # after a second of tone
+    finished = events.wait(
+        "RecordingFinished", recording=name
+    )  # after a second of tone
     assert finished.recording.duration == 1
 
     listed = ari.recordings.list_stored()
@@ -97,12 +105,16 @@ def test_stored_recordings(
     data = ari.recordings.get_stored_file(recording_name=name)
     assert isinstance(data, bytes)
     assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
-    assert len(data) > 8000  # 8 kHz, 16 bits: a second of audio is 16 kB, plus the header
+    assert (
+        len(data) > 8000
+    )  # 8 kHz, 16 bits: a second of audio is 16 kB, plus the header
     exists = f"Recording '{name}' already exists and can not be overwritten"
     with raises(pkg, "Conflict", 409, exists):
         ari.channels.record(channel_id=call.a, name=name, format="wav")  # ifExists=fail
 
-    copied = ari.recordings.copy_stored(recording_name=name, destination_recording_name=copy)
+    copied = ari.recordings.copy_stored(
+        recording_name=name, destination_recording_name=copy
+    )
     assert isinstance(copied, pkg.models.StoredRecording)
     assert (copied.name, copied.format) == (copy, "wav")
     assert ari.recordings.get_stored_file(recording_name=copy) == data
@@ -138,13 +150,19 @@ def test_record_errors(
     ari: Any, pkg: Package, app: str, originate: Callable[..., Call]
 ) -> None:
     cid = originate().id
-    with raises(pkg, "UnprocessableEntity", 422, "specified format is unknown on this system"):
+    with raises(
+        pkg, "UnprocessableEntity", 422, "specified format is unknown on this system"
+    ):
         ari.channels.record(channel_id=cid, name=f"{app}-x", format="bogusfmt")
     # the client refuses what the spec forbids before sending anything
     with pytest.raises(pkg.errors.ValidationError):
-        ari.channels.record(channel_id=cid, name=f"{app}-x", format="wav", if_exists="bogus")
+        ari.channels.record(
+            channel_id=cid, name=f"{app}-x", format="wav", if_exists="bogus"
+        )
     with pytest.raises(pkg.errors.ValidationError):
-        ari.channels.record(channel_id=cid, name=f"{app}-x", format="wav", max_duration_seconds=-1)
+        ari.channels.record(
+            channel_id=cid, name=f"{app}-x", format="wav", max_duration_seconds=-1
+        )
 
 
 UNKNOWN_RECORDING_CALLS: list[tuple[str, str, dict[str, Any]]] = [

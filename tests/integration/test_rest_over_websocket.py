@@ -26,11 +26,15 @@ def counted(pkg: Package, server: Server) -> Iterator[tuple[Any, list[str]]]:
 
 
 @pytest.fixture()
-def recording(ari: Any, pkg: Package, events: EventLog, originate: Callable[..., Call]) -> Any:
+def recording(
+    ari: Any, pkg: Package, events: EventLog, originate: Callable[..., Call]
+) -> Any:
     """A stored recording (a short wav) made on a channel of the test's app; deleted at the end."""
     name = f"it-rec-{uuid.uuid4().hex[:8]}"
     call = originate()
-    ari.channels.record(channel_id=call.id, name=name, format="wav", if_exists="overwrite")
+    ari.channels.record(
+        channel_id=call.id, name=name, format="wav", if_exists="overwrite"
+    )
     events.wait("RecordingStarted", recording=name)
     ari.recordings.stop(recording_name=name)
     events.wait("RecordingFinished", recording=name)
@@ -64,10 +68,15 @@ def test_not_found_over_websocket(ari: Any, pkg: Package, events: EventLog) -> N
         ws.asterisk.get_global_var(variable="")
 
 
-def test_post_with_body_over_websocket(ari: Any, pkg: Package, app: str, events: EventLog) -> None:
+def test_post_with_body_over_websocket(
+    ari: Any, pkg: Package, app: str, events: EventLog
+) -> None:
     ws = ari.over_websocket()
     variables = {"k": "v", "text": "über & <ws>"}
-    assert ws.events.user_event(event_name="it-ws", application=app, variables=variables) is None
+    assert (
+        ws.events.user_event(event_name="it-ws", application=app, variables=variables)
+        is None
+    )
     event = events.wait("ChannelUserevent", eventname="it-ws")
     assert event.userevent == {**variables, "eventname": "it-ws"}
     # RESTResponse messages answer requests; they are never yielded as events
@@ -91,7 +100,9 @@ def test_put_with_body_over_websocket(ari: Any, pkg: Package, events: EventLog) 
         ari.mailboxes.delete(mailbox_name=name)
 
 
-def test_query_parameters_over_websocket(ari: Any, pkg: Package, events: EventLog) -> None:
+def test_query_parameters_over_websocket(
+    ari: Any, pkg: Package, events: EventLog
+) -> None:
     ws = ari.over_websocket()
     name = f"IT_WS_{uuid.uuid4().hex[:8].upper()}"
     assert ws.asterisk.set_global_var(variable=name, value="via ws & more") is None
@@ -100,14 +111,19 @@ def test_query_parameters_over_websocket(ari: Any, pkg: Package, events: EventLo
     assert isinstance(got, pkg.models.Variable) and got.value == "via ws & more"
 
 
-def test_concurrent_requests_over_websocket(ari: Any, pkg: Package, events: EventLog) -> None:
+def test_concurrent_requests_over_websocket(
+    ari: Any, pkg: Package, events: EventLog
+) -> None:
     ws = ari.over_websocket()
     prefix = f"IT_WSC_{uuid.uuid4().hex[:6].upper()}"
     for i in range(8):
         ari.asterisk.set_global_var(variable=f"{prefix}_{i}", value=str(i))
     with ThreadPoolExecutor(8) as pool:
         values = list(
-            pool.map(lambda i: ws.asterisk.get_global_var(variable=f"{prefix}_{i}").value, range(8))
+            pool.map(
+                lambda i: ws.asterisk.get_global_var(variable=f"{prefix}_{i}").value,
+                range(8),
+            )
         )
     assert values == [str(i) for i in range(8)]  # each answer reached its own request
 

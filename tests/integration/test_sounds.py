@@ -12,7 +12,9 @@ def test_list(ari: Any, pkg: Package) -> None:
     sounds = ari.sounds.list()
     assert sounds and all(isinstance(s, pkg.models.Sound) for s in sounds)
     beep = next(s for s in sounds if s.id == "beep")
-    assert beep.formats and all(isinstance(f, pkg.models.FormatLangPair) for f in beep.formats)
+    assert beep.formats and all(
+        isinstance(f, pkg.models.FormatLangPair) for f in beep.formats
+    )
     assert {(f.language, f.format) for f in beep.formats} >= {("en", "slin")}
 
 
