@@ -965,12 +965,12 @@ def _values(values: Iterable[Any]) -> str:
 def _models(old_spec: ir.Spec, new_spec: ir.Spec) -> Iterator[Change]:
     def added(key: str, m: ir.Model) -> Change:
         extends = f" (extends {m.parent})" if m.parent else ""
-        return _at("model", key, m.declaration).added(
+        return _at("model", key, m.py_module).added(
             "added", f"new model {m.py_name}{extends}"
         )
 
     def removed(key: str, m: ir.Model) -> Change:
-        return _at("model", key, m.declaration).removed(
+        return _at("model", key, m.py_module).removed(
             "removed", f"model {m.py_name} is gone"
         )
 
@@ -984,7 +984,7 @@ def _models(old_spec: ir.Spec, new_spec: ir.Spec) -> Iterator[Change]:
 def _model(
     old_spec: ir.Spec, new_spec: ir.Spec, old: ir.Model, new: ir.Model
 ) -> Iterator[Change]:
-    at = _at("model", new.id, new.declaration)
+    at = _at("model", new.id, new.py_module)
     if old.py_name != new.py_name:
         yield at.changed(
             "py_name",
@@ -993,13 +993,13 @@ def _model(
             "Python name changed",
             f"class renamed from {old.py_name} to {new.py_name}",
         )
-    if old.declaration != new.declaration:
+    if old.py_module != new.py_module:
         yield at.changed(
             "declaration",
-            old.declaration,
-            new.declaration,
+            old.py_module,
+            new.py_module,
             "moved to another declaration",
-            f"moved from models.{old.declaration} to models.{new.declaration}",
+            f"moved from models.{old.py_module} to models.{new.py_module}",
         )
     if old.parent != new.parent:
         if old.parent is None:

@@ -81,7 +81,7 @@ class Model:
     id: str  # the spec's model id
     py_name: str  # the class name
     description: str
-    declaration: str  # py_module of the declaration that defines it
+    py_module: str  # py_module of the declaration that defines it
     properties: tuple[Property, ...]  # its own, in spec order
     inherited: tuple[Property, ...] = ()  # from its ancestors, root first
     parent: str | None = None  # model id of the parent (subTypes or extends)

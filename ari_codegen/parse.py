@@ -321,7 +321,7 @@ class _ModelBuilder:
             id=key,
             py_name=models.classes[key],
             description=raw.get("description", ""),
-            declaration=module,
+            py_module=module,
             properties=fields.own,
             inherited=fields.inherited,
             parent=models.parents.get(key),
