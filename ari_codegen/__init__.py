@@ -17,17 +17,16 @@ Around it: ``diff_specs(old, new)`` compares two specs at the IR level (``ari_co
 (``ari_codegen.config``).
 """
 
-__version__ = "0.1.0"
-
-from .config import generate_targets, load_config  # noqa: E402
-from .diagnostics import Diagnostic, Severity, SpecError  # noqa: E402
-from .diff import SpecDiff, diff_specs  # noqa: E402
-from .fetch import fetch  # noqa: E402
-from .generate import GenerateResult, build_ir, check_spec, generate  # noqa: E402
-from .load import load  # noqa: E402
-from .parse import parse  # noqa: E402
-from .render import render  # noqa: E402
-from .validate import validate  # noqa: E402
+from ._version import __version__
+from .config import generate_targets, load_config
+from .diagnostics import Diagnostic, Severity, SpecError
+from .diff import SpecDiff, diff_specs
+from .fetch import fetch
+from .generate import GenerateResult, build_ir, check_spec, generate
+from .load import load
+from .parse import parse
+from .render import render
+from .validate import validate
 
 __all__ = [
     "Diagnostic",

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .diagnostics import Diagnostic, Severity
 from .config import Target
 from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, check_spec, generate

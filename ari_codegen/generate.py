@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, ir
+from . import ir
+from ._version import __version__
 from .diagnostics import Diagnostic, Severity
 from .format import FORMATTER, FormatError, format_python, needs_formatting
 from .load import load

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, Union
+from types import MappingProxyType
+from typing import Literal, Mapping, Union
 
 JsonScalar = Union[str, int, float, bool]
 TypeKind = Literal[
@@ -80,7 +81,7 @@ class Model:
     id: str  # the spec's model id
     py_name: str  # the class name
     description: str
-    declaration: str  # py_module of the declaration that defines it
+    py_module: str  # py_module of the declaration that defines it
     properties: tuple[Property, ...]  # its own, in spec order
     inherited: tuple[Property, ...] = ()  # from its ancestors, root first
     parent: str | None = None  # model id of the parent (subTypes or extends)
@@ -235,8 +236,9 @@ class Spec:
         return tuple(e for d in self.declarations for e in d.enums)
 
     @cached_property
-    def models_by_id(self) -> dict[str, Model]:
-        return {m.id: m for m in self.models}
+    def models_by_id(self) -> Mapping[str, Model]:
+        """Every model by its id (read-only)."""
+        return MappingProxyType({m.id: m for m in self.models})
 
     def model(self, model_id: str) -> Model:
         return self.models_by_id[model_id]

@@ -40,7 +40,7 @@ def type_schema(
     if t.kind == "model":
         assert t.model is not None
         model = spec.model(t.model)
-        prefix = "" if model.declaration == here else f"{model.declaration}.json"
+        prefix = "" if model.py_module == here else f"{model.py_module}.json"
         return {
             "$ref": f"{prefix}#{quote(pointer_join('/$defs', model.id), safe='/$')}"
         }
@@ -60,7 +60,7 @@ def model_schema(spec: ir.Spec, model: ir.Model) -> dict[str, Any]:
     if model.description:
         schema["description"] = model.description
     schema["properties"] = {
-        p.name: type_schema(spec, p.type, model.declaration, p.allowed)
+        p.name: type_schema(spec, p.type, model.py_module, p.allowed)
         for p in model.all_properties
     }
     required = [p.name for p in model.all_properties if p.required]

@@ -184,7 +184,7 @@ def test_a_model_defined_twice_identically_is_generated_once() -> None:
     assert diagnostics == [] and model is not None
     assert [m.id for m in model.models] == ["Thing"]
     assert [d.name for d in model.declarations] == ["things", "others"]
-    assert model.model("Thing").declaration == "things"
+    assert model.model("Thing").py_module == "things"
 
 
 def test_a_typo_in_a_listing_path_key_still_reads_the_declaration() -> None:

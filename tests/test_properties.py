@@ -129,7 +129,7 @@ def _check_package(
         builder = PayloadBuilder(case, draw)
         classes = {m.id: m for m in spec_ir.models}
         for model in spec_ir.models:
-            module = importlib.import_module(f"{package}.models.{model.declaration}")
+            module = importlib.import_module(f"{package}.models.{model.py_module}")
             cls = getattr(module, model.py_name)
             validator = getattr(module, model.py_validator)
             assert (
@@ -146,7 +146,7 @@ def _check_package(
             ), context
             assert validator(payload) == [], context
             schema = jsonschema.Draft202012Validator(
-                {"$ref": f"{model.declaration}.json#/$defs/{model.id}"},
+                {"$ref": f"{model.py_module}.json#/$defs/{model.id}"},
                 registry=registry,
             )
             assert [e.message for e in schema.iter_errors(payload)] == [], context
