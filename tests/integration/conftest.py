@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -78,6 +79,73 @@ class Server:
         value = os.environ.get("ASTERISK_PREFIX", "/opt/asterisk-ari-test")
         path = Path(value)
         return path if (path / "bin" / "start.sh").exists() else None
+
+    def processes(self) -> list[int]:
+        """The pids of every running Asterisk of the prefix (by executable, not by pid file)."""
+        prefix = self.prefix
+        if prefix is None:
+            return []
+        exe = str(prefix / "sbin" / "asterisk")
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if os.readlink(entry / "exe") == exe:
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        return found
+
+    def wait_gone(self, pids: list[int], timeout: float) -> list[int]:
+        """Wait (on pidfds, no polling) until ``pids`` have exited; those still alive after
+        ``timeout`` seconds are returned."""
+        import select
+
+        poller, fds = select.poll(), {}
+        for pid in pids:
+            try:
+                fd = os.pidfd_open(pid)
+            except ProcessLookupError:
+                continue
+            fds[fd] = pid
+            poller.register(fd, select.POLLIN)
+        deadline = time.monotonic() + timeout
+        try:
+            while fds and (left := deadline - time.monotonic()) > 0:
+                for fd, _ in poller.poll(left * 1000):
+                    poller.unregister(fd)
+                    os.close(fd)
+                    fds.pop(fd)
+            return list(fds.values())
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def stop(self) -> None:
+        """Stop the server and wait until no Asterisk of the prefix runs: one that hangs in its
+        shutdown is killed, or a later start would share (and lose) its pid file and socket.
+        """
+        prefix = self.prefix
+        assert prefix is not None
+        running = self.processes()
+        subprocess.run(
+            [str(prefix / "bin" / "stop.sh")], capture_output=True, timeout=60
+        )
+        for pid in self.wait_gone(running, 20):
+            os.kill(pid, signal.SIGKILL)
+        assert not self.wait_gone(running, 10), "Asterisk did not exit"
+
+    def start(self) -> None:
+        """Start the server (idempotent) and wait until its CLI answers too."""
+        prefix = self.prefix
+        assert prefix is not None
+        subprocess.run(
+            [str(prefix / "bin" / "start.sh")],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        self.cli("core waitfullybooted")
 
     def cli(self, command: str) -> str:
         """Run an Asterisk CLI command (``asterisk -rx``) and return what it printed."""

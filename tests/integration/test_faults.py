@@ -8,7 +8,6 @@ import asyncio
 import base64
 import logging
 import socket
-import subprocess
 import threading
 import time
 import uuid
@@ -279,10 +278,6 @@ class Watched:
         self.client.close()
 
 
-def _run(script: Any) -> None:
-    subprocess.run([str(script)], check=True, capture_output=True, timeout=60)
-
-
 @pytest.mark.restarts_asterisk
 def test_asterisk_restart_under_connected_streams(
     server: Server, live_package: Package, golden_package: Package
@@ -308,7 +303,7 @@ def test_asterisk_restart_under_connected_streams(
             and not watched[0].states[0].events_missed
         )
 
-        _run(prefix / "bin" / "stop.sh")
+        server.stop()
         try:
             for w in watched:  # down: requests fail at once, sync and async
                 started = time.monotonic()
@@ -327,7 +322,7 @@ def test_asterisk_restart_under_connected_streams(
                 asyncio.run(ping())
                 assert time.monotonic() - started < QUICK
         finally:
-            _run(prefix / "bin" / "start.sh")
+            server.start()
 
         for w in watched:  # back: the same stream carries events again
             event = w.log.wait(
@@ -346,4 +341,4 @@ def test_asterisk_restart_under_connected_streams(
     finally:
         for w in watched:
             w.close()
-        _run(prefix / "bin" / "start.sh")  # idempotent: make sure the server is up
+        server.start()  # idempotent: make sure the server is up
