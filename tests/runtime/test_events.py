@@ -177,6 +177,29 @@ def test_rest_requests_and_responses() -> None:
         s._rest_result(r, {})
 
 
+def test_an_error_response_without_body_keeps_its_reason_phrase() -> None:
+    s = stream()
+    r = h.Request(h.Operation("recordings.getStoredFile", "GET", "/recordings/stored/{n}/file"), "/recordings/stored/x/file", [], None, h.binary)
+    with pytest.raises(errors.HttpError) as refused:
+        s._rest_result(r, {"status_code": 406, "reason_phrase": " Not Acceptable.  Use HTTP GET "})
+    assert refused.value.status == 406 and refused.value.message == "Not Acceptable.  Use HTTP GET"
+    with pytest.raises(errors.NotFound) as plain:
+        s._rest_result(r, {"status_code": 404, "reason_phrase": "Not Found", "message_body": '{"message": "gone"}'})
+    assert plain.value.message == "gone"
+
+
+def test_reconnecting_gives_up_only_on_credentials() -> None:
+    assert set(events._GIVE_UP) == {errors.Unauthorized, errors.Forbidden}
+
+
+def test_websockets_log_masks_the_authorization_header(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="websockets.client"):
+        events._WEBSOCKETS_LOG.debug("> %s: %s", "Authorization", "Basic c2VjcmV0")
+        events._WEBSOCKETS_LOG.debug("> %s: %s", "Host", "pbx")
+    assert [r.getMessage() for r in caplog.records] == ["> Authorization: ***", "> Host: pbx"]
+    assert stream()._options()["logger"] is events._WEBSOCKETS_LOG
+
+
 def test_connection_states() -> None:
     assert Connected("ws://x", reconnected=True).events_missed
     assert not Connected("ws://x").events_missed
@@ -233,3 +256,16 @@ def stub_wait(condition: Any, timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_the_stub_may_refuse_the_upgrade() -> None:
+    from ari_codegen.runtime.testing import StubAri, StubResponse
+
+    with StubAri() as stub:
+        stub.handle("events.eventWebsocket", lambda r: StubResponse(503, "still loading"))
+        with stub.client() as http:
+            s = stream(http)
+            with pytest.raises(errors.ServiceUnavailable) as refused:
+                s.connect()
+            assert refused.value.message == "still loading"
+            s.close()
