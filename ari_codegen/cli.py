@@ -495,7 +495,7 @@ def _builtin_template_names() -> list[str]:
     return sorted([*loader.list_templates(), *copied.template_names()])
 
 
-def _describe_output(name: str, package: str) -> str:
+def _describe_output(name: str, package: str, builtin: bool = True) -> str:
     from . import copied
     from .render import PER_DECLARATION, output_path
 
@@ -510,7 +510,7 @@ def _describe_output(name: str, package: str) -> str:
         return "(refused: would write outside the output directory)"
     if PER_DECLARATION in name:
         return f"{path}  (one per API declaration)"
-    if copied.module_for(name) is not None:
+    if builtin and copied.module_for(name) is not None:
         return f"{path}  (copied from ari_codegen/runtime/{copied.module_for(name)})"
     return path
 
@@ -534,7 +534,11 @@ def templates_list_command(template_dirs: tuple[Path, ...], package_name: str) -
                 verb = "overrides" if name in builtin else "new"
                 owner[name] = f"{verb}: {directory}"
     rows = [
-        (name, _describe_output(name, package_name), owner[name])
+        (
+            name,
+            _describe_output(name, package_name, owner[name] == "built-in"),
+            owner[name],
+        )
         for name in sorted(owner)
         if name.endswith(".jinja")
     ]

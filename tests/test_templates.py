@@ -200,6 +200,13 @@ def test_include_the_runtime_module_an_override_replaces(spec: ir.Spec, plain: d
     assert rendered(spec, other)["ari_client/copy_of_route.py"] == plain["ari_client/_route.py"]
 
 
+def test_templates_list_shows_runtime_modules_as_copied_unless_overridden(tmp_path: Path) -> None:
+    mine = template(tmp_path / "mine", "package/errors.py.jinja", "x")
+    by_name = {line.split()[0]: line for line in run("templates", "list", "-t", str(mine)).output.splitlines()}
+    assert by_name["package/_http.py.jinja"].endswith("->  ari_client/_http.py  (copied from ari_codegen/runtime/_http.py)  [built-in]")
+    assert by_name["package/errors.py.jinja"].endswith(f"->  ari_client/errors.py  [overrides: {mine}]")
+
+
 def test_templates_copy_writes_a_runtime_module_as_its_template(spec: ir.Spec, plain: dict[str, str], tmp_path: Path) -> None:
     result = run("templates", "copy", "package/_http.py", str(tmp_path / "mine"))
     assert result.exit_code == 0, result.output
