@@ -485,15 +485,18 @@ def templates_group() -> None:
 
 
 def _builtin_template_names() -> list[str]:
+    """The built-in templates, and the runtime modules under their template names."""
     import jinja2
 
+    from . import copied
     from .paths import builtin_templates
 
     loader = jinja2.FileSystemLoader(str(builtin_templates()))
-    return sorted(loader.list_templates())
+    return sorted([*loader.list_templates(), *copied.template_names()])
 
 
-def _describe_output(name: str, package: str) -> str:
+def _describe_output(name: str, package: str, builtin: bool = True) -> str:
+    from . import copied
     from .render import PER_DECLARATION, output_path
 
     if not name.endswith(".jinja"):
@@ -507,6 +510,8 @@ def _describe_output(name: str, package: str) -> str:
         return "(refused: would write outside the output directory)"
     if PER_DECLARATION in name:
         return f"{path}  (one per API declaration)"
+    if builtin and copied.module_for(name) is not None:
+        return f"{path}  (copied from ari_codegen/runtime/{copied.module_for(name)})"
     return path
 
 
@@ -529,7 +534,11 @@ def templates_list_command(template_dirs: tuple[Path, ...], package_name: str) -
                 verb = "overrides" if name in builtin else "new"
                 owner[name] = f"{verb}: {directory}"
     rows = [
-        (name, _describe_output(name, package_name), owner[name])
+        (
+            name,
+            _describe_output(name, package_name, owner[name] == "built-in"),
+            owner[name],
+        )
         for name in sorted(owner)
         if name.endswith(".jinja")
     ]
@@ -550,6 +559,7 @@ def templates_copy_command(name: str, directory: Path, force: bool) -> None:
     import difflib
     import shutil
 
+    from . import copied
     from .paths import builtin_templates
 
     names = _builtin_template_names()
@@ -577,7 +587,11 @@ def templates_copy_command(name: str, directory: Path, force: bool) -> None:
         target = directory / n
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source / n, target)
+            module = copied.module_for(n)
+            if module is not None:  # a runtime module, as the template that makes it
+                target.write_bytes(copied.template_text(module).encode())
+            else:
+                shutil.copyfile(source / n, target)
         except OSError as exc:
             click.echo(f"error: cannot write {target}: {exc.strerror or exc}", err=True)
             sys.exit(1)

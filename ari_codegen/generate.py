@@ -131,7 +131,7 @@ def generate(
                 content = current
         if content is None:
             text = file.text
-            if format and needs_formatting(file.path):
+            if format and needs_formatting(file.path) and not file.verbatim:
                 try:
                     text = format_python(text)
                 except FormatError as exc:  # black's message, on one line

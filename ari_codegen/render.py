@@ -5,6 +5,8 @@ then in the built-in ``templates/``. Every ``*.jinja`` outside ``macros/`` is an
 ``package/`` maps to the generated package's directory and ``{declaration}`` in a name
 makes one file per API declaration. A template that renders to nothing produces no file.
 ``builtin/NAME`` reaches the built-in template NAME even when a user directory overrides it.
+The runtime modules (``ari_codegen/runtime/``) are copied, not rendered, unless a user
+directory overrides them by their template name (see ``copied``).
 This module is the one place that registers filters and globals.
 """
 
@@ -19,7 +21,7 @@ from typing import Any, Iterable, Sequence
 
 import jinja2
 
-from . import ir, schema_out
+from . import copied, ir, schema_out
 from .paths import builtin_templates
 from .diagnostics import Diagnostic, Severity
 
@@ -36,6 +38,7 @@ class RenderedFile:
     text: str
     template: str
     source: str  # the input document it was generated from
+    verbatim: bool = False  # a copied runtime module: final as it is, never formatted
 
 
 # --- filters ------------------------------------------------------------------------------
@@ -168,8 +171,16 @@ def environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
             [
                 jinja2.FileSystemLoader(search),
                 jinja2.PrefixLoader(
-                    {BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_templates()))}
+                    {
+                        BUILTIN_PREFIX: jinja2.ChoiceLoader(
+                            [
+                                jinja2.FileSystemLoader(str(builtin_templates())),
+                                copied.RuntimeLoader(),
+                            ]
+                        )
+                    }
                 ),
+                copied.RuntimeLoader(),
             ]
         ),
         undefined=jinja2.StrictUndefined,
@@ -270,7 +281,17 @@ def render(
     if problems:
         return files, problems
     package_source = spec.inputs[0].name if spec.inputs else ""
-    for name in output_templates(env):
+    templates = output_templates(env)
+    runtime = [n for n in copied.template_names() if n not in templates]
+    for name in sorted([*templates, *runtime]):
+        if name in runtime:  # not overridden: copied as it is
+            path = output_path(name, spec.package, None)
+            assert path is not None
+            module = copied.module_for(name)
+            assert module is not None
+            text = copied.copied_text(module, header_line(path, package_source))
+            files.append(RenderedFile(path, text, name, package_source, verbatim=True))
+            continue
         targets: list[ir.Declaration | None] = (
             list(spec.declarations) if PER_DECLARATION in name else [None]
         )

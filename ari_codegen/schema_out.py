@@ -16,10 +16,9 @@ from .load import pointer_join
 # Asterisk's timestamps: 2013-12-05T10:46:40.213-0600. `(?![\s\S])` is a true end of
 # input in Python and ECMA regexes alike (`$` would also match before a final newline).
 # A pattern cannot reject impossible days (Feb 30); the generated validators also parse.
-DATE_PATTERN = (
-    r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-    r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}[+-](?:[01]\d|2[0-3])[0-5]\d(?![\s\S])"
-)
+# One definition, in the runtime module that the generated validators use.
+from .runtime._runtime import DATE_PATTERN as DATE_PATTERN
+
 _JSON_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
     "int": {"type": "integer"},

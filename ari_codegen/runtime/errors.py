@@ -1,5 +1,4 @@
-{{ header }}
-"""The exceptions of the {{ spec.package | docstring }} client, all under ``AriError``.
+"""The exceptions of the client, all under ``AriError``.
 
 - ``HttpError``: the server answered with an error status. One class per status, shared by
   every operation (``except NotFound`` catches a 404 from any call); ``status``, ``reason``
@@ -246,7 +245,11 @@ class InvalidResponse(AriError):
     """The server's answer does not decode as the spec says (not JSON, or not the model)."""
 
     def __init__(
-        self, message: str, *, operation: str = "", problems: List[Problem] | None = None
+        self,
+        message: str,
+        *,
+        operation: str = "",
+        problems: List[Problem] | None = None,
     ) -> None:
         self.operation = operation
         self.problems = problems or []

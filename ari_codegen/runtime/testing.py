@@ -1,4 +1,3 @@
-{{ header }}
 """``StubAri``: a stub ARI server generated from the same spec, for an application's tests.
 
 Real HTTP and a real events websocket on 127.0.0.1 (an ephemeral port), on stdlib asyncio and
@@ -40,66 +39,17 @@ from websockets.http11 import Request as WsRequest
 from websockets.server import ServerProtocol
 
 from . import _http as _h
+from . import _spec
+from ._route import Param, Route
 from ._runtime import Model
+from ._spec import ROUTES
 
 if TYPE_CHECKING:
     from .client import AriClient, AsyncAriClient
 
 __all__ = ["StubAri", "StubRequest", "StubResponse", "Route", "Param", "ROUTES"]
 
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    """One parameter of an operation, as the stub checks it."""
-
-    name: str
-    location: str  # path, query, body
-    kind: str  # string, int, double, boolean, object, containers, ...
-    required: bool
-    multiple: bool
-    values: Tuple[Any, ...] = ()  # a LIST
-    minimum: float | None = None  # a RANGE
-    maximum: float | None = None
-    whole_body: bool = False  # the value is the whole JSON body, not one of its keys
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """One operation of the spec: where it is and what it takes."""
-
-    operation: str  # "channels.get"
-    method: str
-    path: str  # "/channels/{channelId}"
-    params: Tuple[Param, ...]
-    since: Tuple[str, ...] = ()
-    websocket: bool = False
-
-    @property
-    def segments(self) -> Tuple[str, ...]:
-        return tuple(self.path.strip("/").split("/"))
-
-
-ROUTES: Tuple[Route, ...] = (
-{% for d in spec.declarations %}
-{% for op in d.operations %}
-    Route(
-        {{ (d.name ~ "." ~ op.nickname) | pystr }},
-        {{ op.method | pystr }},
-        {{ op.path | pystr }},
-        (
-{% for p in op.parameters %}
-            Param({{ p.name | pystr }}, {{ p.location | pystr }}, {{ p.type.kind | pystr }}, {{ p.required }}, {{ p.allow_multiple }}{% if p.allowed and p.allowed.kind == "list" %}, {{ p.allowed.values | pyrepr }}{% elif p.allowed and p.allowed.kind == "range" %}, (), {{ p.allowed.minimum | pyrepr }}, {{ p.allowed.maximum | pyrepr }}{% endif %}{% if p.whole_body %}, whole_body=True{% endif %}),
-{% endfor %}
-        ),
-        {{ op.since | pyrepr }},
-        {{ op.upgrade == "websocket" }},
-    ),
-{% endfor %}
-{% endfor %}
-)
-"""Every operation of the spec."""
-
-BASE_PATH = urlsplit({{ spec.base_path | pystr }}).path.rstrip("/")
+BASE_PATH = urlsplit(_spec.BASE_PATH).path.rstrip("/")
 """The path prefix the stub serves the API under (the listing's basePath)."""
 
 DEFAULT_VERSION = max(
@@ -160,7 +110,9 @@ def now() -> str:
 
 
 def _h_format(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+    return (
+        value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+    )
 
 
 def _error(status: int, message: str) -> StubResponse:
@@ -374,7 +326,9 @@ class StubAri:
             raise KeyError(f"no operation {operation!r} in the spec")
         self._overrides[operation] = handler
 
-    def push_event(self, event: Mapping[str, Any] | Model, app: str | None = None) -> int:
+    def push_event(
+        self, event: Mapping[str, Any] | Model, app: str | None = None
+    ) -> int:
         """Send an event to the websockets subscribed to ``app`` (default: its ``application``,
         else every websocket). ``timestamp``, ``asterisk_id`` and ``application`` are filled in
         when missing. Returns how many websockets got it.
@@ -484,7 +438,9 @@ class StubAri:
         head += [f"{k}: {v}" for k, v in response.headers.items()]
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + content)
 
-    def _authorized(self, headers: Mapping[str, str], query: List[Tuple[str, str]]) -> bool:
+    def _authorized(
+        self, headers: Mapping[str, str], query: List[Tuple[str, str]]
+    ) -> bool:
         expected = f"{self.username}:{self.password}"
         auth = headers.get("authorization", "")
         if auth.lower().startswith("basic "):
@@ -528,15 +484,21 @@ class StubAri:
             return _error(401, "Authentication required")
         route, path_params, status = self._route(method, path)
         if route is None:
-            return _error(status, "Method Not Allowed" if status == 405 else "Resource not found")
+            return _error(
+                status, "Method Not Allowed" if status == 405 else "Resource not found"
+            )
         request.operation = route.operation
         request.path_params = path_params
         problem = self._check(route, request)
         if problem:
             return _error(400, problem)
-        handler = self._overrides.get(route.operation) or self._handlers.get(route.operation)
+        handler = self._overrides.get(route.operation) or self._handlers.get(
+            route.operation
+        )
         if handler is None:
-            return _error(501, f"StubAri does not implement {route.operation}; use stub.handle()")
+            return _error(
+                501, f"StubAri does not implement {route.operation}; use stub.handle()"
+            )
         try:
             result = handler(request)
         except StubError as exc:
@@ -590,7 +552,9 @@ class StubAri:
                 return None, f"{name}: expected a comma-separated list"
             values = []
             for item in items:
-                single = Param(name, param.location, param.kind, False, False, param.values)
+                single = Param(
+                    name, param.location, param.kind, False, False, param.values
+                )
                 one, problem = StubAri._value(single, item)
                 if problem:
                     return None, problem
@@ -630,10 +594,21 @@ class StubAri:
         elif kind == "list" and not isinstance(raw, list):
             return None, f"{name}: expected a list"
         if param.values and value not in param.values:
-            return None, f"{name}: {value!r} is not one of {', '.join(map(str, param.values))}"
-        if param.minimum is not None and isinstance(value, (int, float)) and value < param.minimum:
+            return (
+                None,
+                f"{name}: {value!r} is not one of {', '.join(map(str, param.values))}",
+            )
+        if (
+            param.minimum is not None
+            and isinstance(value, (int, float))
+            and value < param.minimum
+        ):
             return None, f"{name}: {value} is below the minimum {param.minimum}"
-        if param.maximum is not None and isinstance(value, (int, float)) and value > param.maximum:
+        if (
+            param.maximum is not None
+            and isinstance(value, (int, float))
+            and value > param.maximum
+        ):
             return None, f"{name}: {value} is above the maximum {param.maximum}"
         return value, ""
 
@@ -684,7 +659,9 @@ class StubAri:
     ) -> None:
         protocol = ServerProtocol(max_size=2**24)
         protocol.receive_data(head)
-        ws_request = next(e for e in protocol.events_received() if isinstance(e, WsRequest))
+        ws_request = next(
+            e for e in protocol.events_received() if isinstance(e, WsRequest)
+        )
         path, query = self._parse_target(target)
         record = StubRequest("GET", path, query, None, dict(headers))
         self.requests.append(record)
@@ -705,7 +682,9 @@ class StubAri:
                 if isinstance(refusal, StubResponse) and refusal.status != 101:
                     status, problem = refusal.status, str(refusal.body or "refused")
         if problem:
-            response = protocol.reject(status, f"<html><body><h1>{problem}</h1></body></html>")
+            response = protocol.reject(
+                status, f"<html><body><h1>{problem}</h1></body></html>"
+            )
             response.headers["Content-Type"] = "text/html"
             protocol.send_response(response)
             for chunk in protocol.data_to_send():
@@ -791,12 +770,18 @@ class StubAri:
         target = app or data.get("application")
         count = 0
         for sock in list(self._sockets):
-            if target is not None and target not in sock.apps and not sock.subscribe_all:
+            if (
+                target is not None
+                and target not in sock.apps
+                and not sock.subscribe_all
+            ):
                 continue
             event = dict(data)
             event.setdefault("timestamp", now())
             event.setdefault("asterisk_id", self.asterisk_id)
-            event.setdefault("application", target or (sock.apps[0] if sock.apps else ""))
+            event.setdefault(
+                "application", target or (sock.apps[0] if sock.apps else "")
+            )
             sock.send(event)
             count += 1
         return count
@@ -880,13 +865,19 @@ class StubAri:
         app = self.channel_apps.pop(cid, None)
         self._event("StasisEnd", app, channel=channel)
         self._event(
-            "ChannelDestroyed", app, channel=channel, cause=16, cause_txt="Normal Clearing"
+            "ChannelDestroyed",
+            app,
+            channel=channel,
+            cause=16,
+            cause_txt="Normal Clearing",
         )
 
     def _answer(self, request: StubRequest) -> None:
         channel = self._channel(request)
         channel["state"] = "Up"
-        self._event("ChannelStateChange", self.channel_apps.get(channel["id"]), channel=channel)
+        self._event(
+            "ChannelStateChange", self.channel_apps.get(channel["id"]), channel=channel
+        )
 
     def _channel_action(self, request: StubRequest) -> None:
         self._channel(request)
@@ -918,7 +909,9 @@ class StubAri:
             target, app = f"bridge:{bridge['id']}", None
         else:
             channel = self._channel(request)
-            target, app = f"channel:{channel['id']}", self.channel_apps.get(channel["id"])
+            target, app = f"channel:{channel['id']}", self.channel_apps.get(
+                channel["id"]
+            )
         pid = (
             request.path_params.get("playbackId")
             or request.params.get("playbackId")
@@ -963,7 +956,11 @@ class StubAri:
 
     def _create_bridge(self, request: StubRequest) -> Dict[str, Any]:
         p = request.params
-        bid = request.path_params.get("bridgeId") or p.get("bridgeId") or str(uuid.uuid4())
+        bid = (
+            request.path_params.get("bridgeId")
+            or p.get("bridgeId")
+            or str(uuid.uuid4())
+        )
         if bid in self.bridges:
             if "bridgeId" in request.path_params:
                 return self.bridges[bid]
@@ -1020,7 +1017,9 @@ class StubAri:
 
     def _recording_file(self, request: StubRequest) -> StubResponse:
         meta, content = self._recording(request)
-        kind = {"wav": "audio/wav", "gsm": "audio/x-gsm"}.get(meta["format"], "application/octet-stream")
+        kind = {"wav": "audio/wav", "gsm": "audio/x-gsm"}.get(
+            meta["format"], "application/octet-stream"
+        )
         return StubResponse(200, content, kind)
 
     def _delete_recording(self, request: StubRequest) -> None:
@@ -1045,7 +1044,11 @@ class StubAri:
                 "user": "stub",
             },
             "system": {"version": self.asterisk_version, "entity_id": self.asterisk_id},
-            "config": {"name": "", "default_language": "en", "setid": {"user": "asterisk", "group": "asterisk"}},
+            "config": {
+                "name": "",
+                "default_language": "en",
+                "setid": {"user": "asterisk", "group": "asterisk"},
+            },
             "status": {"startup_time": now(), "last_reload_time": now()},
         }
         only = request.params.get("only")
@@ -1061,7 +1064,9 @@ class StubAri:
         return {"value": self.global_vars[name]}
 
     def _set_global_var(self, request: StubRequest) -> None:
-        self.global_vars[request.params["variable"]] = str(request.params.get("value", ""))
+        self.global_vars[request.params["variable"]] = str(
+            request.params.get("value", "")
+        )
 
     def _applications(self) -> Dict[str, Dict[str, Any]]:
         names = sorted({a for s in self._sockets for a in s.apps})

@@ -1,4 +1,3 @@
-{{ header }}
 """Shared machinery of the generated client: requests, encoding, decoding, errors, versions.
 
 The per-operation code in ``api/`` is straight-line: it validates the arguments and builds a
@@ -60,7 +59,9 @@ class Operation:
     method: str  # "GET"
     path: str  # "/channels/{channelId}"
     since: Tuple[str, ...] = ()
-    errors: Mapping[int, str] = field(default_factory=dict)  # status -> the spec's reason
+    errors: Mapping[int, str] = field(
+        default_factory=dict
+    )  # status -> the spec's reason
     param_since: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -408,7 +409,9 @@ class Connection:
         server_version: str | None,
     ) -> None:
         url = httpx.URL(base_url)
-        if url.userinfo:  # credentials in the URL: taken out, so no message can show them
+        if (
+            url.userinfo
+        ):  # credentials in the URL: taken out, so no message can show them
             if username is None and password is None and api_key is None:
                 username, password = url.username, url.password
             url = url.copy_with(username=None, password=None)
@@ -506,7 +509,9 @@ class SyncHttp(Connection):
         super().__init__(
             base_url, username, password, api_key, headers, verify, server_version
         )
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = (
+            timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        )
         self._owns_http = http_client is None
         self.http: httpx.Client = http_client or httpx.Client(
             timeout=self.timeout, transport=transport, verify=verify
@@ -558,7 +563,9 @@ class AsyncHttp(Connection):
         super().__init__(
             base_url, username, password, api_key, headers, verify, server_version
         )
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = (
+            timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        )
         self._owns_http = http_client is None
         self.http: httpx.AsyncClient = http_client or httpx.AsyncClient(
             timeout=self.timeout, transport=transport, verify=verify

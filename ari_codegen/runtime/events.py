@@ -1,4 +1,3 @@
-{{ header }}
 """Events: the ARI events websocket as a typed stream, handlers per event class, reconnection,
 and REST over the same websocket.
 
@@ -124,7 +123,8 @@ class Disconnected(ConnectionState):
 class InvalidMessage:
     """A websocket message that is no event at all (not JSON, or no object with a ``type``):
     delivered to the handlers registered for it, not yielded. An event whose data does not fit
-    its class is yielded, decoded as its nearest base class (``Event``), never dropped."""
+    its class is yielded, decoded as its nearest base class (``Event``), never dropped.
+    """
 
     frame: str
     """The message as received (bytes decoded as UTF-8, undecodable bytes replaced)."""
@@ -188,7 +188,9 @@ class Dispatcher:
 
     def dispatch(self, event: Any) -> None:
         """Call the handlers of ``event`` (a handler that returns an awaitable is an error)."""
-        for handler in self._cache.get(event.__class__) or self.handlers(event.__class__):
+        for handler in self._cache.get(event.__class__) or self.handlers(
+            event.__class__
+        ):
             try:
                 result = handler(event)
                 if inspect.isawaitable(result):
@@ -202,7 +204,9 @@ class Dispatcher:
 
     async def dispatch_async(self, event: Any) -> None:
         """Call the handlers of ``event``, awaiting the async ones one after the other."""
-        for handler in self._cache.get(event.__class__) or self.handlers(event.__class__):
+        for handler in self._cache.get(event.__class__) or self.handlers(
+            event.__class__
+        ):
             try:
                 result = handler(event)
                 if inspect.isawaitable(result):
@@ -298,9 +302,7 @@ class _Stream(Generic[E]):
             )
         if isinstance(exc, TimeoutError):
             return errors.Timeout(f"{self.url}: opening the websocket timed out")
-        return errors.ConnectionFailed(
-            f"{self.url}: {type(exc).__name__}: {exc}"
-        )
+        return errors.ConnectionFailed(f"{self.url}: {type(exc).__name__}: {exc}")
 
     def _rest_message(self, request: _h.Request[Any], rid: str) -> str:
         """The ``RESTRequest`` message of a request."""
@@ -506,7 +508,9 @@ class EventStream(_Stream[E]):
             attempt = 0
             self._ready.set()
             try:
-                with ws:  # (websockets >= 16 wants the connection used as a context manager)
+                with (
+                    ws
+                ):  # (websockets >= 16 wants the connection used as a context manager)
                     for frame in ws:
                         rid, item = self._decode(frame)
                         if rid is not None:

@@ -1,4 +1,3 @@
-{{ header }}
 """Shared helpers of the generated package: the model base class, dates, validation errors."""
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Type, TypeVar
 
 _M = TypeVar("_M", bound="Model")
 
-DATE_PATTERN = {{ date_pattern | pystr }}
+DATE_PATTERN = "^\\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])T(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d\\.\\d{3}[+-](?:[01]\\d|2[0-3])[0-5]\\d(?![\\s\\S])"
 """Asterisk's timestamp format, ``2013-12-05T10:46:40.213-0600``; also in the JSON Schemas."""
 _DATE = re.compile(DATE_PATTERN)
 
@@ -104,7 +103,9 @@ def format_date(value: datetime) -> str:
     )
 
 
-def nearest_base(cls: type, root: Type[_M], data: Mapping[str, Any], error: ValidationError) -> _M:
+def nearest_base(
+    cls: type, root: Type[_M], data: Mapping[str, Any], error: ValidationError
+) -> _M:
     """``data`` of a known type that does not fit its class ``cls`` (a field Asterisk dropped or
     retyped), decoded as the nearest base class up to ``root`` that fits it, every field kept
     (the rest in ``extras``); ``error`` is raised again when none fits."""
