@@ -423,6 +423,31 @@ def test_bug_a_subtype_may_live_in_another_declaration() -> None:
         assert type(a.parse_base({"type": "Child", "x": 1})).__name__ == "Child"
 
 
+def test_bug_an_unknown_tag_falls_back_to_a_base_in_another_declaration() -> None:
+    """Found by test_random_specs_pass_mypy_strict: the parser's fallback named ``_b.Mid``,
+    a module it imported only in the function that fills its table (NameError, mypy error).
+    """
+    base = {
+        "id": "Base",
+        "discriminator": "type",
+        "subTypes": ["Mid"],
+        "properties": {"type": {"type": "string", "required": True}},
+    }
+    mid = {
+        "id": "Mid",
+        "subTypes": ["Leaf"],
+        "properties": {"m": {"type": "int", "required": True}},
+    }
+    leaf = {"id": "Leaf", "properties": {"x": {"type": "int"}}}
+    with generated(
+        {"a": declaration({"Base": base}), "b": declaration({"Mid": mid, "Leaf": leaf})}
+    ) as pkg:
+        a = importlib.import_module(f"{pkg}.models.a")
+        unknown = {"type": "Newer", "m": 1, "y": 2}
+        decoded = a.parse_base(unknown)
+        assert type(decoded).__name__ == "Mid" and decoded.to_dict() == unknown
+
+
 @pytest.mark.parametrize("model_id", ["a/b", "a%41", "x~1"])
 def test_bug_schema_refs_escape_model_ids(model_id: str) -> None:
     target = {"id": model_id, "properties": {"p": {"type": "string", "required": True}}}
