@@ -172,10 +172,51 @@ def _suggest(key: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
+# --- the first listings Asterisk served (ARI in Asterisk 12, 2013) --------------------------
+
+
+def _swagger_version(node: Any, pointer: str, check: _Checker) -> Any:
+    """A Swagger 1.x version we do not know (events.json once declared "1.3") is read as
+    the nearest we do; anything else (Swagger 2.0 is another format) stays an error."""
+    match = re.fullmatch(r"1\.(\d+)", node) if isinstance(node, str) else None
+    if match is None or node in ("1.1", "1.2"):
+        return node
+    read = "1.1" if int(match.group(1)) < 1 else "1.2"
+    check.warning(
+        pointer,
+        f"swaggerVersion {node!r} is not 1.1 or 1.2",
+        f'declare "swaggerVersion": "{read}"',
+        f"read as {read!r}",
+    )
+    return read
+
+
+def _value_type(node: dict[str, Any], pointer: str, check: _Checker) -> dict[str, Any]:
+    """allowableValues without valueType: LIST if it has values, RANGE if it has min or
+    max (as Asterisk's first listings wrote them); with both or neither, the schema
+    reports the missing valueType."""
+    if "valueType" in node:
+        return node
+    has_values, has_bounds = "values" in node, "min" in node or "max" in node
+    if has_values == has_bounds:
+        return node
+    kind, source = ("LIST", "'values'") if has_values else ("RANGE", "'min'/'max'")
+    check.warning(
+        pointer,
+        "allowableValues has no valueType",
+        f'add "valueType": "{kind}"',
+        f"read as {kind!r}, from its {source}",
+    )
+    return {"valueType": kind, **node}
+
+
 def _repair_keys(
     node: Any, schema: dict[str, Any], pointer: str, check: _Checker
 ) -> Any:
     schema = _resolve(schema)
+    defs = swagger_schema()["$defs"]
+    if schema is defs["swaggerVersion"]:
+        return _swagger_version(node, pointer, check)
     if isinstance(node, list) and "items" in schema:
         return [
             _repair_keys(item, schema["items"], pointer_join(pointer, i), check)
@@ -229,6 +270,8 @@ def _repair_keys(
                     f"remove it; known keys here: {', '.join(known)}",
                     "ignored",
                 )
+    if schema is defs["allowableValues"]:
+        return _value_type(repaired, pointer, check)
     return repaired
 
 
