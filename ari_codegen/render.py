@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import traceback
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from functools import lru_cache
@@ -32,6 +31,7 @@ PER_DECLARATION = "{declaration}"
 BUILTIN_PREFIX = "builtin"  # builtin/NAME: the built-in template NAME
 # control characters, line separators (str.splitlines' too) and lone surrogates (not UTF-8)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+_PLAIN = re.compile(r'[^\\"\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]*')
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,10 @@ def pyset(values: Iterable[Any]) -> str:
 
 def docstring(value: Any, indent: int = 0) -> str:
     """Text made safe inside a triple-quoted docstring, continuation lines indented."""
-    text = str(value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = str(value)
+    if _PLAIN.fullmatch(text):  # one line, nothing to escape: most descriptions
+        return text.strip()
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     text = _CONTROL.sub(
         lambda m: (
             f"\\x{ord(m.group()):02x}"
@@ -292,6 +295,8 @@ def _template_location(
     The innermost template frame wins (an error in an included or extended template names
     that template); a syntax error names the file that has it.
     """
+    import traceback
+
     import jinja2
 
     roots = _roots(template_dirs)
