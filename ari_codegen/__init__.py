@@ -18,15 +18,66 @@ Around it: ``diff_specs(old, new)`` compares two specs at the IR level (``ari_co
 """
 
 from ._version import __version__
-from .config import generate_targets, load_config
-from .diagnostics import Diagnostic, Severity, SpecError
-from .diff import SpecDiff, diff_specs
-from .fetch import fetch
-from .generate import GenerateResult, build_ir, check_spec, generate
-from .load import load
-from .parse import parse
-from .render import render
-from .validate import validate
+
+import importlib  # noqa: E402
+import sys  # noqa: E402
+import types  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+if TYPE_CHECKING:
+    from .config import generate_targets, load_config
+    from .diagnostics import Diagnostic, Severity, SpecError
+    from .diff import SpecDiff, diff_specs
+    from .fetch import fetch
+    from .generate import GenerateResult, build_ir, check_spec, generate
+    from .load import load
+    from .parse import parse
+    from .render import render
+    from .validate import validate
+
+_EXPORTS = {  # name -> its module, imported when the name is first used
+    "Diagnostic": "diagnostics",
+    "Severity": "diagnostics",
+    "SpecError": "diagnostics",
+    "SpecDiff": "diff",
+    "diff_specs": "diff",
+    "fetch": "fetch",
+    "GenerateResult": "generate",
+    "build_ir": "generate",
+    "check_spec": "generate",
+    "generate": "generate",
+    "generate_targets": "config",
+    "load_config": "config",
+    "load": "load",
+    "parse": "parse",
+    "render": "render",
+    "validate": "validate",
+}
+
+
+class _Package(types.ModuleType):
+    """This package, with its API imported on first use: ``ari-codegen generate`` with
+    nothing to do must not pay for the IR, the renderer or the spec checks.
+
+    Six functions share their module's name (``ari_codegen.render`` is the function
+    ``render`` of the module ``ari_codegen.render``). Importing such a module would make
+    the package's attribute the module; these properties keep it the function.
+    """
+
+
+def _export(name: str, module: str) -> property:
+    def get(package: types.ModuleType) -> Any:
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+    def keep(package: types.ModuleType, value: Any) -> None:
+        """The import system records a submodule here: the function stays."""
+
+    return property(get, keep)
+
+
+for _name, _module in _EXPORTS.items():
+    setattr(_Package, _name, _export(_name, _module))
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Diagnostic",

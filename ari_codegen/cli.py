@@ -7,7 +7,8 @@ Exit codes: 0 success; 1 errors in the spec or templates, or stale output with `
 from __future__ import annotations
 
 import json
-import keyword
+import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
@@ -15,26 +16,30 @@ from typing import Any, Callable, Sequence, TypeVar
 import click
 
 from ._version import __version__
-from .diagnostics import Diagnostic, Severity
 from .config import Target
+from .diagnostics import Diagnostic, Severity
 from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, check_spec, generate
+from .naming import package_problem
+from .write import Changes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _package_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    parts = value.split(".")
-    if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
-        raise click.BadParameter(f"{value!r} is not an importable Python package name")
+    problem = package_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
     return value
 
 
-def _report(diagnostics: Sequence[Diagnostic]) -> None:
-    for d in diagnostics:
-        click.echo(d.format(), err=True)
+def _report(diagnostics: Sequence[Diagnostic], quiet: bool = False) -> None:
+    """Diagnostics on stderr with their counts; ``quiet``: the errors only."""
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
-    if diagnostics:
+    for d in diagnostics:
+        if d.severity is Severity.ERROR or not quiet:
+            click.echo(d.format(), err=True)
+    if errors or (diagnostics and not quiet):
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
 
 
@@ -51,7 +56,7 @@ def templates_option(help: str) -> Callable[[F], F]:
 
 
 def package_option(help: str) -> Callable[[F], F]:
-    """``--package-name NAME``, checked to be an importable package name."""
+    """``--package-name NAME``, checked to be a package name that can be generated."""
     return click.option(
         "--package-name",
         default=DEFAULT_PACKAGE,
@@ -61,7 +66,37 @@ def package_option(help: str) -> Callable[[F], F]:
     )
 
 
-@click.group()
+def quiet_option() -> Callable[[F], F]:
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Print errors only: no warnings, nothing when all is well.",
+    )
+
+
+def run() -> None:
+    """The ``ari-codegen`` command and ``python -m ari_codegen``: ``main``, then, once the
+    output is flushed, an exit that skips the interpreter's teardown (freeing every object
+    of a run takes longer than a run with nothing to do; mypy exits the same way)."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            click.echo(exc.code, err=True)
+            code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = code or 1
+    os._exit(code)
+
+
+@click.group(name="ari-codegen")
 @click.version_option(__version__, prog_name="ari-codegen")
 def main() -> None:
     """Generate typed Python bindings from the Asterisk REST Interface (ARI) spec."""
@@ -99,6 +134,7 @@ def main() -> None:
     multiple=True,
     help="Generate only this target of the configuration (repeatable).",
 )
+@quiet_option()
 @click.pass_context
 def generate_command(
     ctx: click.Context,
@@ -111,6 +147,7 @@ def generate_command(
     no_format: bool,
     config_file: Path | None,
     target_names: tuple[str, ...],
+    quiet: bool,
 ) -> None:
     """Generate the package from SPEC (default: the bundled ARI listing).
 
@@ -118,171 +155,180 @@ def generate_command(
     flags given here override them. With several configured targets, all are generated
     (or those picked with --target), and nothing is written unless every one succeeds.
     """
-    targets = _resolve_targets(
-        ctx,
-        spec,
-        output,
-        template_dirs,
-        package_name,
-        strict,
-        no_format,
-        config_file,
-        target_names,
-    )
-    if len(targets) > 1:
-        _generate_targets(targets, check)
+    targets, named = _resolve_targets(ctx, target_names)
+    if named:
+        _generate_targets(ctx, targets, check, quiet)
         return
-    target = targets[0]
-    spec, output, package_name = target.spec, target.output, target.package
-    template_dirs, strict, no_format = (
-        target.templates,
-        target.strict,
-        not target.format,
+    (target,) = targets
+    result = generate(
+        target.spec,
+        target.output,
+        package=target.package,
+        template_dirs=target.templates,
+        strict=target.strict,
+        check=check,
+        format=target.format,
     )
-    try:
-        result = generate(
-            spec,
-            output,
-            package=package_name,
-            template_dirs=template_dirs,
-            strict=strict,
-            check=check,
-            format=not no_format,
-        )
-    except OSError as exc:
-        click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
-    _report(result.diagnostics)
+    _report(result.diagnostics, quiet)
     if not result.ok:
-        click.echo(f"nothing written to {output}", err=True)
+        click.echo(f"nothing written to {target.output}", err=True)
         sys.exit(1)
-    changes = result.changes
-    summary = (
+    if check and result.changes.stale:
+        click.echo(
+            f"{target.output} is stale ({_summary(result.changes)}); "
+            f"to refresh, run: {_refresh_command(ctx, [])}"
+        )
+        if not quiet:
+            click.echo(result.diff())
+        sys.exit(1)
+    if quiet:
+        return
+    if result.wrote:
+        click.echo(
+            f"wrote {target.output}: {_summary(result.changes)}; "
+            f"black ran on {len(result.formatted)} file(s)"
+        )
+    else:
+        click.echo(f"{target.output} is up to date ({len(result.files)} files)")
+
+
+def _summary(changes: Changes) -> str:
+    return (
         f"{len(changes.added)} added, {len(changes.changed)} changed, "
         f"{len(changes.removed)} removed"
     )
-    if check:
-        if changes.stale:
-            click.echo(
-                f"{output} is stale ({summary}); run 'ari-codegen generate' to refresh:"
-            )
-            click.echo(result.diff())
-            sys.exit(1)
-        click.echo(f"{output} is up to date ({len(result.files)} files)")
-    elif result.wrote:
-        click.echo(
-            f"wrote {output}: {summary}; black ran on {len(result.formatted)} file(s)"
-        )
-    else:
-        click.echo(f"{output} is up to date ({len(result.files)} files)")
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    """Was option ``name`` given on the command line (not left at its default)?"""
+    from click.core import ParameterSource
+
+    source = ctx.get_parameter_source(name)
+    return source is not None and source not in (
+        ParameterSource.DEFAULT,
+        ParameterSource.DEFAULT_MAP,
+    )
+
+
+def _refresh_command(ctx: click.Context, targets: Sequence[str]) -> str:
+    """The command that regenerates exactly what this one checked: its own arguments
+    but ``--check`` and ``--quiet``, and ``--target`` for each of ``targets``."""
+    p = ctx.params
+    args = [str(p["spec"])] if p["spec"] is not None else []
+    if _given(ctx, "output"):
+        args += ["-o", str(p["output"])]
+    if _given(ctx, "package_name"):
+        args += ["--package-name", p["package_name"]]
+    for directory in p["template_dirs"]:
+        args += ["-t", str(directory)]
+    if _given(ctx, "strict"):
+        args.append("--strict" if p["strict"] else "--no-strict")
+    if _given(ctx, "no_format"):
+        args.append("--no-format" if p["no_format"] else "--format")
+    if p["config_file"] is not None:
+        args += ["--config", str(p["config_file"])]
+    for name in targets:
+        args += ["--target", name]
+    return " ".join([ctx.command_path, *map(shlex.quote, args)])
 
 
 def _resolve_targets(
-    ctx: click.Context,
-    spec: Path | None,
-    output: Path,
-    template_dirs: tuple[Path, ...],
-    package_name: str,
-    strict: bool,
-    no_format: bool,
-    config_file: Path | None,
-    target_names: tuple[str, ...],
-) -> tuple[Target, ...]:
-    """The targets to generate: from the configuration (if any), flags overriding it."""
-    from click.core import ParameterSource
-
+    ctx: click.Context, target_names: tuple[str, ...]
+) -> tuple[tuple[Target, ...], bool]:
+    """The targets to generate, flags overriding the configuration (if any), and whether
+    they are named targets of it (``[[tool.ari-codegen.targets]]``)."""
     from .config import ConfigError, find_config, load_config
 
-    def given(name: str) -> bool:
-        source = ctx.get_parameter_source(name)
-        return source is not None and source not in (
-            ParameterSource.DEFAULT,
-            ParameterSource.DEFAULT_MAP,
-        )
-
+    p = ctx.params
     try:
-        path = config_file or find_config()
+        path = p["config_file"] or find_config()
         if path is None:
             if target_names:
                 raise click.UsageError(
                     "--target needs a configuration: [tool.ari-codegen] in "
                     "./pyproject.toml, or --config FILE"
                 )
-            return (
-                Target(
-                    "default",
-                    spec,
-                    output,
-                    package_name,
-                    template_dirs,
-                    strict,
-                    not no_format,
-                ),
+            target = Target(
+                "default",
+                p["spec"],
+                p["output"],
+                p["package_name"],
+                p["template_dirs"],
+                p["strict"],
+                not p["no_format"],
             )
-        chosen = load_config(path).select(target_names)
+            return (target,), False
+        config = load_config(path)
+        chosen = config.select(target_names)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     overrides: dict[str, object] = {}
-    if spec is not None:
-        overrides["spec"] = spec
-    if given("output"):
-        overrides["output"] = output
-    if given("package_name"):
-        overrides["package"] = package_name
-    if template_dirs:
-        overrides["templates"] = template_dirs
-    if given("strict"):
-        overrides["strict"] = strict
-    if given("no_format"):
-        overrides["format"] = not no_format
+    if p["spec"] is not None:
+        overrides["spec"] = p["spec"]
+    if _given(ctx, "output"):
+        overrides["output"] = p["output"]
+    if _given(ctx, "package_name"):
+        overrides["package"] = p["package_name"]
+    if p["template_dirs"]:
+        overrides["templates"] = p["template_dirs"]
+    if _given(ctx, "strict"):
+        overrides["strict"] = p["strict"]
+    if _given(ctx, "no_format"):
+        overrides["format"] = not p["no_format"]
     if len(chosen) > 1 and {"spec", "output", "package"} & set(overrides):
         raise click.UsageError(
             "SPEC, --output and --package-name apply to one target; "
             f"pick it with --target ({', '.join(t.name for t in chosen)})"
         )
-    return tuple(t.override(**overrides) for t in chosen)
+    return tuple(t.override(**overrides) for t in chosen), config.named
 
 
-def _generate_targets(targets: Sequence[Target], check: bool) -> None:
-    """Generate several configured targets: all are checked before any is written."""
+def _generate_targets(
+    ctx: click.Context, targets: Sequence[Target], check: bool, quiet: bool
+) -> None:
+    """Generate named targets, each reported under its ``[name]``: all are checked
+    before any is written."""
     from .config import generate_targets
 
-    try:
-        outcome = generate_targets(targets, check=check)
-    except OSError as exc:
-        click.echo(f"error: cannot write: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+    outcome = generate_targets(targets, check=check)
     for target, result in outcome.results:
-        if result.diagnostics:
+        shown = [
+            d for d in result.diagnostics if d.severity is Severity.ERROR or not quiet
+        ]
+        if shown:
             click.echo(f"[{target.name}] {target.spec or 'bundled spec'}:", err=True)
-            _report(result.diagnostics)
+            _report(result.diagnostics, quiet)
     for conflict in outcome.conflicts:
         click.echo(f"error: {conflict}", err=True)
     if not outcome.ok:
         failed = [t.name for t, r in outcome.results if not r.ok]
         why = f"target(s) {', '.join(failed)} failed" if failed else "conflicts"
-        click.echo(f"{why}: nothing written for any target", err=True)
+        written = [t.name for t, r in outcome.results if r.wrote]
+        if written:  # a write failed after earlier targets were written
+            why += f"; written before the failure: {', '.join(written)}"
+        else:
+            why += ": nothing written for any target"
+        click.echo(why, err=True)
         sys.exit(1)
-    stale = False
+    stale: list[str] = []
     for target, result in outcome.results:
-        changes = result.changes
         where = f"[{target.name}] {target.output} ({target.package})"
-        summary = (
-            f"{len(changes.added)} added, {len(changes.changed)} changed, "
-            f"{len(changes.removed)} removed"
-        )
-        if check and changes.stale:
-            stale = True
-            click.echo(f"{where} is stale ({summary}):")
-            click.echo(result.diff())
+        if check and result.changes.stale:
+            stale.append(target.name)
+            click.echo(f"{where} is stale ({_summary(result.changes)})")
+            if not quiet:
+                click.echo(result.diff())
+        elif quiet:
+            continue
         elif result.wrote:
             click.echo(
-                f"{where}: wrote {summary}; black ran on {len(result.formatted)} file(s)"
+                f"{where}: wrote {_summary(result.changes)}; "
+                f"black ran on {len(result.formatted)} file(s)"
             )
         else:
             click.echo(f"{where} is up to date ({len(result.files)} files)")
     if stale:
-        click.echo("run 'ari-codegen generate' to refresh")
+        click.echo(f"to refresh, run: {_refresh_command(ctx, stale)}")
         sys.exit(1)
 
 
@@ -297,7 +343,8 @@ def _generate_targets(targets: Sequence[Target], check: bool) -> None:
     show_default=True,
     help="Output format.",
 )
-def validate_command(spec: Path, strict: bool, fmt: str) -> None:
+@quiet_option()
+def validate_command(spec: Path, strict: bool, fmt: str, quiet: bool) -> None:
     """Check SPEC and print every problem as file:line: severity: pointer: message."""
     validated = check_spec(spec, strict)
     if fmt == "json":
@@ -311,12 +358,14 @@ def validate_command(spec: Path, strict: bool, fmt: str) -> None:
             )
         )
     else:
-        for d in validated.diagnostics:
-            click.echo(d.format())
         errors = sum(d.severity is Severity.ERROR for d in validated.diagnostics)
-        click.echo(
-            f"{errors} error(s), {len(validated.diagnostics) - errors} warning(s)"
-        )
+        for d in validated.diagnostics:
+            if d.severity is Severity.ERROR or not quiet:
+                click.echo(d.format())
+        if errors or not quiet:
+            click.echo(
+                f"{errors} error(s), {len(validated.diagnostics) - errors} warning(s)"
+            )
     sys.exit(0 if validated.ok else 1)
 
 

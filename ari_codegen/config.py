@@ -38,14 +38,19 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import keyword
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, GenerateResult, generate
-from .write import commit
+from .generate import (
+    DEFAULT_OUTPUT,
+    DEFAULT_PACKAGE,
+    GenerateResult,
+    generate,
+    write_error,
+)
+from .naming import package_problem
+from .write import WriteError, commit
 
 CONFIG_FILE = "pyproject.toml"
 TABLE = "ari-codegen"
@@ -77,6 +82,7 @@ class Target:
 class Config:
     path: Path | None  # None: no configuration file, built from defaults and flags
     targets: tuple[Target, ...]
+    named: bool = False  # the targets are [[tool.ari-codegen.targets]] tables
 
     def select(self, names: Sequence[str] = ()) -> tuple[Target, ...]:
         """The named targets (every target when ``names`` is empty)."""
@@ -92,24 +98,32 @@ class Config:
         return tuple(known[n] for n in dict.fromkeys(names))
 
 
-def valid_package(name: str) -> bool:
-    return all(p.isidentifier() and not keyword.iskeyword(p) for p in name.split("."))
-
-
 def find_config(directory: Path | None = None) -> Path | None:
     """``pyproject.toml`` in ``directory`` (default: the current one) if it configures us."""
     candidate = Path(CONFIG_FILE) if directory is None else directory / CONFIG_FILE
     if not candidate.is_file():
         return None
     try:
-        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = candidate.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return candidate  # let load_config report it
+    if TABLE not in text:
+        return (
+            None  # no table of ours: not worth reading the TOML (nor importing tomllib)
+        )
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return candidate
     tool = data.get("tool")
     return candidate if isinstance(tool, dict) and TABLE in tool else None
 
 
 def _table(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -160,8 +174,11 @@ def _options(path: Path, where: str, table: dict[str, Any]) -> dict[str, Any]:
             out[key] = base / table[key]
     if "package-name" in table:
         name = table["package-name"]
-        if not isinstance(name, str) or not valid_package(name):
+        if not isinstance(name, str):
             raise fail("package-name", "an importable Python package name")
+        problem = package_problem(name)
+        if problem is not None:
+            raise ConfigError(f"{path}: {where}: 'package-name': {problem}")
         out["package"] = name
     if "templates" in table:
         value = table["templates"]
@@ -211,7 +228,7 @@ def load_config(path: Path) -> Config:
         if any(t.name == name for t in targets):
             raise ConfigError(f"{path}: {here}: a second target named {name!r}")
         targets.append(Target(name, **{**defaults, **_options(path, here, raw)}))
-    return Config(path, tuple(targets))
+    return Config(path, tuple(targets), named=True)
 
 
 # --- generating several targets --------------------------------------------------------------
@@ -277,6 +294,10 @@ def generate_targets(
         return outcome
     for target, result in results:
         if result.changes.stale:
-            commit(target.output, result.files, result.changes)
+            try:
+                commit(target.output, result.files, result.changes)
+            except WriteError as exc:  # this target was put back; stop here
+                result.diagnostics.append(write_error(target.output, exc))
+                return outcome
             result.wrote = True
     return outcome

@@ -14,7 +14,15 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem: where it is (file, JSON pointer, line), what is wrong, how to fix it."""
+    """One problem: where it is (file, JSON pointer, line), what is wrong, how to fix it.
+
+    ``file`` is named as the user would reach it: a spec document relative to the spec's
+    root, a template as ``builtin/NAME`` or under the template directory as given, an output
+    file under the output directory as given. ``pointer`` is empty for problems of a whole
+    file (unreadable, not JSON, a template fault). A warning about a wart that was read
+    leniently ends its message with what was assumed, ``(read as 'int')``; ``assumed``
+    holds that text, so that ``--strict``, where nothing is assumed, can drop it.
+    """
 
     severity: Severity
     file: str
@@ -22,11 +30,14 @@ class Diagnostic:
     line: int | None
     message: str
     hint: str | None = None
+    assumed: str | None = None
 
     def format(self) -> str:
-        """``file:line: severity: pointer: message (hint)`` as the CLI prints it."""
+        """``file:line: severity: pointer: message (hint: ...)`` as the CLI prints it; no
+        pointer for a problem of the whole file."""
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        text = f"{where}: {self.severity.value}: {self.pointer or '/'}: {self.message}"
+        pointer = f"{self.pointer}: " if self.pointer else ""
+        text = f"{where}: {self.severity.value}: {pointer}{self.message}"
         return f"{text} (hint: {self.hint})" if self.hint else text
 
     def to_json(self) -> dict[str, object]:
@@ -41,11 +52,32 @@ class Diagnostic:
 
 
 def escalate(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """``--strict``: every warning becomes an error."""
+    """``--strict``: every warning becomes an error, and says nothing of what a lenient
+    reading would have assumed (nothing was)."""
     return [
-        Diagnostic(Severity.ERROR, d.file, d.pointer, d.line, d.message, d.hint)
+        Diagnostic(
+            Severity.ERROR,
+            d.file,
+            d.pointer,
+            d.line,
+            d.message.removesuffix(f" ({d.assumed})") if d.assumed else d.message,
+            d.hint,
+        )
         for d in diagnostics
     ]
+
+
+def warning(
+    file: str,
+    pointer: str,
+    line: int | None,
+    message: str,
+    hint: str | None,
+    assumed: str | None = None,
+) -> Diagnostic:
+    """A warning; ``assumed`` (what a lenient reading took it for) ends the message."""
+    text = f"{message} ({assumed})" if assumed else message
+    return Diagnostic(Severity.WARNING, file, pointer, line, text, hint, assumed)
 
 
 class SpecError(Exception):

@@ -26,9 +26,7 @@ from __future__ import annotations
 import base64
 import json
 import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,6 +123,9 @@ class _Client:
 
     def get_json(self, url: str) -> Any:
         """GET ``url`` and decode it, or raise ``_Failure`` saying why not."""
+        import urllib.error  # http.client and email: not for every ari_codegen import
+        import urllib.request
+
         request = urllib.request.Request(self.with_key(url), headers=self.headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:

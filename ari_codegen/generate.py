@@ -1,24 +1,34 @@
-"""The pipeline, load → validate → parse → render → format → write, as one library call."""
+"""The pipeline, load → validate → parse → render → format → write, as one library call.
+
+What "fresh" means: the output is fresh when every file on disk is what this generator
+writes for these inputs, templates and options. Two shortcuts keep that cheap, neither of
+which can change a byte of the output:
+
+- black runs only on a file whose rendered text differs from the manifest's ``rendered``
+  hash or whose bytes on disk differ from its ``written`` hash; any other file is kept as it
+  is, whichever black version formatted it. The manifest records no formatter version, so a
+  different black never makes fresh output stale (nor spends seconds finding that out).
+- a run whose key (code, templates, inputs, options, manifest; see ``cache``) matches the
+  stamp left by the last fresh run, over files that all still have their recorded hashes,
+  renders nothing: it returns before jinja2, jsonschema or black are even imported.
+"""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from . import ir
+from . import cache, naming
 from ._version import __version__
 from .diagnostics import Diagnostic, Severity
-from .format import FORMATTER, FormatError, format_python, needs_formatting
-from .load import load
-from .parse import parse
+from .load import LoadedSpec, load
 from .paths import bundled_spec
-from .render import render
-from .validate import ValidatedSpec, validate
 from .write import (
     Changes,
     Manifest,
+    WriteError,
     commit,
     compare,
     manifest_path,
@@ -26,12 +36,27 @@ from .write import (
     sha256,
 )
 
+if TYPE_CHECKING:  # the later stages are imported when a run gets that far
+    from . import ir
+    from .validate import ValidatedSpec
+
 DEFAULT_PACKAGE = "ari_client"
 DEFAULT_OUTPUT = Path("generated")
+FORMATTER = "black"
+PYTHON_SUFFIXES = (".py", ".pyi")  # what black formats
+
+
+def check_package(package: str) -> None:
+    """Refuse a package name that cannot be generated (``ValueError`` with the reason)."""
+    problem = naming.package_problem(package)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def check_spec(spec: str | Path | None = None, strict: bool = False) -> ValidatedSpec:
     """Load and validate a spec (the bundled one by default); problems are in ``.diagnostics``."""
+    from .validate import validate
+
     return validate(load(spec if spec is not None else bundled_spec()), strict=strict)
 
 
@@ -39,6 +64,9 @@ def build_ir(
     spec: str | Path | None = None, package: str = DEFAULT_PACKAGE, strict: bool = False
 ) -> tuple[ir.Spec | None, list[Diagnostic]]:
     """The IR of a spec, or None with the diagnostics that prevent it."""
+    from .parse import parse
+
+    check_package(package)
     validated = check_spec(spec, strict)
     return (parse(validated, package) if validated.ok else None), validated.diagnostics
 
@@ -84,6 +112,85 @@ class GenerateResult:
         return "\n".join(lines)
 
 
+def _run_key(
+    loaded: LoadedSpec,
+    template_dirs: Sequence[Path],
+    package: str,
+    strict: bool,
+    format: bool,
+    manifest: bytes,
+) -> str:
+    """What the output is a function of (see ``cache``), and the manifest it has."""
+    return cache.key(
+        code=cache.code_digest(),
+        templates=cache.templates_digest(template_dirs),
+        inputs=sorted((d.name, d.sha256) for d in loaded.documents),
+        options=[package, strict, format],
+        manifest=sha256(manifest),
+    )
+
+
+def _fresh(
+    spec: str | Path,
+    root: Path,
+    package: str,
+    template_dirs: Sequence[Path],
+    strict: bool,
+    format: bool,
+) -> GenerateResult | None:
+    """The result of a run with nothing to do, if the stamp says so (else None)."""
+    if cache.directory() is None:
+        return None
+    manifest = read_current(root, manifest_path(package))
+    old = Manifest.from_bytes(manifest) if manifest is not None else None
+    if manifest is None or old is None:
+        return None
+    files: dict[str, bytes] = {}
+    for path, hashes in old.files.items():
+        current = read_current(root, path)
+        if current is None or sha256(current) != hashes["written"]:
+            return None
+        files[path] = current
+    loaded = load(spec, positions=False)
+    if loaded.diagnostics:
+        return None
+    wanted = _run_key(loaded, template_dirs, package, strict, format, manifest)
+    diagnostics = cache.read("fresh", _output_id(root, package), wanted)
+    if not isinstance(diagnostics, list):
+        return None
+    files[manifest_path(package)] = manifest
+    return GenerateResult(root, diagnostics, files)
+
+
+def _output_id(root: Path, package: str) -> tuple[str, ...]:
+    return (str(root.resolve()), package)
+
+
+def _front(
+    spec: str | Path, package: str, strict: bool
+) -> tuple[LoadedSpec, list[Diagnostic], ir.Spec | None]:
+    """Load, validate and parse, or take the IR from the cache if the inputs are those of
+    the last run of this spec (and this code)."""
+    loaded = load(spec)
+    identity = (str(Path(spec).resolve()), package, str(strict))
+    key = cache.key(
+        code=cache.code_digest(),
+        inputs=sorted((d.name, d.sha256) for d in loaded.documents),
+        diagnostics=[d.format() for d in loaded.diagnostics],
+    )
+    hit = cache.read("parsed", identity, key)
+    if isinstance(hit, tuple):
+        return loaded, *hit
+    from .parse import parse
+    from .validate import validate
+
+    validated = validate(loaded, strict=strict)
+    model = parse(validated, package) if validated.ok else None
+    if model is not None:
+        cache.write("parsed", identity, key, (validated.diagnostics, model))
+    return loaded, validated.diagnostics, model
+
+
 def generate(
     spec: str | Path | None = None,
     output: str | Path = DEFAULT_OUTPUT,
@@ -97,82 +204,110 @@ def generate(
     """Generate the package ``package`` into ``output`` from ``spec`` (default: the bundled one).
 
     With ``check``, nothing is written: ``result.changes.stale`` says whether the output on
-    disk differs. On any error the output directory is left exactly as it was.
+    disk differs. On any error the output directory is left exactly as it was. A package
+    name that cannot be generated (see ``naming.package_problem``) is a ``ValueError``.
     """
+    check_package(package)
     root = Path(output)
-    model, diagnostics = build_ir(spec, package, strict)
-    result = GenerateResult(root, diagnostics)
+    spec = spec if spec is not None else bundled_spec()
+    dirs = [Path(d) for d in template_dirs]
+    fresh = _fresh(spec, root, package, dirs, strict, format)
+    if fresh is not None:
+        return fresh
+    loaded, diagnostics, model = _front(spec, package, strict)
+    result = GenerateResult(root, list(diagnostics))
     if model is None:
         return result
-    rendered, problems = render(model, [Path(d) for d in template_dirs])
+    from .render import render  # jinja2 is imported only when something is rendered
+
+    rendered, problems = render(model, dirs)
     result.diagnostics += problems
     if problems:
         return result
     old = Manifest.read(root / manifest_path(package))
-    reuse = old is not None and format and old.formatter == FORMATTER
+    # on disk, formatted by black: any version ("black 26.10.1" in older manifests)
+    reuse = (
+        format and old is not None and (old.formatter or "").split()[:1] == [FORMATTER]
+    )
     manifest = Manifest(
         f"ari_codegen {__version__}",
         FORMATTER if format else None,
         {i.name: i.sha256 for i in model.inputs},
         source=model.inputs[0].name if model.inputs else "",
     )
+    texts: dict[str, str] = {}  # path -> text that black must format
     for file in rendered:
         text_hash = sha256(file.text.encode())
-        content: bytes | None = None
-        if (
-            reuse
-            and old is not None
-            and old.files.get(file.path, {}).get("rendered") == text_hash
-        ):
+        manifest.files[file.path] = {"rendered": text_hash}
+        recorded = old.files.get(file.path, {}) if reuse and old is not None else {}
+        if recorded.get("rendered") == text_hash:
             current = read_current(root, file.path)
-            if current is not None and sha256(current) == old.files[file.path].get(
-                "written"
-            ):
-                content = current
-        if content is None:
-            text = file.text
-            if format and needs_formatting(file.path) and not file.verbatim:
-                try:
-                    text = format_python(text)
-                except FormatError as exc:  # black's message, on one line
-                    why = "; ".join(
-                        part.strip()
-                        for part in str(exc).splitlines()
-                        if part.strip() not in ("", "^")
-                    )
-                    result.diagnostics.append(
-                        Diagnostic(
-                            Severity.ERROR,
-                            file.template,
-                            "",
-                            None,
-                            f"rendered {file.path} is not valid Python: {why}",
-                            "fix the template so that it renders valid Python",
-                        )
-                    )
-                    continue
-                result.formatted.append(file.path)
-            content = text.encode()
-        result.files[file.path] = content
-        manifest.files[file.path] = {"rendered": text_hash, "written": sha256(content)}
+            if current is not None and sha256(current) == recorded.get("written"):
+                result.files[file.path] = current  # fresh, whoever formatted it
+                continue
+        if format and file.path.endswith(PYTHON_SUFFIXES) and not file.verbatim:
+            texts[file.path] = file.text
+        else:
+            result.files[file.path] = file.text.encode()
+    if texts:
+        _format(texts, {f.path: f.template for f in rendered}, result)
     if not result.ok:
         return result
+    result.files = {f.path: result.files[f.path] for f in rendered}  # rendering order
+    for path, content in result.files.items():
+        manifest.files[path]["written"] = sha256(content)
     result.files[manifest_path(package)] = manifest.to_bytes()
     result.changes = compare(root, result.files, old)
     if not check and result.changes.stale:
         try:
             commit(root, result.files, result.changes)
-        except (OSError, ValueError) as exc:  # commit put back what it had swapped
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            result.diagnostics.append(
-                Diagnostic(
-                    Severity.ERROR,
-                    str(getattr(exc, "filename", None) or root),
-                    "",
-                    None,
-                    f"cannot write the output: {reason}; nothing was changed",
-                )
-            )
+        except WriteError as exc:  # commit put back what it had swapped
+            result.diagnostics.append(write_error(root, exc))
             return result
         result.wrote = True
+    if not result.changes.stale or result.wrote:  # fresh now: leave the stamp
+        manifest_bytes = result.files[manifest_path(package)]
+        key = _run_key(loaded, dirs, package, strict, format, manifest_bytes)
+        cache.write("fresh", _output_id(root, package), key, result.diagnostics)
     return result
+
+
+def _format(
+    texts: dict[str, str], templates: dict[str, str], result: GenerateResult
+) -> None:
+    """black on ``texts`` (path -> rendered text), into ``result``: a text black cannot
+    parse is an error naming the template it came from."""
+    from .format import format_all  # black is imported only when a file needs it
+
+    result.formatted += texts
+    for path, formatted in zip(texts, format_all(list(texts.values()))):
+        if isinstance(formatted, str):
+            result.files[path] = formatted.encode()
+            continue
+        why = "; ".join(  # black's message, on one line
+            part.strip()
+            for part in str(formatted).splitlines()
+            if part.strip() not in ("", "^")
+        )
+        result.diagnostics.append(
+            Diagnostic(
+                Severity.ERROR,
+                templates[path],
+                "",
+                None,
+                f"rendered {path} is not valid Python: {why}",
+                "fix the template so that it renders valid Python",
+            )
+        )
+
+
+def write_error(root: Path, exc: WriteError) -> Diagnostic:
+    """A failed write, naming the file under the output directory as the user gave it."""
+    where = root / exc.path if exc.path else root
+    return Diagnostic(
+        Severity.ERROR,
+        where.as_posix(),
+        "",
+        None,
+        f"cannot write the output: {exc.reason}; nothing was changed",
+    )

@@ -18,7 +18,7 @@ from json.scanner import NUMBER_RE
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, warning
 
 LISTING_NAME = "resources.json"
 MAX_DEPTH = 100  # deeper nesting is no Swagger document, and would exhaust the stack
@@ -34,16 +34,26 @@ def pointer_join(pointer: str, key: str | int) -> str:
 
 @dataclass
 class Document:
-    """One JSON file: its decoded data and the line where each value starts."""
+    """One JSON file: its decoded data and the line where each value starts.
+
+    The lines are found by a JSON reader written in Python, twenty times slower than
+    ``json.loads``; so a document is read by ``json.loads`` and its lines only when a
+    diagnostic first asks for one (from ``text``, the source kept until then).
+    """
 
     name: str  # display name, relative to the spec root: "api-docs/channels.json"
     data: Any
     lines: dict[str, int]
     sha256: str
     duplicate_keys: list[str] = field(default_factory=list)  # pointers of repeated keys
+    text: str | None = field(default=None, repr=False)  # source whose lines are unread
 
     def line(self, pointer: str) -> int | None:
         """The line of ``pointer``, or of its nearest ancestor that exists."""
+        if self.text is not None:
+            parser = _PositionParser(self.text)
+            parser.parse()  # cannot fail: parse_document read it once already
+            self.lines, self.text = parser.lines, None
         while True:
             if pointer in self.lines:
                 return self.lines[pointer]
@@ -176,8 +186,33 @@ def _constant_line(text: str) -> int | None:
     return None
 
 
-def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
-    """Decode one document; a broken one yields an error diagnostic and no document."""
+def _depth(data: Any) -> int:
+    """How deeply arrays and objects nest in ``data`` (a scalar: 0), level by level."""
+    depth, level = 0, [data] if isinstance(data, (dict, list)) else []
+    while level:
+        depth += 1
+        below = []
+        for node in level:
+            for value in node.values() if isinstance(node, dict) else node:
+                if isinstance(value, (dict, list)):
+                    below.append(value)
+        level = below
+    return depth
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def parse_document(
+    name: str, raw: bytes, positions: bool = True
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Decode one document; a broken one yields an error diagnostic and no document.
+
+    A document with a repeated key, a number beyond a double, a surrogate escape or
+    nesting too deep is read at once by the position parser, which reports those; any
+    other has its lines read when first needed. Without ``positions``, never: enough to
+    learn which documents a spec is made of.
+    """
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
@@ -196,8 +231,27 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
     if not text.strip():
         return None, [Diagnostic(Severity.ERROR, name, "", 1, "the file is empty")]
     too_deep = f"nested deeper than {MAX_DEPTH} levels"
+    odd: list[str] = []  # what the position parser must look at
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(items)
+        if len(result) != len(items):
+            odd.append("repeated key")
+        return result
+
+    def number(literal: str) -> float:
+        value = float(literal)
+        if value in (math.inf, -math.inf):
+            odd.append("overflow")
+        return value
+
     try:
-        json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            object_pairs_hook=pairs,
+            parse_float=number,
+        )
     except json.JSONDecodeError as exc:
         return None, [
             Diagnostic(
@@ -222,6 +276,10 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
                 "write null or a number",
             )
         ]
+    if not positions:
+        return Document(name, data, {}, digest), []
+    if not odd and not _SURROGATE_ESCAPE.search(text) and _depth(data) <= MAX_DEPTH:
+        return Document(name, data, {}, digest, text=text), []
     parser = _PositionParser(text)
     try:
         data = parser.parse()
@@ -252,7 +310,9 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, list[Diagnos
     ]
 
 
-def _read(path: Path, name: str) -> tuple[Document | None, list[Diagnostic]]:
+def _read(
+    path: Path, name: str, positions: bool = True
+) -> tuple[Document | None, list[Diagnostic]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -261,7 +321,7 @@ def _read(path: Path, name: str) -> tuple[Document | None, list[Diagnostic]]:
         return None, [
             Diagnostic(Severity.ERROR, name, "", None, f"cannot read: {exc.strerror}")
         ]
-    return parse_document(name, raw)
+    return parse_document(name, raw, positions)
 
 
 def is_listing(data: Any) -> bool:
@@ -294,21 +354,24 @@ def _path_key(api: Any) -> str | None:
     return None
 
 
-def _companions(path: Path) -> list[Document]:
+def _companions(path: Path, positions: bool = True) -> list[Document]:
     """The other readable declarations with models in ``path``'s directory, by name."""
     found: list[Document] = []
     for other in sorted(path.parent.glob("*.json")):
         if other.name == path.name or not other.is_file():
             continue
-        doc, _ = _read(other, other.name)
+        doc, _ = _read(other, other.name, positions)
         if doc is not None and not is_listing(doc.data):
             if isinstance(doc.data, dict) and isinstance(doc.data.get("models"), dict):
                 found.append(doc)
     return found
 
 
-def load(spec: str | Path) -> LoadedSpec:
-    """Load a listing, a directory holding ``resources.json``, or one API declaration."""
+def load(spec: str | Path, positions: bool = True) -> LoadedSpec:
+    """Load a listing, a directory holding ``resources.json``, or one API declaration.
+
+    ``positions=False`` skips recording where each value is (see ``parse_document``).
+    """
     path = Path(spec)
     if path.is_dir():
         path = path / LISTING_NAME
@@ -323,11 +386,11 @@ def load(spec: str | Path) -> LoadedSpec:
             )
             return LoadedSpec(Path(spec), None, [], [diag])
     root = path.parent
-    doc, diagnostics = _read(path, path.name)
+    doc, diagnostics = _read(path, path.name, positions)
     if doc is None:
         return LoadedSpec(root, None, [], diagnostics)
     if not is_listing(doc.data):
-        return LoadedSpec(root, None, [doc], diagnostics, _companions(path))
+        return LoadedSpec(root, None, [doc], diagnostics, _companions(path, positions))
     declarations: list[Document] = []
     seen: dict[PurePosixPath, str] = {}
     apis = doc.data.get("apis")
@@ -351,13 +414,13 @@ def load(spec: str | Path) -> LoadedSpec:
             continue
         if relative in seen:
             diagnostics.append(
-                Diagnostic(
-                    Severity.WARNING,
+                warning(
                     doc.name,
                     pointer,
                     doc.line(pointer),
-                    f"{api[key]!r} is listed twice (first at {seen[relative]}; read once)",
+                    f"{api[key]!r} is listed twice, first at {seen[relative]}",
                     "remove the second entry",
+                    "read once",
                 )
             )
             continue
@@ -380,7 +443,7 @@ def load(spec: str | Path) -> LoadedSpec:
                 )
             )
             continue
-        declaration, problems = _read(target, relative.as_posix())
+        declaration, problems = _read(target, relative.as_posix(), positions)
         diagnostics.extend(problems)
         if declaration is not None:
             declarations.append(declaration)

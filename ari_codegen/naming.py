@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import sys
 import unicodedata
 
 _CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -232,3 +233,46 @@ def annotation(
     if kind == "list":
         return f"List[{item}]"
     return PRIMITIVE_ANNOTATIONS[kind]
+
+
+# What the generated code imports besides the standard library (httpx and websockets, with
+# what they import): a package of one of these names would shadow it.
+RUNTIME_DEPENDENCIES = frozenset(
+    {
+        "httpx",
+        "httpcore",
+        "h11",
+        "h2",
+        "anyio",
+        "sniffio",
+        "certifi",
+        "idna",
+        "websockets",
+    }
+)
+
+
+def package_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the generated package's import name, or None if it can.
+
+    Every dotted part must be an identifier and no keyword; the first must not shadow a
+    module of the standard library or of what the generated code imports.
+    """
+    parts = name.split(".")
+    bad = next((p for p in parts if not p.isidentifier() or keyword.iskeyword(p)), None)
+    if bad is not None:
+        why = (
+            f"{bad!r} is a Python keyword"
+            if keyword.iskeyword(bad)
+            else f"{bad!r} is not an identifier"
+        )
+        return f"{name!r} is not an importable Python package name ({why})"
+    top = parts[0]
+    if top in sys.stdlib_module_names:
+        return (
+            f"{name!r} would shadow the standard library's {top!r}, "
+            "which the generated code and its users import"
+        )
+    if top in RUNTIME_DEPENDENCIES:
+        return f"{name!r} would shadow {top!r}, which the generated code depends on"
+    return None

@@ -7,36 +7,40 @@ makes one file per API declaration. A template that renders to nothing produces 
 ``builtin/NAME`` reaches the built-in template NAME even when a user directory overrides it.
 The runtime modules (``ari_codegen/runtime/``) are copied, not rendered, unless a user
 directory overrides them by their template name (see ``copied``).
-This module is the one place that registers filters and globals.
+This module is the one place that registers filters and globals. Compiled templates are
+kept in the cache (``cache.jinja_directory``), so a template is compiled once, not per run.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import traceback
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Sequence
+from functools import lru_cache
+from json.encoder import encode_basestring
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import jinja2
-
-from . import copied, ir, schema_out
-from .paths import builtin_templates
+from . import cache, copied, ir, schema_out
 from .diagnostics import Diagnostic, Severity
+from .paths import builtin_templates
+
+if TYPE_CHECKING:  # imported when rendering starts, not with ari_codegen
+    import jinja2
 
 GENERATOR = "ari_codegen"
 PER_DECLARATION = "{declaration}"
 BUILTIN_PREFIX = "builtin"  # builtin/NAME: the built-in template NAME
 # control characters, line separators (str.splitlines' too) and lone surrogates (not UTF-8)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+_PLAIN = re.compile(r'[^\\"\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]*')
 
 
 @dataclass(frozen=True)
 class RenderedFile:
     path: str  # relative to the output directory, POSIX separators
     text: str
-    template: str
+    template: str  # the template file, as diagnostics name it (``template_file``)
     source: str  # the input document it was generated from
     verbatim: bool = False  # a copied runtime module: final as it is, never formatted
 
@@ -46,7 +50,9 @@ class RenderedFile:
 
 def pystr(value: Any) -> str:
     """A double-quoted Python string literal for any text."""
-    text = json.dumps(str(value), ensure_ascii=False)
+    text = encode_basestring(
+        str(value)
+    )  # json.dumps(value, ensure_ascii=False), faster
     try:
         text.encode("utf-8")
     except (
@@ -76,7 +82,10 @@ def pyset(values: Iterable[Any]) -> str:
 
 def docstring(value: Any, indent: int = 0) -> str:
     """Text made safe inside a triple-quoted docstring, continuation lines indented."""
-    text = str(value).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = str(value)
+    if _PLAIN.fullmatch(text):  # one line, nothing to escape: most descriptions
+        return text.strip()
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     text = _CONTROL.sub(
         lambda m: (
             f"\\x{ord(m.group()):02x}"
@@ -165,8 +174,11 @@ def environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     ``builtin/NAME`` always names the built-in template NAME, so that a user template can
     extend, import or include the built-in it overrides (``builtin/`` is never an output).
     """
+    import jinja2
+
     search = [str(d) for d in reversed(template_dirs)] + [str(builtin_templates())]
     env = jinja2.Environment(
+        bytecode_cache=_bytecode_cache(cache.jinja_directory()),
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader(search),
@@ -208,6 +220,30 @@ def environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=4)
+def _bytecode_cache(directory: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in ``directory``; a cache that fails is not used."""
+    import jinja2
+
+    if directory is None:
+        return None
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable or corrupt: compile anew
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Cache(str(directory))
+
+
 def output_templates(env: jinja2.Environment) -> list[str]:
     """Names of the templates that produce files (sorted, so output order is stable)."""
     return sorted(
@@ -237,26 +273,52 @@ def output_path(
     return PurePosixPath(*parts).as_posix()
 
 
+def _roots(template_dirs: Sequence[Path]) -> list[tuple[Path, str]]:
+    """Each template directory, resolved, with the name diagnostics give it: the user's
+    directories as given (the later wins), then the built-ins as ``builtin``."""
+    roots = [(Path(d).resolve(), Path(d).as_posix()) for d in reversed(template_dirs)]
+    return roots + [(builtin_templates().resolve(), BUILTIN_PREFIX)]
+
+
+def _shown(filename: str, roots: list[tuple[Path, str]]) -> str | None:
+    """A template file's name in diagnostics (``builtin/NAME``, ``DIR/NAME``): no
+    installation path ever appears; None if it lies in no template directory."""
+    where = Path(filename).resolve()
+    for root, shown in roots:
+        if root in where.parents:
+            return f"{shown}/{where.relative_to(root).as_posix()}"
+    return None
+
+
+def template_file(name: str, template_dirs: Sequence[Path]) -> str:
+    """The file that provides template ``name``, as diagnostics name it."""
+    for root, shown in _roots(template_dirs):
+        if (root / name).is_file():
+            return f"{shown}/{name}"
+    return name
+
+
 def _template_location(
     exc: BaseException, template: str, template_dirs: Sequence[Path]
 ) -> tuple[str, int | None]:
     """The template file and line where rendering failed, from Jinja's rewritten traceback.
 
     The innermost template frame wins (an error in an included or extended template names
-    that template). Built-ins are named ``builtin/NAME``, user templates by the directory
-    as the user gave it, so no installation path appears in a diagnostic.
+    that template); a syntax error names the file that has it.
     """
+    import traceback
+
+    import jinja2
+
+    roots = _roots(template_dirs)
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return exc.name or template, exc.lineno
-    roots = [(Path(d).resolve(), Path(d).as_posix()) for d in template_dirs]
-    roots.append((builtin_templates().resolve(), BUILTIN_PREFIX))
-    found: tuple[str, int | None] = (template, None)
+        shown = _shown(exc.filename, roots) if exc.filename else None
+        return shown or template_file(exc.name or template, template_dirs), exc.lineno
+    found: tuple[str, int | None] = (template_file(template, template_dirs), None)
     for frame in traceback.extract_tb(exc.__traceback__):
-        where = Path(frame.filename).resolve()
-        for root, shown in roots:
-            if root in where.parents:
-                found = (f"{shown}/{where.relative_to(root).as_posix()}", frame.lineno)
-                break
+        shown = _shown(frame.filename, roots)
+        if shown is not None:
+            found = (shown, frame.lineno)
     return found
 
 
@@ -292,6 +354,7 @@ def render(
             text = copied.copied_text(module, header_line(path, package_source))
             files.append(RenderedFile(path, text, name, package_source, verbatim=True))
             continue
+        shown = template_file(name, template_dirs)
         targets: list[ir.Declaration | None] = (
             list(spec.declarations) if PER_DECLARATION in name else [None]
         )
@@ -301,7 +364,7 @@ def render(
                 problems.append(
                     Diagnostic(
                         Severity.ERROR,
-                        name,
+                        shown,
                         "",
                         None,
                         "this template would write outside the output directory",
@@ -336,5 +399,5 @@ def render(
                 )
                 continue
             if text.strip():
-                files.append(RenderedFile(path, text, name, source))
+                files.append(RenderedFile(path, text, shown, source))
     return files, problems

@@ -14,13 +14,14 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
 
-import jsonschema  # type: ignore[import-untyped]
-
-from .diagnostics import Diagnostic, Severity, escalate
+from .diagnostics import Diagnostic, Severity, escalate, warning
 from .load import Document, LoadedSpec, pointer_join
+
+if TYPE_CHECKING:  # imported when the first document is checked, not with ari_codegen
+    import jsonschema  # type: ignore[import-untyped]
 
 PRIMITIVES = frozenset(
     {
@@ -93,12 +94,16 @@ DEFAULT_READERS = {
 @lru_cache(maxsize=1)
 def swagger_schema() -> dict[str, Any]:
     """Our JSON Schema for Swagger 1.1/1.2 listings and declarations (shipped in the package)."""
-    text = (
-        resources.files("ari_codegen")
-        .joinpath("schemas/swagger-1.x.json")
-        .read_text("utf-8")
-    )
+    text = (Path(__file__).parent / "schemas" / "swagger-1.x.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
+    schema = {"$ref": f"#/$defs/{kind}", "$defs": swagger_schema()["$defs"]}
+    return jsonschema.Draft202012Validator(schema)
 
 
 @dataclass
@@ -133,8 +138,19 @@ class _Checker:
     def error(self, pointer: str, message: str, hint: str | None = None) -> None:
         self.report(Severity.ERROR, pointer, message, hint)
 
-    def warning(self, pointer: str, message: str, hint: str | None = None) -> None:
-        self.report(Severity.WARNING, pointer, message, hint)
+    def warning(
+        self,
+        pointer: str,
+        message: str,
+        hint: str | None = None,
+        assumed: str | None = None,
+    ) -> None:
+        """A wart; ``assumed`` says how it was read (dropped under ``--strict``)."""
+        self.out.append(
+            warning(
+                self.doc.name, pointer, self.doc.line(pointer), message, hint, assumed
+            )
+        )
 
 
 # --- unknown keys: a schema-driven walk that repairs close typos ---------------------------
@@ -156,10 +172,51 @@ def _suggest(key: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
+# --- the first listings Asterisk served (ARI in Asterisk 12, 2013) --------------------------
+
+
+def _swagger_version(node: Any, pointer: str, check: _Checker) -> Any:
+    """A Swagger 1.x version we do not know (events.json once declared "1.3") is read as
+    the nearest we do; anything else (Swagger 2.0 is another format) stays an error."""
+    match = re.fullmatch(r"1\.(\d+)", node) if isinstance(node, str) else None
+    if match is None or node in ("1.1", "1.2"):
+        return node
+    read = "1.1" if int(match.group(1)) < 1 else "1.2"
+    check.warning(
+        pointer,
+        f"swaggerVersion {node!r} is not 1.1 or 1.2",
+        f'declare "swaggerVersion": "{read}"',
+        f"read as {read!r}",
+    )
+    return read
+
+
+def _value_type(node: dict[str, Any], pointer: str, check: _Checker) -> dict[str, Any]:
+    """allowableValues without valueType: LIST if it has values, RANGE if it has min or
+    max (as Asterisk's first listings wrote them); with both or neither, the schema
+    reports the missing valueType."""
+    if "valueType" in node:
+        return node
+    has_values, has_bounds = "values" in node, "min" in node or "max" in node
+    if has_values == has_bounds:
+        return node
+    kind, source = ("LIST", "'values'") if has_values else ("RANGE", "'min'/'max'")
+    check.warning(
+        pointer,
+        "allowableValues has no valueType",
+        f'add "valueType": "{kind}"',
+        f"read as {kind!r}, from its {source}",
+    )
+    return {"valueType": kind, **node}
+
+
 def _repair_keys(
     node: Any, schema: dict[str, Any], pointer: str, check: _Checker
 ) -> Any:
     schema = _resolve(schema)
+    defs = swagger_schema()["$defs"]
+    if schema is defs["swaggerVersion"]:
+        return _swagger_version(node, pointer, check)
     if isinstance(node, list) and "items" in schema:
         return [
             _repair_keys(item, schema["items"], pointer_join(pointer, i), check)
@@ -170,8 +227,9 @@ def _repair_keys(
         if value is not None:
             check.warning(
                 pointer,
-                f"{node!r} is a string (read as {json.dumps(value)})",
+                f"{node!r} is a string",
                 f"write {json.dumps(value)}",
+                f"read as {json.dumps(value)}",
             )
             return value
     if not isinstance(node, dict) or schema.get("type") != "object":
@@ -193,32 +251,137 @@ def _repair_keys(
             if target is not None and target not in node and target not in repaired:
                 check.warning(
                     child,
-                    f"unknown key {key!r} (read as {target!r})",
+                    f"unknown key {key!r}",
                     f"rename {key!r} to {target!r}",
+                    f"read as {target!r}",
                 )
                 repaired[target] = _repair_keys(value, known[target], child, check)
             elif target is not None:
                 check.warning(
                     child,
-                    f"unknown key {key!r} ignored ({target!r} is also present)",
+                    f"unknown key {key!r} beside {target!r}",
                     f"remove {key!r}",
+                    "ignored",
                 )
             else:
                 check.warning(
                     child,
-                    f"unknown key {key!r} ignored",
+                    f"unknown key {key!r}",
                     f"remove it; known keys here: {', '.join(known)}",
+                    "ignored",
                 )
+    if schema is defs["allowableValues"]:
+        return _value_type(repaired, pointer, check)
     return repaired
 
 
 # --- the JSON Schema ----------------------------------------------------------------------
 
 
+_TYPES: dict[str, Any] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "null": type(None),
+    "boolean": bool,
+    "number": (int, float),
+    "integer": int,
+}
+_ANNOTATIONS = frozenset(
+    {"$comment", "$schema", "$id", "$defs", "title", "description"}
+)
+
+
+def _is(node: Any, kind: str) -> bool:
+    if isinstance(node, bool) and kind in ("number", "integer"):
+        return False
+    if kind == "integer" and isinstance(node, float):
+        return node.is_integer()
+    return isinstance(node, _TYPES[kind])
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality of scalars (true is not 1)."""
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return False  # not in our schema's enums; "no" only sends it to jsonschema
+    return isinstance(a, bool) is isinstance(b, bool) and a == b
+
+
+def _conforms(node: Any, schema: dict[str, Any]) -> bool:
+    """Does ``node`` satisfy ``schema``, a schema in the subset of JSON Schema that ours
+    uses? A keyword outside that subset answers False. It decides whether the document
+    needs jsonschema at all: a valid one (nearly every real one) is not checked twice,
+    and jsonschema, with its 40 ms of imports, is only loaded to explain what is wrong.
+    """
+    for word, value in schema.items():
+        if word == "$ref":
+            ok = _conforms(node, swagger_schema()["$defs"][value.rsplit("/", 1)[1]])
+        elif word == "type":
+            kinds = value if isinstance(value, list) else [value]
+            ok = any(_is(node, kind) for kind in kinds)
+        elif word in ("enum", "const"):
+            ok = any(_same(node, v) for v in (value if word == "enum" else [value]))
+        elif word == "anyOf":
+            ok = any(_conforms(node, sub) for sub in value)
+        elif word == "if":
+            branch = "then" if _conforms(node, value) else "else"
+            ok = _conforms(node, schema.get(branch, {}))
+        elif word in ("then", "else") or word in _ANNOTATIONS:
+            ok = True
+        elif word in ("pattern", "minLength"):
+            ok = not isinstance(node, str) or (
+                re.search(value, node) is not None
+                if word == "pattern"
+                else len(node) >= value
+            )
+        elif word in ("minimum", "maximum"):
+            ok = not _is(node, "number") or (
+                node >= value if word == "minimum" else node <= value
+            )
+        elif word in ("items", "minItems"):
+            ok = not isinstance(node, list) or (
+                all(_conforms(item, value) for item in node)
+                if word == "items"
+                else len(node) >= value
+            )
+        elif word in ("required", "properties"):
+            ok = not isinstance(node, dict) or (
+                all(key in node for key in value)
+                if word == "required"
+                else all(
+                    _conforms(node[k], sub) for k, sub in value.items() if k in node
+                )
+            )
+        elif word in ("patternProperties", "additionalProperties"):
+            ok = not isinstance(node, dict) or _others_conform(node, schema)
+        else:
+            return False  # a keyword this subset does not know: ask jsonschema
+        if not ok:
+            return False
+    return True
+
+
+def _others_conform(node: dict[str, Any], schema: dict[str, Any]) -> bool:
+    """patternProperties and additionalProperties of one object."""
+    known = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+    extra = schema.get("additionalProperties", True)
+    for key, value in node.items():
+        matched = [sub for p, sub in patterns.items() if re.search(p, key)]
+        if not all(_conforms(value, sub) for sub in matched):
+            return False
+        if key not in known and not matched:
+            if extra is False or (
+                isinstance(extra, dict) and not _conforms(value, extra)
+            ):
+                return False
+    return True
+
+
 def _schema_errors(data: Any, kind: str, check: _Checker) -> None:
-    root = swagger_schema()
-    schema = {"$ref": f"#/$defs/{kind}", "$defs": root["$defs"]}
-    validator = jsonschema.Draft202012Validator(schema)
+    if _conforms(data, {"$ref": f"#/$defs/{kind}"}):
+        return
+    validator = _validator(kind)
     errors = [
         ("".join(pointer_join("", part) for part in error.absolute_path), error)
         for error in validator.iter_errors(data)
@@ -387,8 +550,9 @@ class _Semantics:
         if model.get("id", key) != key:
             check.warning(
                 pointer_join(pointer, "id"),
-                f"model id {model.get('id')!r} differs from its key {key!r} (read as {key!r})",
+                f"model id {model.get('id')!r} differs from its key {key!r}",
                 "make the id equal to the key",
+                f"read as {key!r}",
             )
         if data.get("swaggerVersion") == "1.1":
             for feature in ("subTypes", "discriminator"):
@@ -425,8 +589,9 @@ class _Semantics:
         if name != raw:
             check.warning(
                 pointer_join(pointer, key),
-                f"type {raw!r} read as {name!r}",
+                f"type {raw!r} is not a Swagger type name",
                 f"write {name!r}",
+                f"read as {name!r}",
             )
             node[key] = name
         element = name
@@ -489,8 +654,9 @@ class _Semantics:
                 if "responseClass" not in op:
                     check.warning(
                         pointer,
-                        "no responseClass (read as 'void')",
+                        "no responseClass",
                         'add "responseClass": "void"',
+                        "read as 'void'",
                     )
                     op["responseClass"] = "void"
                 self.resolve_type(check, pointer, op, "responseClass", RESPONSE_ONLY)
@@ -539,8 +705,9 @@ class _Semantics:
                     if param.get("required") is False:
                         check.warning(
                             pointer_join(here, "required"),
-                            f"path parameter {name!r} is marked optional (read as required)",
+                            f"path parameter {name!r} is marked optional",
                             'path parameters are always "required": true',
+                            "read as required",
                         )
                         param["required"] = True
             self.resolve_type(check, here, param, "dataType", frozenset())
@@ -573,8 +740,9 @@ class _Semantics:
                 return
             check.warning(
                 at,
-                f"default {default!r} is a string (read as {json.dumps(value)})",
+                f"default {default!r} is a string",
                 f"write {json.dumps(value)}",
+                f"read as {json.dumps(value)}",
             )
             node["defaultValue"] = value
         elif isinstance(default, bool) != (node[type_key] == "boolean") or (
@@ -717,8 +885,9 @@ def _duplicate_keys(doc: Document, check: _Checker) -> None:
         key = pointer.rsplit("/", 1)[1]
         check.warning(
             pointer,
-            f"key {key!r} appears twice in one object (the last is used)",
+            f"key {key!r} appears twice in one object",
             "remove one",
+            "the last is used",
         )
 
 

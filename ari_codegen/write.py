@@ -27,10 +27,16 @@ def sha256(data: bytes) -> str:
 
 @dataclass
 class Manifest:
-    """What one generation produced: files with their rendered and formatted hashes, inputs."""
+    """What one generation produced: files with their rendered and formatted hashes, inputs.
+
+    It records what the output is a function of, and nothing else: no formatter version.
+    A file whose rendered text still has its ``rendered`` hash and whose bytes on disk still
+    have its ``written`` hash is what this generator writes, whichever black formatted it
+    (see ``generate``); so a different black never makes fresh output stale.
+    """
 
     generator: str
-    formatter: str | None  # None: written with --no-format
+    formatter: str | None  # "black", or None: written with --no-format
     inputs: dict[str, str]  # input document name -> sha256
     files: dict[str, dict[str, str]] = field(
         default_factory=dict
@@ -52,11 +58,22 @@ class Manifest:
     def read(cls, path: Path) -> Manifest | None:
         """The manifest at ``path``, or None if there is none or it is unreadable."""
         try:
-            data = json.loads(path.read_bytes())
-            return cls(
-                data["generator"], data["formatter"], data["inputs"], data["files"]
-            )
-        except (OSError, ValueError, KeyError, TypeError):
+            return cls.from_bytes(path.read_bytes())
+        except OSError:
+            return None
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Manifest | None:
+        try:
+            data = json.loads(raw)
+            files = data["files"]
+            if not all(
+                isinstance(h, dict) and isinstance(h.get("written"), str)
+                for h in files.values()
+            ):
+                return None
+            return cls(data["generator"], data["formatter"], data["inputs"], files)
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
 
@@ -111,6 +128,23 @@ def compare(root: Path, files: dict[str, bytes], old: Manifest | None) -> Change
     return changes
 
 
+class WriteError(OSError):
+    """Writing the output failed and was rolled back: ``path`` (relative to the output
+    directory, "" for the directory itself) is the file that could not be written."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
 def _remove_dirs(created: list[Path]) -> None:
     """Remove the directories a failed commit created, deepest first, if still empty."""
     for directory in reversed(created):
@@ -121,52 +155,62 @@ def _remove_dirs(created: list[Path]) -> None:
 
 
 def commit(root: Path, files: dict[str, bytes], changes: Changes) -> None:
-    """Swap the changed files into ``root`` and delete the removed ones, all or nothing."""
-    targets = {
-        p: inside(root, p) for p in [*changes.added, *changes.changed, *changes.removed]
-    }
-    created_dirs = [d for d in reversed([root, *root.parents]) if not d.exists()]
-    root.mkdir(parents=True, exist_ok=True)
-    done: list[tuple[Path, Path | None]] = []  # (target, its backup; None if new)
+    """Swap the changed files into ``root`` and delete the removed ones, all or nothing.
+
+    A failure puts back what was swapped, then raises ``WriteError`` naming the file.
+    """
+    current = ""  # the file at hand; "" while it is the output directory itself
     try:
-        stage = Path(tempfile.mkdtemp(prefix=".ari-codegen-", dir=root))
-    except BaseException:
-        _remove_dirs(created_dirs)
-        raise
-    backup = stage / "backup"
-    try:
-        for i, path in enumerate([*changes.added, *changes.changed]):
-            staged = stage / f"{i}.new"
-            staged.write_bytes(files[path])
-        for i, path in enumerate([*changes.added, *changes.changed, *changes.removed]):
-            target = targets[path]
-            saved = None
-            if target.exists():
-                saved = backup / str(i)
-                saved.parent.mkdir(exist_ok=True)
-                shutil.copy2(target, saved)
-            if path in files:
-                for parent in reversed(target.parents):
-                    if not parent.exists():
-                        parent.mkdir()
-                        created_dirs.append(parent)
-                os.replace(stage / f"{i}.new", target)
-            else:
-                target.unlink()
-            done.append((target, saved))
-    except BaseException:
-        for target, saved in reversed(done):
-            if saved is None:
-                target.unlink(missing_ok=True)
-            else:
-                os.replace(saved, target)
-        shutil.rmtree(stage, ignore_errors=True)
-        _remove_dirs(created_dirs)
-        raise
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        targets = {}
+        for current in [*changes.added, *changes.changed, *changes.removed]:
+            targets[current] = inside(root, current)
+        current = ""
+        created_dirs = [d for d in reversed([root, *root.parents]) if not d.exists()]
+        root.mkdir(parents=True, exist_ok=True)
+        done: list[tuple[Path, Path | None]] = []  # (target, its backup; None if new)
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=".ari-codegen-", dir=root))
+        except BaseException:
+            _remove_dirs(created_dirs)
+            raise
+        backup = stage / "backup"
+        try:
+            for i, current in enumerate([*changes.added, *changes.changed]):
+                (stage / f"{i}.new").write_bytes(files[current])
+            for i, current in enumerate(targets):
+                target = targets[current]
+                saved = None
+                if target.exists():
+                    saved = backup / str(i)
+                    saved.parent.mkdir(exist_ok=True)
+                    shutil.copy2(target, saved)
+                if current in files:
+                    for parent in reversed(target.parents):
+                        if not parent.exists():
+                            parent.mkdir()
+                            created_dirs.append(parent)
+                    os.replace(stage / f"{i}.new", target)
+                else:
+                    target.unlink()
+                done.append((target, saved))
+        except BaseException:
+            for target, saved in reversed(done):
+                if saved is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    os.replace(saved, target)
+            shutil.rmtree(stage, ignore_errors=True)
+            _remove_dirs(created_dirs)
+            raise
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+    except (OSError, ValueError) as exc:
+        raise WriteError(current, _reason(exc)) from exc
     for path in changes.removed:  # tidy directories the generator emptied
         parent = targets[path].parent
         while parent != root and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
+            try:
+                parent.rmdir()
+            except OSError:
+                break
             parent = parent.parent

@@ -1,16 +1,25 @@
-"""Generation of the bundled listing, whole process: ``python -m ari_codegen generate specs -o TMP``.
+"""Generation, whole process (``python -m ari_codegen generate SPEC -o OUT``), against the
+field's own generator, Asterisk's ``make_ari_stubs.py`` (``bench/peer.py``), on the same
+listing: Asterisk's master ``rest-api/`` from its source tarball (the bundled ``specs/``
+when the peer is not available). Cases, each a fresh child process, taken in turn, the
+peer among them, run after run:
 
-Cases, each a fresh child process, taken in turn run after run:
-
-- cold: into an empty output directory (renders everything, black on every Python file);
-- no-op: again over fresh output (nothing changed: no black, nothing written);
+- peer: ``make_ari_stubs.py`` into an empty directory (it renders everything every time);
+- cold: into an empty output directory (renders everything, black on every Python file, in
+  a process per core);
+- no-op: again over fresh output (nothing changed: nothing rendered, nothing written);
 - check: ``--check`` on fresh output;
 - no-format: ``--no-format`` into an empty output directory;
+- no-format, empty cache: the same with an empty cache directory (no compiled templates:
+  the first run after an install);
 - one-declaration change: a copy of the listing whose ``Channel`` model description in
   ``channels.json`` is edited before each run, regenerated over the previous output
-  (black runs on the changed module only).
+  (black runs on the changed modules only).
 
-Wall time per run and the child's peak RSS. Run alone: ``python bench/bench_generate.py``.
+The generator's cache (``ARI_CODEGEN_CACHE_DIR``) is a directory of this benchmark, warmed
+by the first, untimed generation. Wall time per run and the child's peak RSS; each of our
+cases also as the median of its per-run ratios to the peer. Run alone:
+``python bench/bench_generate.py``.
 """
 
 from __future__ import annotations
@@ -26,15 +35,23 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
-from common import PYTHON, ChildRun, Figure, child_env, log, run_child  # noqa: E402
+import peer as peer_module  # noqa: E402
+from common import PYTHON, ChildRun, Figure, child_env, log, pair, run_child  # noqa: E402
 
 SECTION = "generate"
+TARGETS = {  # case -> the most it may take, as a ratio to the peer
+    "no-op": 0.5,
+    "--check (fresh)": 0.5,
+    "--no-format (cold)": 1.0,
+}
 
 
-def _generate(spec: Path, out: Path, *flags: str) -> ChildRun:
+def _generate(spec: Path, out: Path, *flags: str, cache: Path) -> ChildRun:
+    env = child_env()
+    env["ARI_CODEGEN_CACHE_DIR"] = str(cache)
     run = run_child(
         [PYTHON, "-m", "ari_codegen", "generate", str(spec), "-o", str(out), *flags],
-        env=child_env(),
+        env=env,
     )
     if run.returncode != 0:
         raise RuntimeError(
@@ -64,24 +81,36 @@ def run(quick: bool = False) -> list[Figure]:
     rss: dict[str, list[float]] = {}
     blacks: dict[str, set[int | None]] = {}
     try:
+        peer, why = peer_module.locate(work / "asterisk-src")
+        if peer is None:
+            log(f"generate: {why}")
+        listing = peer.listing if peer else common.TREE.specs
+        cache = work / "cache"
         fresh = work / "fresh"
-        _generate(common.TREE.specs, fresh)  # the fresh output for no-op and --check
+        _generate(listing, fresh, cache=cache)  # fresh output for no-op and --check
         spec = work / "spec"
-        shutil.copytree(common.TREE.specs, spec)
+        shutil.copytree(listing, spec)
         _edit_channels(spec, 0)
         changed = work / "changed"
-        _generate(spec, changed)
-        log("generate:")
+        _generate(spec, changed, cache=cache)
+        log(f"generate ({listing}):")
         for i in range(repeats):
             cases: dict[str, ChildRun] = {}
-            cases["cold"] = _generate(common.TREE.specs, work / f"cold{i}")
-            cases["no-op"] = _generate(common.TREE.specs, fresh)
-            cases["--check (fresh)"] = _generate(common.TREE.specs, fresh, "--check")
+            if peer is not None:
+                cases["peer"] = run_child(peer.command(work / f"peer{i}"), cwd=peer.root)
+                if cases["peer"].returncode != 0:
+                    raise RuntimeError(f"the peer failed:\n{cases['peer'].stderr[-2000:]}")
+            cases["cold"] = _generate(listing, work / f"cold{i}", cache=cache)
+            cases["no-op"] = _generate(listing, fresh, cache=cache)
+            cases["--check (fresh)"] = _generate(listing, fresh, "--check", cache=cache)
             cases["--no-format (cold)"] = _generate(
-                common.TREE.specs, work / f"nofmt{i}", "--no-format"
+                listing, work / f"nofmt{i}", "--no-format", cache=cache
+            )
+            cases["--no-format (cold, empty cache)"] = _generate(
+                listing, work / f"nocache{i}", "--no-format", cache=work / f"c{i}"
             )
             _edit_channels(spec, i + 1)
-            cases["one-declaration change"] = _generate(spec, changed)
+            cases["one-declaration change"] = _generate(spec, changed, cache=cache)
             for name, result in cases.items():
                 samples.setdefault(name, []).append(result.seconds)
                 rss.setdefault(name, []).append(result.max_rss_mib)
@@ -92,18 +121,27 @@ def run(quick: bool = False) -> list[Figure]:
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    figures = []
+    where = "Asterisk's master listing" if peer else "the bundled listing (no peer)"
+    figures: dict[str, Figure] = {}
     for name, values in samples.items():
-        black = blacks[name]
-        note = (
-            f"black on {black.pop()} file(s)"
-            if len(black) == 1
-            else f"black on {sorted(black, key=str)} files"
-        )
-        figures.append(Figure(SECTION, f"{name}: wall time", "s", values, note=note))
-    figures.append(Figure(SECTION, "cold: peak RSS", "MiB", rss["cold"]))
-    figures.append(Figure(SECTION, "no-op: peak RSS", "MiB", rss["no-op"]))
-    return figures
+        if name == "peer":
+            note = f"make_ari_stubs.py (pystache) on {where}"
+        else:
+            black = blacks[name]
+            count = black.pop() if len(black) == 1 else sorted(black, key=str)
+            note = f"black on {count} file(s); {where}"
+        figures[name] = Figure(SECTION, f"{name}: wall time", "s", values, note=note)
+    if "peer" in figures:
+        for name, figure in figures.items():
+            if name != "peer":
+                pair(figure, figures["peer"])
+                if name in TARGETS:
+                    figure.target_max = TARGETS[name]
+                    figure.target = f"<= {TARGETS[name]}x the peer"
+    result = list(figures.values())
+    result.append(Figure(SECTION, "cold: peak RSS", "MiB", rss["cold"]))
+    result.append(Figure(SECTION, "no-op: peak RSS", "MiB", rss["no-op"]))
+    return result
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@
 
 Sections (each also runs alone as ``python bench/bench_<section>.py``):
 
-- ``generate``: the bundled listing, whole process (``python -m ari_codegen generate``): cold,
-  no-op, ``--check``, ``--no-format``, a one-declaration change;
+- ``generate``: whole process (``python -m ari_codegen generate``) beside Asterisk's own
+  generator, ``make_ari_stubs.py``, on its master listing (``bench/peer.py``; the bundled
+  listing alone when the peer is not available): cold, no-op, ``--check``, ``--no-format``,
+  a one-declaration change, each as a ratio to the peer;
 - ``runtime``: the generated package against its baselines (json.loads, pydantic v2,
   jsonschema, fastjsonschema, ``import httpx``), with the issue's targets;
 - ``scaling``: generation time and peak memory of the listing widened 10x and 100x, growth

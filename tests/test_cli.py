@@ -136,8 +136,8 @@ def test_validate_text_format() -> None:
     no_line = run("validate", BROKEN / "directory_without_listing").stdout.splitlines()[
         0
     ]
-    assert no_line == (
-        "resources.json: error: /: not found in the given directory"
+    assert no_line == (  # a problem of a whole file has no pointer
+        "resources.json: error: not found in the given directory"
         " (hint: pass the resource listing or one API declaration file)"
     )
 
@@ -149,6 +149,7 @@ def test_validate_json_format() -> None:
     assert list(data) == ["ok", "diagnostics"]
     assert data["ok"] is True
     expected = json.loads((BROKEN / "typo_keys" / "expected.json").read_text("utf-8"))
+    strict_messages = [d.pop("strict_message") for d in expected["diagnostics"]]
     assert data["diagnostics"] == expected["diagnostics"]
     for d in data["diagnostics"]:
         assert list(d) == ["severity", "file", "pointer", "line", "message", "hint"]
@@ -158,7 +159,10 @@ def test_validate_json_format() -> None:
     assert strict.exit_code == 1
     assert json.loads(strict.stdout) == {
         "ok": False,
-        "diagnostics": [dict(d, severity="error") for d in expected["diagnostics"]],
+        "diagnostics": [
+            dict(d, severity="error", message=m)
+            for d, m in zip(expected["diagnostics"], strict_messages)
+        ],
     }
     clean = run(
         "validate", "--format", "json", BROKEN / "model_defined_twice_identically"
@@ -216,7 +220,7 @@ def test_check_on_stale_output_exits_1_with_a_diff_and_writes_nothing(
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[:5] == [
-        f"{out} is stale (1 added, 1 changed, 0 removed); run 'ari-codegen generate' to refresh:",
+        f"{out} is stale (1 added, 1 changed, 0 removed); to refresh, run: ari-codegen generate {SPECS} -o {out}",
         "added: ari_client/py.typed",
         "--- a/ari_client/models/sounds.py",
         "+++ b/ari_client/models/sounds.py",
@@ -323,3 +327,83 @@ def test_generate_without_spec_uses_the_bundled_one_and_writes_to_generated(
         text=True,
     )
     assert check.returncode == 0 and check.stdout.startswith("generated is up to date")
+
+
+# --- output a person can act on ----------------------------------------------------------------
+
+
+def test_the_check_hint_repeats_the_command_that_refreshes_exactly_this_output(out: Path, tmp_path: Path) -> None:
+    """Not a bare ``ari-codegen generate`` (the bundled spec into ./generated): this spec,
+    -o, --package-name, -t and the formatting choice, quoted for a shell."""
+    mine = tmp_path / "my templates"
+    (mine / "package").mkdir(parents=True)
+    (mine / "package" / "NOTES.txt.jinja").write_text("notes\n")
+    args = [SOUNDS, "-o", out, "--package-name", "acme_ari", "-t", mine, "--no-format"]
+    result = run("generate", *args, "--check")
+    assert result.exit_code == 1
+    first = result.stdout.splitlines()[0]
+    command = f"ari-codegen generate {SOUNDS} -o {out} --package-name acme_ari -t '{mine}' --no-format"
+    assert first == f"{out} is stale (17 added, 0 changed, 0 removed); to refresh, run: {command}"
+    # and that command does refresh it
+    import shlex
+
+    refreshed = run(*shlex.split(command)[1:])
+    assert refreshed.exit_code == 0, refreshed.output
+    assert run("generate", *args, "--check").exit_code == 0
+
+
+def test_quiet_prints_errors_only(out: Path, tmp_path: Path) -> None:
+    fresh = run("generate", SPECS, "-o", out, "--quiet")  # 5 warnings, nothing to do
+    assert fresh.exit_code == 0 and fresh.output == ""
+    (out / "ari_client" / "py.typed").write_text("edited\n")
+    stale = run("generate", SPECS, "-o", out, "--check", "-q")
+    assert stale.exit_code == 1 and stale.stderr == ""
+    assert stale.stdout == (
+        f"{out} is stale (0 added, 1 changed, 0 removed); to refresh, run: ari-codegen generate {SPECS} -o {out}\n"
+    )  # no diff either
+    wrote = run("generate", SPECS, "-o", out, "-q")
+    assert wrote.exit_code == 0 and wrote.output == ""
+    bad = run("generate", BROKEN / "unknown_types" / "things.json", "-o", tmp_path / "b", "-q")
+    assert bad.exit_code == 1 and bad.stdout == ""
+    lines = bad.stderr.splitlines()
+    assert lines[-2:] == ["3 error(s), 0 warning(s)", f"nothing written to {tmp_path / 'b'}"]
+    assert all(": error: " in line for line in lines[:-2])
+    assert run("validate", SPECS, "--quiet").output == ""
+    assert run("validate", BROKEN / "extra_key" / "things.json", "--strict", "-q").stdout.count(": error: ") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("json", "'json' would shadow the standard library's 'json'"),
+        ("typing.ari", "'typing.ari' would shadow the standard library's 'typing'"),
+        ("httpx", "'httpx' would shadow 'httpx', which the generated code depends on"),
+        ("websockets", "'websockets' would shadow 'websockets', which the generated code depends on"),
+        ("class", "'class' is not an importable Python package name ('class' is a Python keyword)"),
+        ("acme.1x", "'acme.1x' is not an importable Python package name ('1x' is not an identifier)"),
+    ],
+)
+def test_a_package_name_that_shadows_or_cannot_import_is_refused_everywhere(name: str, why: str, tmp_path: Path) -> None:
+    from ari_codegen import build_ir, generate
+
+    cli = run("generate", SOUNDS, "-o", tmp_path / "o", "--package-name", name)
+    assert cli.exit_code == 2 and why in cli.stderr
+    with pytest.raises(ValueError, match=re.escape(why)):
+        generate(SOUNDS, tmp_path / "o", package=name)
+    with pytest.raises(ValueError, match=re.escape(why)):
+        build_ir(SOUNDS, package=name)
+    assert not (tmp_path / "o").exists()
+    assert run("generate", SOUNDS, "-o", tmp_path / "o", "--package-name", "acme.json", "--no-format").exit_code == 0
+
+
+def test_a_write_error_names_the_file_under_the_output_as_given(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (out / "ari_client" / "py.typed").unlink()
+    (out / "ari_client" / "py.typed").mkdir()  # a directory where the file must go
+    monkeypatch.chdir(out.parent)
+    result = run("generate", SPECS, "-o", "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-3:] == [
+        "out/ari_client/py.typed: error: cannot write the output: Is a directory; nothing was changed",
+        "1 error(s), 5 warning(s)",
+        "nothing written to out",
+    ]

@@ -108,7 +108,9 @@ def test_standalone_config_file_with_top_level_keys(tmp_path: Path) -> None:
     [
         ("[tool.ari-codegen]\npackage_name = 'x'\n", "unknown key 'package_name' (did you mean 'package-name'?)"),
         ("[tool.ari-codegen]\nstrict = 'yes'\n", "'strict' must be true or false, not 'yes'"),
-        ("[tool.ari-codegen]\npackage-name = 'class'\n", "'package-name' must be an importable Python package name"),
+        ("[tool.ari-codegen]\npackage-name = 'class'\n", "'package-name': 'class' is not an importable Python package name"),
+        ("[tool.ari-codegen]\npackage-name = 'json'\n", "'package-name': 'json' would shadow the standard library's 'json'"),
+        ("[tool.ari-codegen]\npackage-name = 3\n", "'package-name' must be an importable Python package name, not 3"),
         ("[tool.ari-codegen]\ntemplates = ['missing']\n", "template directory"),
         ("[tool.ari-codegen]\ntemplates = 3\n", "'templates' must be a path or a list of paths"),
         ("[tool.ari-codegen]\noutput = ''\n", "'output' must be a path"),
@@ -183,6 +185,35 @@ def test_two_targets_check_reports_the_stale_one(project: Path) -> None:
     assert "[v20] out (ari_20) is stale (0 added, 1 changed, 0 removed)" in check.output
     assert "[seed] out (ari_seed) is up to date" in check.output
     assert run("generate", "--check", "--target", "seed").exit_code == 0
+
+
+def test_a_target_run_keeps_its_prefix_and_the_hint_names_the_stale_targets(project: Path) -> None:
+    write_config(project, TWO_TARGETS)
+    one = run("generate", "--target", "v20")
+    assert one.exit_code == 0, one.output
+    assert one.stdout.startswith("[v20] out (ari_20): wrote ")
+    assert run("generate", "--target", "v20", "--check").stdout == "[v20] out (ari_20) is up to date (46 files)\n"
+    (project / "out" / "ari_20" / "py.typed").write_text("edited")
+    stale = run("generate", "--check", "--no-format")
+    assert stale.exit_code == 1
+    lines = stale.stdout.splitlines()
+    assert "[seed] out (ari_seed) is stale (46 added, 0 changed, 0 removed)" in lines
+    assert "[v20] out (ari_20) is stale (0 added, 1 changed, 0 removed)" in lines
+    assert lines[-1] == "to refresh, run: ari-codegen generate --no-format --target seed --target v20"
+    quiet = run("generate", "--check", "--target", "v20", "-q")
+    assert quiet.stdout.splitlines() == [
+        "[v20] out (ari_20) is stale (0 added, 1 changed, 0 removed)",
+        "to refresh, run: ari-codegen generate --target v20",
+    ]
+    assert run("generate", "--target", "v20", "-q").output == ""
+
+
+def test_a_configuration_without_targets_has_no_prefix(project: Path) -> None:
+    write_config(project, f'[tool.ari-codegen]\nspec = {toml_path(SPEC_20)}\noutput = "src"\nformat = false\n')
+    assert run("generate").stdout.startswith("wrote src: ")
+    (project / "src" / "ari_client" / "py.typed").write_text("edited")
+    stale = run("generate", "--check")
+    assert stale.stdout.splitlines()[0] == "src is stale (0 added, 1 changed, 0 removed); to refresh, run: ari-codegen generate"
 
 
 def test_a_failing_target_writes_nothing_for_any(project: Path) -> None:

@@ -87,3 +87,64 @@ def test_resource_class_names_leave_room_for_their_async_twins(tmp_path: Path) -
     code = "import edge_twins.client as c; assert c.AriClient and c.AsyncAriClient"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "out", capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- the listings Asterisk served first (Asterisk 12, 2013) -------------------------------------
+
+SPECS_DATA = Path(__file__).resolve().parent / "data" / "specs"
+
+
+def test_a_2013_listing_generates_what_its_modern_spelling_does(tmp_path: Path) -> None:
+    """No ``valueType`` in allowableValues and ``"swaggerVersion": "1.3"`` in events.json:
+    read as Asterisk's loader read them, each with a warning that says what was assumed."""
+    from ari_codegen import check_spec
+    from ari_codegen.diff import diff_specs
+
+    old = SPECS_DATA / "20.0.0-as-2013"
+    validated = check_spec(old)
+    assert validated.ok
+    assumed = [d for d in validated.diagnostics if "valueType" in d.message or "swaggerVersion" in d.message]
+    assert len(assumed) == 35  # 34 allowableValues, one swaggerVersion
+    version = [d for d in assumed if "swaggerVersion" in d.message]
+    assert [(d.file, d.pointer, d.message, d.hint) for d in version] == [
+        ("api-docs/events.json", "/swaggerVersion", "swaggerVersion '1.3' is not 1.1 or 1.2 (read as '1.2')",
+         'declare "swaggerVersion": "1.2"')
+    ]  # fmt: skip
+    lists = [d for d in assumed if d.message.endswith("(read as 'LIST', from its 'values')")]
+    ranges = [d for d in assumed if d.message.endswith("(read as 'RANGE', from its 'min'/'max')")]
+    assert len(lists) + len(ranges) == 34 and ranges
+    assert all(d.pointer.endswith("/allowableValues") and d.line for d in lists + ranges)
+    # the same IR as the 20.0.0 listing it was made from: nothing was lost or misread
+    modern, _ = build_ir(SPECS_DATA / "20.0.0")
+    read, _ = build_ir(old)
+    assert modern is not None and read is not None
+    assert diff_specs(modern, read).changes == []
+    a = generate(SPECS_DATA / "20.0.0", tmp_path / "a", format=False)
+    b = generate(old, tmp_path / "b", format=False)
+    assert a.ok and b.ok and set(a.files) == set(b.files)
+    differ = {p for p in a.files if a.files[p] != b.files[p]}
+    assert differ == {"ari_client/__init__.py", "ari_client/.ari-codegen-manifest.json"}  # input hashes
+    # under --strict, nothing is assumed: the same problems, as errors, without "read as"
+    strict = check_spec(old, strict=True)
+    assert not strict.ok and all("read as" not in d.message for d in strict.diagnostics)
+
+
+def test_what_cannot_be_read_stays_an_error(tmp_path: Path) -> None:
+    from ari_codegen import check_spec
+
+    doc = json.loads(json.dumps(NO_MODELS))
+    doc["apis"][0]["operations"][0]["parameters"] = [
+        {"name": "a", "paramType": "query", "dataType": "int", "allowableValues": {"values": [1], "min": 0}},
+        {"name": "b", "paramType": "query", "dataType": "int", "allowableValues": {}},
+    ]
+    for version, ok in (("2.0", False), ("1.3", True), ("banana", False), ("1.0", True)):
+        doc["swaggerVersion"] = version
+        source = tmp_path / "spec.json"
+        source.write_text(json.dumps(doc))
+        messages = [(d.severity.value, d.pointer, d.message) for d in check_spec(source).diagnostics]
+        version_errors = [m for m in messages if m[1] == "/swaggerVersion" and m[0] == "error"]
+        assert bool(version_errors) is not ok, messages
+        # both or neither of values and min/max: no valueType can be inferred
+        at = "/apis/0/operations/0/parameters"
+        assert ("error", f"{at}/0/allowableValues", "missing required key 'valueType'") in messages
+        assert ("error", f"{at}/1/allowableValues", "missing required key 'valueType'") in messages

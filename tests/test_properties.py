@@ -564,6 +564,50 @@ def test_bug_a_resource_class_named_like_a_model() -> None:
         assert client.thing.get().to_dict() == {"a": "x"}
 
 
+def test_websocket_parameter_models_and_fallbacks_in_other_declarations_type_check(
+    mypy_cache: Path,
+) -> None:
+    """client.py annotates the events websocket's parameters (a List[Model], a Date) and
+    imports what they name; a discriminator's parser imports the module of a fallback class
+    that lives in another declaration (both found by test_random_specs_pass_mypy_strict)."""
+    events = {
+        "httpMethod": "GET",
+        "nickname": "events",
+        "upgrade": "websocket",
+        "responseClass": "Base",
+        "parameters": [
+            {"name": "things", "paramType": "query", "dataType": "List[Thing]"},
+            {"name": "since", "paramType": "query", "dataType": "Date"},
+        ],
+    }
+    base = {
+        "id": "Base",
+        "discriminator": "type",
+        "subTypes": ["Child"],
+        "properties": {"type": {"type": "string", "required": True}},
+    }
+    declarations = {
+        "a": declaration({"Base": base}, [{"path": "/events", "operations": [events]}]),
+        "b": declaration(
+            {
+                "Child": {"id": "Child", "subTypes": ["Leaf"], "properties": {"x": {"type": "string", "required": True}}},
+                "Leaf": {"id": "Leaf", "properties": {"y": {"type": "string", "required": True}}},
+                "Thing": {"id": "Thing", "properties": {"n": {"type": "int"}}},
+            }
+        ),
+    }  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="ari-prop-") as tmp:
+        listing = write_spec(Path(tmp) / "spec", declarations)
+        package = unique_package()
+        assert generate(listing, Path(tmp) / "out", package=package).ok
+        run = mypy_strict(Path(tmp) / "out", package, mypy_cache)
+        assert run.returncode == 0, run.stdout
+        with imported(Path(tmp) / "out", package):
+            models = importlib.import_module(f"{package}.models")
+            child = models.parse_base({"type": "unknown", "x": "1"})
+            assert type(child).__name__ == "Child"  # the nearest base that fits
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="client templates under mypy --strict: a websocket operation's LIST parameter or "

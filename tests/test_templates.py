@@ -242,7 +242,7 @@ def test_template_error_names_file_line_and_ir_object(spec: ir.Spec, tmp_path: P
     assert len(per) == len(spec.declarations)
     assert per[0].line == 2 and "rendering declaration 'asterisk' failed" in per[0].message
     assert per[0].format().startswith(
-        f"{where}/package/per/{{declaration}}.txt.jinja:2: error: /: rendering declaration 'asterisk' failed"
+        f"{where}/package/per/{{declaration}}.txt.jinja:2: error: rendering declaration 'asterisk' failed"
     )
 
 
@@ -267,7 +267,9 @@ def test_a_missing_template_directory_is_an_error(spec: ir.Spec, tmp_path: Path)
 def test_template_syntax_error_has_its_line(spec: ir.Spec, tmp_path: Path) -> None:
     mine = template(tmp_path / "mine", "package/broken.txt.jinja", "ok\n{% for x in %}\n")
     _, problems = render(spec, [mine])
-    assert [(p.file, p.line) for p in problems] == [("package/broken.txt.jinja", 2)]
+    # named like every other template problem: under the directory as the user gave it
+    assert [(p.file, p.line, p.pointer) for p in problems] == [(f"{mine.as_posix()}/package/broken.txt.jinja", 2, "")]
+    assert problems[0].format().startswith(f"{mine.as_posix()}/package/broken.txt.jinja:2: error: rendering")
     assert "TemplateSyntaxError" in problems[0].message
 
 
@@ -276,7 +278,7 @@ def test_template_error_writes_nothing_and_cli_exits_1(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("generate", str(SPECS), "-o", str(out), "-t", str(mine), "--no-format")
     assert result.exit_code == 1
-    assert "package/bad.txt.jinja:1: error: /: rendering the spec failed" in result.output
+    assert f"{mine.as_posix()}/package/bad.txt.jinja:1: error: rendering the spec failed" in result.output
     assert "nothing written" in result.output and not out.exists()
 
 
@@ -284,7 +286,7 @@ def test_template_error_writes_nothing_and_cli_exits_1(tmp_path: Path) -> None:
 def test_template_leaving_the_output_directory_is_refused(spec: ir.Spec, tmp_path: Path, name: str) -> None:
     mine = template(tmp_path / "mine", name, "pwned\n")
     files, problems = render(spec, [mine])
-    assert [(p.file, p.message) for p in problems] == [(name, "this template would write outside the output directory")]
+    assert [(p.file, p.message) for p in problems] == [(f"{mine.as_posix()}/{name}", "this template would write outside the output directory")]
     result = generate(SPECS, tmp_path / "out", template_dirs=[mine], format=False)
     assert not result.ok and not (tmp_path / "out").exists()
     assert not list(tmp_path.glob("**/escape.txt")) and not list(tmp_path.glob("**/*evil*.txt"))

@@ -64,7 +64,7 @@ def test_the_shipped_schema_is_valid_draft_2020_12() -> None:
 def test_the_bundled_spec_has_exactly_its_known_warts() -> None:
     validated = check_spec(SPECS)
     assert validated.ok
-    note = "unknown key '__note' ignored"
+    note = "unknown key '__note' (ignored)"
     assert facts(validated.diagnostics) == [
         ("warning", "api-docs/endpoints.json", "/apis/1/operations/0/parameters/3/descriptioni", 67, "unknown key 'descriptioni' (read as 'description')"),
         ("warning", "api-docs/endpoints.json", "/apis/5/operations/0/parameters/4/descriptioni", 267, "unknown key 'descriptioni' (read as 'description')"),
@@ -76,6 +76,15 @@ def test_the_bundled_spec_has_exactly_its_known_warts() -> None:
     assert not strict.ok and {d.severity for d in strict.diagnostics} == {
         Severity.ERROR
     }
+    # under --strict nothing was read as anything: the messages say only what is wrong
+    assert [d.message for d in strict.diagnostics] == [
+        "unknown key 'descriptioni'",
+        "unknown key 'descriptioni'",
+        "'404' is a string",
+        "'409' is a string",
+        "unknown key '__note'",
+    ]
+    assert [d.hint for d in strict.diagnostics] == [d.hint for d in validated.diagnostics]
 
 
 def test_validation_repairs_a_copy_and_leaves_the_loaded_data_alone() -> None:
@@ -108,8 +117,8 @@ def test_synonyms_and_case_slips_are_read_as_the_known_key(tmp_path: Path) -> No
         (f"{at}/0/DataType", "unknown key 'DataType' (read as 'dataType')", "rename 'DataType' to 'dataType'"),
         (f"{at}/0/default", "unknown key 'default' (read as 'defaultValue')", "rename 'default' to 'defaultValue'"),
         (f"{at}/0/enum", "unknown key 'enum' (read as 'allowableValues')", "rename 'enum' to 'allowableValues'"),
-        (f"{at}/1/descripton", "unknown key 'descripton' ignored ('description' is also present)", "remove 'descripton'"),
-        (f"{at}/2/frobnicate", "unknown key 'frobnicate' ignored", "remove it; known keys here: name, description, paramType, dataType, required, allowMultiple, defaultValue, allowableValues, since"),
+        (f"{at}/1/descripton", "unknown key 'descripton' beside 'description' (ignored)", "remove 'descripton'"),
+        (f"{at}/2/frobnicate", "unknown key 'frobnicate' (ignored)", "remove it; known keys here: name, description, paramType, dataType, required, allowMultiple, defaultValue, allowableValues, since"),
     ]  # fmt: skip
     model, _ = build_ir(spec)
     assert model is not None
@@ -180,7 +189,7 @@ def test_a_listing_names_each_declaration_once(tmp_path: Path) -> None:
     write(tmp_path / "resources.json", listing)
     validated = check_spec(tmp_path)
     assert facts(validated.diagnostics) == [
-        ("warning", "resources.json", "/apis/1/path", 8, "'/api-docs/things.json' is listed twice (first at /apis/0/path; read once)")
+        ("warning", "resources.json", "/apis/1/path", 8, "'/api-docs/things.json' is listed twice, first at /apis/0/path (read once)")
     ]  # fmt: skip
     assert [d.name for d, _ in validated.declarations] == ["api-docs/things.json"]
 
@@ -358,3 +367,86 @@ def test_a_single_document_that_is_no_object_beside_declarations(
         ("error", "main.json", "", 1, "document: expected object, found array")
     ]
     assert [d.name for d in validated.loaded.documents] == ["main.json"]
+
+
+# --- the fast conformance check agrees with jsonschema --------------------------------------
+
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "x", "/path", "1.2", "LIST", "RANGE", "GET", "query", "websocket", " "]),
+)
+JSON = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["name", "type", "x", "_c"]), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _pointers(node: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _pointers(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _pointers(value, (*at, index))
+    return found
+
+
+REAL = [(d.name, d.data) for d in load(SPECS).declarations]
+
+
+@settings(max_examples=150)
+@given(st.data())
+def test_the_fast_conformance_check_agrees_with_jsonschema(data: st.DataObject) -> None:
+    """``_conforms`` decides whether jsonschema is needed at all: it must say "valid"
+    exactly when jsonschema finds nothing, on real declarations with one value replaced,
+    dropped or added anywhere."""
+    from ari_codegen.validate import _conforms
+
+    name, original = data.draw(st.sampled_from(REAL))
+    doc = copy.deepcopy(original)
+    where = data.draw(st.sampled_from(_pointers(doc)))
+    action = data.draw(st.sampled_from(["replace", "drop", "add"]))
+    if where and action != "add":
+        parent = doc
+        for part in where[:-1]:
+            parent = parent[part]
+        if action == "drop":
+            del parent[where[-1]]
+        else:
+            parent[where[-1]] = data.draw(JSON)
+    elif action == "add":
+        target = doc
+        for part in where:
+            target = target[part]
+        if isinstance(target, dict):
+            target[data.draw(st.sampled_from(["name", "type", "valueType", "min", "_note", "junk"]))] = data.draw(JSON)
+        elif isinstance(target, list):
+            target.append(data.draw(JSON))
+    schema = {"$ref": "#/$defs/declaration", "$defs": swagger_schema()["$defs"]}
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+    assert _conforms(doc, {"$ref": "#/$defs/declaration"}) is (not errors), (name, where, action, errors[:1])
+
+
+def test_a_valid_spec_never_imports_jsonschema() -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = (
+        "import sys\nfrom ari_codegen import check_spec\n"
+        f"assert check_spec({str(SPECS)!r}).ok\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout == "False\n", done.stderr
+    wrong = ROOT / "tests" / "broken" / "wrong_json_types" / "things.json"  # schema errors
+    broken = code.replace(str(SPECS), str(wrong)).replace(".ok", ".ok is False")
+    assert subprocess.run([sys.executable, "-c", broken], cwd=ROOT, capture_output=True, text=True).stdout == "True\n"
