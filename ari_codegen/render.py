@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 
 import jinja2
 
-from . import copied, ir, schema_out
+from . import copied, ir, objects, schema_out
 from .paths import builtin_templates
 from .diagnostics import Diagnostic, Severity
 
@@ -204,6 +204,8 @@ def environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         json_schema=schema_out.declaration_schema,
         date_pattern=schema_out.DATE_PATTERN,
         group_imports=group_imports,
+        event_objects=objects.event_objects,
+        object_models=objects.object_models,
     )
     return env
 
