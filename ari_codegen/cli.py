@@ -87,6 +87,10 @@ def main() -> None:
 @click.option("--strict/--no-strict", help="Treat warnings as errors.")
 @click.option("--no-format/--format", help="Skip black (faster; output differs).")
 @click.option(
+    "--distribution/--no-distribution",
+    help="Also write pyproject.toml and README.md beside the package (pip-installable).",
+)
+@click.option(
     "--config",
     "config_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -111,6 +115,7 @@ def generate_command(
     no_format: bool,
     config_file: Path | None,
     target_names: tuple[str, ...],
+    distribution: bool,
 ) -> None:
     """Generate the package from SPEC (default: the bundled ARI listing).
 
@@ -128,6 +133,7 @@ def generate_command(
         no_format,
         config_file,
         target_names,
+        distribution,
     )
     if len(targets) > 1:
         _generate_targets(targets, check)
@@ -148,6 +154,7 @@ def generate_command(
             strict=strict,
             check=check,
             format=not no_format,
+            distribution=target.distribution,
         )
     except OSError as exc:
         click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
@@ -187,6 +194,7 @@ def _resolve_targets(
     no_format: bool,
     config_file: Path | None,
     target_names: tuple[str, ...],
+    distribution: bool = False,
 ) -> tuple[Target, ...]:
     """The targets to generate: from the configuration (if any), flags overriding it."""
     from click.core import ParameterSource
@@ -217,6 +225,7 @@ def _resolve_targets(
                     template_dirs,
                     strict,
                     not no_format,
+                    distribution,
                 ),
             )
         chosen = load_config(path).select(target_names)
@@ -235,6 +244,8 @@ def _resolve_targets(
         overrides["strict"] = strict
     if given("no_format"):
         overrides["format"] = not no_format
+    if given("distribution"):
+        overrides["distribution"] = distribution
     if len(chosen) > 1 and {"spec", "output", "package"} & set(overrides):
         raise click.UsageError(
             "SPEC, --output and --package-name apply to one target; "

@@ -93,18 +93,23 @@ def generate(
     strict: bool = False,
     check: bool = False,
     format: bool = True,
+    distribution: bool = False,
 ) -> GenerateResult:
     """Generate the package ``package`` into ``output`` from ``spec`` (default: the bundled one).
 
     With ``check``, nothing is written: ``result.changes.stale`` says whether the output on
     disk differs. On any error the output directory is left exactly as it was.
+    With ``distribution``, a ``pyproject.toml`` and a README beside the package make the
+    output directory installable (``pip install OUTPUT``; see ``ari_codegen.distribution``).
     """
     root = Path(output)
     model, diagnostics = build_ir(spec, package, strict)
     result = GenerateResult(root, diagnostics)
     if model is None:
         return result
-    rendered, problems = render(model, [Path(d) for d in template_dirs])
+    rendered, problems = render(
+        model, [Path(d) for d in template_dirs], distribution=distribution
+    )
     result.diagnostics += problems
     if problems:
         return result
