@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from . import ir
 
-DEPENDENCIES = ("httpx>=0.27,<1", "websockets>=13,<18")
+DEPENDENCIES = ("httpx>=0.27,<1", "websockets>=15,<18")
 """What the generated package needs at run time (ari_codegen's ``client`` extra says the same)."""
 REQUIRES_PYTHON = ">=3.11"
 BUILD_REQUIRES = ("hatchling>=1.21",)
