@@ -1,5 +1,5 @@
-"""Every code block of README.md, docs/*.md and generated/README.md runs as written, or says in
-the Markdown why it does not (see tests/docblocks.py for the markers)."""
+"""Every code block of README.md, docs/*.md, generated/README.md and examples/ivr/README.md runs
+as written, or says in the Markdown why it does not (see tests/docblocks.py for the markers)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,12 @@ from ari_codegen.config import load_config
 from . import docblocks
 from .conftest import GENERATED, ROOT, SPECS
 
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), GENERATED / "README.md"]
+DOCS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    GENERATED / "README.md",
+    ROOT / "examples" / "ivr" / "README.md",
+]
 ALL = [b for path in DOCS for b in docblocks.blocks(path)]
 KNOWN = {"needs": {"asterisk"}, "test": {"install"}}
 
