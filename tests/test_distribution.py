@@ -81,6 +81,21 @@ def test_the_generated_pyproject(tmp_path: Path) -> None:
     assert "from acme.ari import AriClient" in (tmp_path / "README.md").read_text()
 
 
+def test_an_odd_api_version_still_gives_valid_toml_and_pep440(tmp_path: Path) -> None:
+    import json
+
+    shutil.copytree(SPECS, tmp_path / "specs")
+    listing = tmp_path / "specs" / "resources.json"
+    data = json.loads(listing.read_text())
+    data["apiVersion"] = 'v3 "beta"\\\n\u2028'
+    listing.write_text(json.dumps(data))
+    result = generate(tmp_path / "specs", tmp_path / "out", distribution=True, format=False)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    project = tomllib.loads((tmp_path / "out" / "pyproject.toml").read_text())["project"]
+    assert project["version"].startswith("3+spec") and str(Version(project["version"])) == project["version"]
+    assert data["apiVersion"] in project["description"]
+
+
 def test_without_distribution_nothing_beside_the_package(tmp_path: Path) -> None:
     assert generate(SPECS / "api-docs" / "sounds.json", tmp_path, format=False).ok
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ari_client"]

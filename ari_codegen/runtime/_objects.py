@@ -32,7 +32,7 @@ OBJECTS: Dict[str, Dict[str, Tuple[str, ...]]] = {
     "RecordingFinished": {"recording": ("LiveRecording",)},
     "ChannelDtmfReceived": {"channel": ("Channel",)},
     "ChannelDestroyed": {"channel": ("Channel",)},
-    "Dial": {"caller": ("Channel",), "peer": ("Channel",)},
+    "Dial": {"caller": ("Channel",), "peer": ("Channel",), "forwarded": ("Channel",)},
     "StasisEnd": {"channel": ("Channel",)},
     "StasisStart": {"channel": ("Channel",), "replace_channel": ("Channel",)},
 }
