@@ -179,3 +179,29 @@ def test_a_new_user(registry: None, tmp_path: Path) -> None:
     assert versions.startswith("0.27.") and " 15.0" in versions, versions
     out = sh(f"{repo / 'old' / 'bin' / 'python'} {harness} README.md", repo / "generated")
     assert "ran 4 Python block(s) of README.md" in out, out
+
+
+def test_the_option_from_the_command_line_and_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from ari_codegen.cli import main
+    from ari_codegen.config import ConfigError, load_config
+
+    monkeypatch.chdir(tmp_path)
+    sounds = str(SPECS / "api-docs" / "sounds.json")
+    done = CliRunner().invoke(main, ["generate", sounds, "-o", "a", "--distribution", "--no-format"])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["README.md", "ari_client", "pyproject.toml"]
+    (tmp_path / "pyproject.toml").write_text('[tool.ari-codegen]\noutput = "b"\ndistribution = true\nformat = false\n')
+    assert load_config(tmp_path / "pyproject.toml").targets[0].distribution is True
+    done = CliRunner().invoke(main, ["generate", sounds, "--no-distribution"])
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["ari_client"]
+    done = CliRunner().invoke(main, ["generate", sounds])  # the configuration's: installable
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "b" / "pyproject.toml").is_file()
+    done = CliRunner().invoke(main, ["generate", sounds, "--no-distribution"])  # removed again
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["ari_client"]
+    (tmp_path / "pyproject.toml").write_text('[tool.ari-codegen]\ndistribution = "yes"\n')
+    with pytest.raises(ConfigError, match="'distribution' must be true or false"):
+        load_config(tmp_path / "pyproject.toml")
