@@ -395,3 +395,27 @@ def test_mypy_infers_the_event_class(tmp_path: Path, monkeypatch: pytest.MonkeyP
     ], out
     errors = [line for line in out.splitlines() if ": error:" in line]
     assert len(errors) == 1 and '"StasisStart" has no attribute "playback"' in errors[0], out
+
+
+def test_run_takes_model_typed_websocket_parameters(tmp_path: Path) -> None:
+    """client.py imports the models its run() signature names (found by the mypy property test:
+    a websocket operation with a model-typed body parameter)."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from ari_codegen import generate
+
+    shutil.copytree(SPECS, tmp_path / "specs")
+    path = tmp_path / "specs" / "api-docs" / "events.json"
+    doc = json.loads(path.read_text())
+    (websocket,) = [op for api in doc["apis"] for op in api["operations"] if op.get("upgrade") == "websocket"]
+    websocket["parameters"].append({"name": "filter", "paramType": "body", "dataType": "Channel", "required": False})
+    path.write_text(json.dumps(doc))
+    assert generate(tmp_path / "specs", tmp_path / "out", format=False).ok
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), "ari_client/client.py"],
+        cwd=tmp_path / "out", capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
