@@ -122,6 +122,10 @@ def main() -> None:
 @click.option("--strict/--no-strict", help="Treat warnings as errors.")
 @click.option("--no-format/--format", help="Skip black (faster; output differs).")
 @click.option(
+    "--distribution/--no-distribution",
+    help="Also write pyproject.toml and README.md beside the package (pip-installable).",
+)
+@click.option(
     "--config",
     "config_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -148,6 +152,7 @@ def generate_command(
     config_file: Path | None,
     target_names: tuple[str, ...],
     quiet: bool,
+    distribution: bool,
 ) -> None:
     """Generate the package from SPEC (default: the bundled ARI listing).
 
@@ -168,6 +173,7 @@ def generate_command(
         strict=target.strict,
         check=check,
         format=target.format,
+        distribution=target.distribution,
     )
     _report(result.diagnostics, quiet)
     if not result.ok:
@@ -256,6 +262,7 @@ def _resolve_targets(
                 p["template_dirs"],
                 p["strict"],
                 not p["no_format"],
+                p["distribution"],
             )
             return (target,), False
         config = load_config(path)
@@ -275,6 +282,8 @@ def _resolve_targets(
         overrides["strict"] = p["strict"]
     if _given(ctx, "no_format"):
         overrides["format"] = not p["no_format"]
+    if _given(ctx, "distribution"):
+        overrides["distribution"] = p["distribution"]
     if len(chosen) > 1 and {"spec", "output", "package"} & set(overrides):
         raise click.UsageError(
             "SPEC, --output and --package-name apply to one target; "

@@ -10,6 +10,7 @@ given with ``--config``) when it has a ``[tool.ari-codegen]`` table::
     templates = ["my_templates"]   # a string or a list; later wins
     strict = false
     format = true                  # false: skip black
+    distribution = false           # true: a pyproject.toml and README beside the package
 
 Several packages in one run: every ``[[tool.ari-codegen.targets]]`` table is a target with a
 unique ``name`` and the same keys; keys of ``[tool.ari-codegen]`` itself are defaults for
@@ -54,7 +55,15 @@ from .write import WriteError, commit
 
 CONFIG_FILE = "pyproject.toml"
 TABLE = "ari-codegen"
-OPTION_KEYS = ("spec", "output", "package-name", "templates", "strict", "format")
+OPTION_KEYS = (
+    "spec",
+    "output",
+    "package-name",
+    "templates",
+    "strict",
+    "format",
+    "distribution",
+)
 DEFAULT_TARGET = "default"
 
 
@@ -73,6 +82,7 @@ class Target:
     templates: tuple[Path, ...] = ()
     strict: bool = False
     format: bool = True
+    distribution: bool = False
 
     def override(self, **changes: Any) -> Target:
         return dataclasses.replace(self, **changes)
@@ -194,7 +204,7 @@ def _options(path: Path, where: str, table: dict[str, Any]) -> dict[str, Any]:
                     f"{path}: {where}: template directory {d} does not exist"
                 )
         out["templates"] = dirs
-    for key in ("strict", "format"):
+    for key in ("strict", "format", "distribution"):
         if key in table:
             if not isinstance(table[key], bool):
                 raise fail(key, "true or false")
@@ -285,6 +295,7 @@ def generate_targets(
                 strict=t.strict,
                 check=True,
                 format=t.format,
+                distribution=t.distribution,
             ),
         )
         for t in targets

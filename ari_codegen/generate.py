@@ -118,6 +118,7 @@ def _run_key(
     package: str,
     strict: bool,
     format: bool,
+    distribution: bool,
     manifest: bytes,
 ) -> str:
     """What the output is a function of (see ``cache``), and the manifest it has."""
@@ -125,7 +126,7 @@ def _run_key(
         code=cache.code_digest(),
         templates=cache.templates_digest(template_dirs),
         inputs=sorted((d.name, d.sha256) for d in loaded.documents),
-        options=[package, strict, format],
+        options=[package, strict, format, distribution],
         manifest=sha256(manifest),
     )
 
@@ -137,6 +138,7 @@ def _fresh(
     template_dirs: Sequence[Path],
     strict: bool,
     format: bool,
+    distribution: bool = False,
 ) -> GenerateResult | None:
     """The result of a run with nothing to do, if the stamp says so (else None)."""
     if cache.directory() is None:
@@ -154,7 +156,9 @@ def _fresh(
     loaded = load(spec, positions=False)
     if loaded.diagnostics:
         return None
-    wanted = _run_key(loaded, template_dirs, package, strict, format, manifest)
+    wanted = _run_key(
+        loaded, template_dirs, package, strict, format, distribution, manifest
+    )
     diagnostics = cache.read("fresh", _output_id(root, package), wanted)
     if not isinstance(diagnostics, list):
         return None
@@ -200,18 +204,21 @@ def generate(
     strict: bool = False,
     check: bool = False,
     format: bool = True,
+    distribution: bool = False,
 ) -> GenerateResult:
     """Generate the package ``package`` into ``output`` from ``spec`` (default: the bundled one).
 
     With ``check``, nothing is written: ``result.changes.stale`` says whether the output on
     disk differs. On any error the output directory is left exactly as it was. A package
     name that cannot be generated (see ``naming.package_problem``) is a ``ValueError``.
+    With ``distribution``, a ``pyproject.toml`` and a README beside the package make the
+    output directory installable (``pip install OUTPUT``; see ``ari_codegen.distribution``).
     """
     check_package(package)
     root = Path(output)
     spec = spec if spec is not None else bundled_spec()
     dirs = [Path(d) for d in template_dirs]
-    fresh = _fresh(spec, root, package, dirs, strict, format)
+    fresh = _fresh(spec, root, package, dirs, strict, format, distribution)
     if fresh is not None:
         return fresh
     loaded, diagnostics, model = _front(spec, package, strict)
@@ -220,7 +227,7 @@ def generate(
         return result
     from .render import render  # jinja2 is imported only when something is rendered
 
-    rendered, problems = render(model, dirs)
+    rendered, problems = render(model, dirs, distribution=distribution)
     result.diagnostics += problems
     if problems:
         return result
@@ -267,7 +274,9 @@ def generate(
         result.wrote = True
     if not result.changes.stale or result.wrote:  # fresh now: leave the stamp
         manifest_bytes = result.files[manifest_path(package)]
-        key = _run_key(loaded, dirs, package, strict, format, manifest_bytes)
+        key = _run_key(
+            loaded, dirs, package, strict, format, distribution, manifest_bytes
+        )
         cache.write("fresh", _output_id(root, package), key, result.diagnostics)
     return result
 

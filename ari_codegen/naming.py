@@ -27,6 +27,7 @@ RUNTIME_NAMES = frozenset(
         # typing names the models, api and client modules import, and what client.py defines
         "Sequence", "Tuple", "Type", "E", "R", "AriClient", "AsyncAriClient", "SyncApi",
         "AsyncApi", "Backoff", "Dispatcher", "EventStream", "AsyncEventStream",
+        "SyncWaiting", "AsyncWaiting",
     }
 )  # fmt: skip
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))

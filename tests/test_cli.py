@@ -62,7 +62,7 @@ def test_exit_0_on_success_and_1_on_errors(tmp_path: Path) -> None:
         "--no-format",
     )
     assert ok.exit_code == 0
-    assert ok.stdout.startswith(f"wrote {tmp_path / 'a'}: 19 added, 0 changed, 0 removed; black ran on 0 file(s)")  # fmt: skip
+    assert ok.stdout.startswith(f"wrote {tmp_path / 'a'}: 20 added, 0 changed, 0 removed; black ran on 0 file(s)")  # fmt: skip
     bad = run(
         "generate", BROKEN / "unknown_types" / "things.json", "-o", tmp_path / "b"
     )
@@ -245,9 +245,14 @@ def test_check_on_stale_output_exits_1_with_a_diff_and_writes_nothing(
 @pytest.fixture(scope="module")
 def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("acme")
-    result = CliRunner().invoke(
-        main, ["generate", str(SOUNDS), "-o", str(out), "--package-name", "acme_ari"]
-    )
+    here = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))  # module scope: before `elsewhere` (no pyproject.toml)
+    try:
+        result = CliRunner().invoke(
+            main, ["generate", str(SOUNDS), "-o", str(out), "--package-name", "acme_ari"]
+        )
+    finally:
+        os.chdir(here)
     assert result.exit_code == 0, result.output
     assert re.fullmatch(r"wrote .*: \d+ added, 0 changed, 0 removed; black ran on [1-9]\d* file\(s\)\n", result.stdout)  # fmt: skip
     return out
@@ -343,7 +348,7 @@ def test_the_check_hint_repeats_the_command_that_refreshes_exactly_this_output(o
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     command = f"ari-codegen generate {SOUNDS} -o {out} --package-name acme_ari -t '{mine}' --no-format"
-    assert first == f"{out} is stale (17 added, 0 changed, 0 removed); to refresh, run: {command}"
+    assert first == f"{out} is stale (18 added, 0 changed, 0 removed); to refresh, run: {command}"
     # and that command does refresh it
     import shlex
 

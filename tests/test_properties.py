@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ import jsonschema
 import pytest
 from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
+from packaging.version import Version
 from referencing import Registry, Resource
 
 from ari_codegen import build_ir, generate, ir
@@ -86,9 +88,13 @@ def generate_case(case: SpecCase, root: Path) -> tuple[Path, str, ir.Spec]:
     listing = case.write(root / "spec")
     out = root / "out"
     package = unique_package()
-    result = generate(listing, out, package=package, format=True)
+    result = generate(listing, out, package=package, format=True, distribution=True)
     assert result.ok, diagnostics(result)
     assert result.wrote
+    # installable too: pyproject.toml is TOML, its version PEP 440 (tests/test_distribution.py)
+    project = tomllib.loads((out / "pyproject.toml").read_text("utf-8"))["project"]
+    assert str(Version(project["version"])) == project["version"]
+    assert (out / "README.md").read_text("utf-8").count("```") % 2 == 0
     spec_ir, _ = build_ir(listing, package)
     assert spec_ir is not None
     return out, package, spec_ir

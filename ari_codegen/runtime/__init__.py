@@ -27,5 +27,5 @@ COPIED = (
 )
 """The modules copied into every generated package (by file name)."""
 
-STAND_INS = ("_spec.py", "client.py")
+STAND_INS = ("_objects.py", "_spec.py", "client.py")
 """Checked-in stand-ins for generated modules the copied ones import; never copied."""

@@ -2,8 +2,11 @@
 """The clients: ``AriClient`` (sync) and ``AsyncAriClient`` (asyncio), on httpx and websockets.
 
 ```python
-with AriClient("http://pbx:8088/ari", username="app", password="secret") as ari:
-    channel = ari.channels.originate(endpoint="PJSIP/alice", app="ivr")
+with AriClient("http://localhost:8088/ari", username="asterisk", password="asterisk") as ari:
+    with ari.events(app="ivr"):                      # listen before making events happen
+        started = ari.expect(StasisStart, channel="call-1")
+        ari.channels.originate(endpoint="PJSIP/alice", app="ivr", channel_id="call-1")
+        event = started.wait(timeout=10)             # a StasisStart, typed as one
 ```
 
 Each client has one resource per API declaration (asterisk, endpoints, channels, bridges, recordings, sounds, playbacks, device_states, mailboxes, events, applications),
@@ -21,11 +24,14 @@ import httpx
 
 from . import _http as _h
 from . import errors
+from ._runtime import Model
 from .events import (
     AsyncEventStream,
+    AsyncWaiting,
     Backoff,
     Dispatcher,
     EventStream,
+    SyncWaiting,
 )
 
 if TYPE_CHECKING:
@@ -216,7 +222,7 @@ class AsyncApi:
         return AsyncApplications(self._sender)
 
 
-class AriClient(_h.SyncHttp, SyncApi):
+class AriClient(_h.SyncHttp, SyncApi, SyncWaiting):
     """A synchronous ARI client.
 
     Args:
@@ -307,16 +313,30 @@ class AriClient(_h.SyncHttp, SyncApi):
         self._streams = [s for s in self._streams if s._failure is None] + [stream]
         return stream
 
-    def on(self, cls: Type[E]) -> Callable[[Callable[[E], R]], Callable[[E], R]]:
+    def on(
+        self,
+        cls: Type[E],
+        *,
+        where: Callable[[E], bool] | None = None,
+        spawn: bool = False,
+        **objects: str | Model,
+    ) -> Callable[[Callable[[E], R]], Callable[[E], R]]:
         """Register a handler for events of ``cls`` (and its subclasses) for ``run``::
 
             @client.on(StasisStart)
             def greet(event: StasisStart) -> None: ...
 
+        With objects (``channel=channel_id``: the event's properties that hold objects, as
+        for ``wait_for``) or ``where``, only matching events reach it; a handler bound to an
+        object is removed when the object ends (``client.on(ChannelDtmfReceived,
+        channel=channel_id)`` lasts until the channel's StasisEnd or ChannelDestroyed). With
+        ``spawn``, each call runs in a thread of its own, so that it may wait for events
+        (``wait_for``) without holding up the handlers of later events.
+
         Connection changes (``events.Connected``, ``events.Disconnected``) go to their handlers
         whether the stream is run or iterated.
         """
-        return self.dispatcher.on(cls)
+        return self.dispatcher.on(cls, where=where, spawn=spawn, **objects)
 
     def over_websocket(self, stream: EventStream[Any] | None = None) -> SyncApi:
         """The same resources, sent over an open events websocket (REST over websocket).
@@ -359,7 +379,7 @@ class AriClient(_h.SyncHttp, SyncApi):
         return version
 
 
-class AsyncAriClient(_h.AsyncHttp, AsyncApi):
+class AsyncAriClient(_h.AsyncHttp, AsyncApi, AsyncWaiting):
     """An asyncio ARI client; the arguments are those of ``AriClient``."""
 
     def __init__(
@@ -412,6 +432,7 @@ class AsyncAriClient(_h.AsyncHttp, AsyncApi):
         for stream in self._streams:
             await stream.close()
         self._streams.clear()
+        await self.dispatcher.cancel_spawned()
         await super().aclose()
 
     def open_events(
@@ -431,9 +452,21 @@ class AsyncAriClient(_h.AsyncHttp, AsyncApi):
         self._streams = [s for s in self._streams if s._failure is None] + [stream]
         return stream
 
-    def on(self, cls: Type[E]) -> Callable[[Callable[[E], R]], Callable[[E], R]]:
-        """Register a handler (a function or a coroutine function) for events of ``cls``."""
-        return self.dispatcher.on(cls)
+    def on(
+        self,
+        cls: Type[E],
+        *,
+        where: Callable[[E], bool] | None = None,
+        spawn: bool = False,
+        **objects: str | Model,
+    ) -> Callable[[Callable[[E], R]], Callable[[E], R]]:
+        """Register a handler (a function or a coroutine function) for events of ``cls``.
+
+        Objects and ``where`` filter as on ``AriClient.on``; with ``spawn``, each call of a
+        coroutine function runs as a task of its own (cancelled by ``aclose``), so that it may
+        ``await wait_for(...)`` without holding up the handlers of later events.
+        """
+        return self.dispatcher.on(cls, where=where, spawn=spawn, **objects)
 
     def over_websocket(self, stream: AsyncEventStream[Any] | None = None) -> AsyncApi:
         """The same resources, sent over an open events websocket (REST over websocket)."""

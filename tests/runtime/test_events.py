@@ -269,3 +269,51 @@ def test_the_stub_may_refuse_the_upgrade() -> None:
                 s.connect()
             assert refused.value.message == "still loading"
             s.close()
+
+
+# --- Match and waiting, on the stand-in _objects ------------------------------------------------
+
+
+class Channel:
+    def __init__(self, id: str) -> None:
+        self.id = id
+
+
+class ChannelDtmfReceived(Event):
+    def __init__(self, channel: Channel, digit: str) -> None:
+        self.channel, self.digit = channel, digit
+
+
+class StasisEnd(Event):
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+
+
+def test_match_by_class_object_and_predicate() -> None:
+    match = events.Match(ChannelDtmfReceived, {"channel": Channel("c1")}, lambda e: e.digit != "#")
+    assert match.objects == (("channel", "c1"),) and match.targets == {("Channel", "c1")}
+    assert match.matches(ChannelDtmfReceived(Channel("c1"), "1"))
+    assert not match.matches(ChannelDtmfReceived(Channel("c1"), "#"))
+    assert not match.matches(ChannelDtmfReceived(Channel("c2"), "1"))
+    assert not match.matches(StasisEnd(Channel("c1")))
+    assert match.ended_by(StasisEnd(Channel("c1"))) and not match.ended_by(StasisEnd(Channel("c2")))
+    with pytest.raises(TypeError, match="no property 'playback'"):
+        events.Match(ChannelDtmfReceived, {"playback": "p"})
+
+
+def test_watchers_are_fed_and_end_with_their_object_or_the_last_stream() -> None:
+    dispatcher = Dispatcher()
+    waiter: events.Waiter[Any] = events.Waiter(dispatcher, events.Match(ChannelDtmfReceived, {"channel": "c1"}))
+    watch: events.Watch[Any] = events.Watch(dispatcher, events.Match(ChannelDtmfReceived, {"channel": "c1"}))
+    other: events.Watch[Any] = events.Watch(dispatcher, events.Match(ChannelDtmfReceived, {"channel": "c2"}))
+    dispatcher._stream_started()
+    first = ChannelDtmfReceived(Channel("c1"), "1")
+    for event in (first, ChannelDtmfReceived(Channel("c1"), "2"), StasisEnd(Channel("c1"))):
+        dispatcher.feed(event)
+    assert waiter.wait(timeout=0) is first
+    assert [e.digit for e in watch] == ["1", "2"] and isinstance(watch.ended, events.WatchEnded)
+    assert dispatcher._watchers == [other]  # the waiter took one, the watch ended
+    dispatcher._stream_ended()
+    with pytest.raises(events.WatchEnded) as info:
+        other.next(timeout=0)
+    assert info.value.event is None and dispatcher._watchers == []
