@@ -60,6 +60,8 @@ def pystr(value: Any) -> str:
     ):  # lone surrogates: escape them alone (not astral characters,
         # which json.dumps would write as surrogate pairs: two code points in Python)
         text = re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    if "\x7f" in text:  # DEL: fine in Python, not in a TOML string (pyproject.toml)
+        text = text.replace("\x7f", "\\u007f")
     return text
 
 
