@@ -211,31 +211,6 @@ def member_scope() -> Scope:
     return Scope()
 
 
-PRIMITIVE_ANNOTATIONS = {
-    "string": "str",
-    "int": "int",
-    "double": "float",
-    "boolean": "bool",
-    "date": "datetime",
-    "object": "Dict[str, Any]",
-    "containers": "Dict[str, Any]",
-    "void": "None",
-    "binary": "bytes",
-}
-
-
-def annotation(
-    kind: str, model_class: str | None = None, item: str | None = None
-) -> str:
-    """The Python annotation of a type, given its model class or element annotation."""
-    if kind == "model":
-        assert model_class is not None
-        return model_class
-    if kind == "list":
-        return f"List[{item}]"
-    return PRIMITIVE_ANNOTATIONS[kind]
-
-
 # What the generated code imports besides the standard library (httpx and websockets, with
 # what they import): a package of one of these names would shadow it.
 RUNTIME_DEPENDENCIES = frozenset(

@@ -25,30 +25,16 @@ arguments of one operation, required ones first.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from . import ir, naming
+from . import ir, kinds, naming
 from .corrections import body_correction
 from .load import Document
 from .validate import ValidatedSpec
 
 _Raw = Mapping[str, Any]  # a validated JSON object
-
-_KIND = {
-    "string": "string",
-    "int": "int",
-    "long": "int",
-    "double": "double",
-    "float": "double",
-    "boolean": "boolean",
-    "Date": "date",
-    "object": "object",
-    "containers": "containers",
-    "void": "void",
-    "binary": "binary",
-}
 
 
 def parse(validated: ValidatedSpec, package: str = "ari_client") -> ir.Spec:
@@ -183,15 +169,12 @@ class _Models:
     def typeref(self, spec: str) -> ir.TypeRef:
         """A type as the spec writes it: ``long``, ``List[Channel]``, ``Channel``."""
         if spec.startswith("List[") and spec.endswith("]"):
-            item = self.typeref(spec[5:-1])
-            return ir.TypeRef(
-                "list", spec, naming.annotation("list", item=item.annotation), item=item
-            )
-        if spec in _KIND:
-            kind = _KIND[spec]
-            return ir.TypeRef(kind, spec, naming.annotation(kind))  # type: ignore[arg-type]
-        cls = self.classes[spec]
-        return ir.TypeRef("model", spec, naming.annotation("model", cls), model=spec)
+            t = ir.TypeRef("list", spec, "", item=self.typeref(spec[5:-1]))
+        elif spec in kinds.SPEC_TYPES:
+            t = ir.TypeRef(kinds.SPEC_TYPES[spec], spec, "")  # type: ignore[arg-type]
+        else:
+            return ir.TypeRef("model", spec, self.classes[spec], model=spec)
+        return replace(t, annotation=kinds.of(t).annotation(t))
 
 
 # --- allowed values -----------------------------------------------------------------------------

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from functools import lru_cache
-from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from . import cache, copied, distribution, ir, objects, schema_out
+from . import cache, copied, distribution, ir, kinds, objects, schema_out
+from .literals import pyrepr, pyset, pystr
 from .diagnostics import Diagnostic, Severity
 from .paths import builtin_templates
 
@@ -46,38 +46,6 @@ class RenderedFile:
 
 
 # --- filters ------------------------------------------------------------------------------
-
-
-def pystr(value: Any) -> str:
-    """A double-quoted Python string literal for any text."""
-    text = encode_basestring(
-        str(value)
-    )  # json.dumps(value, ensure_ascii=False), faster
-    try:
-        text.encode("utf-8")
-    except (
-        UnicodeEncodeError
-    ):  # lone surrogates: escape them alone (not astral characters,
-        # which json.dumps would write as surrogate pairs: two code points in Python)
-        text = re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text
-
-
-def pyrepr(value: Any) -> str:
-    """A Python literal for JSON-like data: str, numbers, bools, None, lists and tuples."""
-    if isinstance(value, str):
-        return pystr(value)
-    if isinstance(value, (list, tuple)):
-        items = ", ".join(pyrepr(v) for v in value)
-        return f"({items},)" if len(value) == 1 else f"({items})"
-    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
-        return f'float("{value}")'  # nan, inf, -inf (a JSON number like 1e999 reads as inf)
-    return repr(value)
-
-
-def pyset(values: Iterable[Any]) -> str:
-    items = [pyrepr(v) for v in values]
-    return "{" + ", ".join(items) + "}" if items else "set()"
 
 
 def docstring(value: Any, indent: int = 0) -> str:
@@ -118,30 +86,15 @@ def tojson_pretty(value: Any) -> str:
 
 def converts(t: ir.TypeRef) -> bool:
     """Does decoding a value of ``t`` build new objects (models, datetimes)?"""
-    return t.element.kind in ("model", "date")
-
-
-_NOUNS = {
-    "string": "a string",
-    "int": "an integer",
-    "double": "a number",
-    "boolean": "a boolean",
-    "object": "an object",
-    "containers": "an object",
-    "date": "a date-time string",
-    "list": "an array",
-    "model": "an object",
-}
+    return kinds.of(t.element).converts
 
 
 def type_noun(t: ir.TypeRef) -> str:
-    return _NOUNS.get(t.kind, t.kind)
+    return kinds.of(t).noun
 
 
 def range_text(allowed: ir.Allowed) -> str:
-    low = "-inf" if allowed.minimum is None else allowed.minimum
-    high = "inf" if allowed.maximum is None else allowed.maximum
-    return f"[{low}, {high}]"
+    return kinds.range_text(allowed)
 
 
 def group_imports(spec: ir.Spec, items: Iterable[str]) -> list[tuple[str, list[str]]]:

@@ -10,24 +10,10 @@ from typing import Any
 
 from urllib.parse import quote
 
-from . import ir
+from . import ir, kinds
 from .load import pointer_join
 
-# Asterisk's timestamps: 2013-12-05T10:46:40.213-0600. `(?![\s\S])` is a true end of
-# input in Python and ECMA regexes alike (`$` would also match before a final newline).
-# A pattern cannot reject impossible days (Feb 30); the generated validators also parse.
-# One definition, in the runtime module that the generated validators use.
-from .runtime._runtime import DATE_PATTERN as DATE_PATTERN
-
-_JSON_TYPES: dict[str, dict[str, Any]] = {
-    "string": {"type": "string"},
-    "int": {"type": "integer"},
-    "double": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "object": {"type": "object"},
-    "containers": {"type": "object"},
-    "date": {"type": "string", "pattern": DATE_PATTERN},
-}
+DATE_PATTERN = kinds.DATE_PATTERN
 
 
 def type_schema(
@@ -43,7 +29,7 @@ def type_schema(
         return {
             "$ref": f"{prefix}#{quote(pointer_join('/$defs', model.id), safe='/$')}"
         }
-    schema: dict[str, Any] = dict(_JSON_TYPES[t.kind])
+    schema: dict[str, Any] = dict(kinds.of(t).schema)
     if allowed is not None and allowed.kind == "list":
         schema["enum"] = list(allowed.values)
     elif allowed is not None and t.kind in ("int", "double"):
