@@ -8,10 +8,13 @@ from typing import Any, Iterable
 
 
 def pystr(value: Any) -> str:
-    """A double-quoted Python string literal for any text."""
+    """A double-quoted string literal of any text: valid Python, JSON and TOML (the
+    generated pyproject.toml writes its strings with it, and TOML refuses a raw DEL)."""
     text = encode_basestring(
         str(value)
     )  # json.dumps(value, ensure_ascii=False), faster
+    if "\x7f" in text:
+        text = text.replace("\x7f", "\\u007f")
     try:
         text.encode("utf-8")
     except (

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from . import cache, copied, distribution, ir, kinds, objects, schema_out
+from . import cache, copied, distribution, ir, objects, schema_out
 from .literals import pyrepr, pyset, pystr
 from .diagnostics import Diagnostic, Severity
 from .paths import builtin_templates
@@ -86,20 +86,22 @@ def tojson_pretty(value: Any) -> str:
 
 def converts(t: ir.TypeRef) -> bool:
     """Does decoding a value of ``t`` build new objects (models, datetimes)?"""
-    return kinds.of(t.element).converts
+    return t.converts
 
 
 def type_noun(t: ir.TypeRef) -> str:
-    return kinds.of(t).noun
+    return t.noun
 
 
 def range_text(allowed: ir.Allowed) -> str:
-    return kinds.range_text(allowed)
+    return allowed.range_text
 
 
 def group_imports(spec: ir.Spec, items: Iterable[str]) -> list[tuple[str, list[str]]]:
     """``["channels:Channel", ...]`` → ``[("channels", ["Channel", ...]), ...]``: modules in
-    spec order, names sorted and unique."""
+    spec order, names sorted and unique. (The built-in templates read the imports the IR
+    decided, ``Declaration.api_imports`` and ``model_imports``; kept for templates of yours.)
+    """
     wanted: dict[str, set[str]] = {}
     for item in items:
         module, name = item.split(":", 1)

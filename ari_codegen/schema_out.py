@@ -19,16 +19,16 @@ DATE_PATTERN = kinds.DATE_PATTERN
 def type_schema(
     spec: ir.Spec, t: ir.TypeRef, here: str, allowed: ir.Allowed | None
 ) -> dict[str, Any]:
+    """The schema of one value of ``t`` in the document of module ``here``; its kind's
+    schema, with the LIST values or RANGE bounds of ``allowed``."""
     if t.kind == "list":
         assert t.item is not None
         return {"type": "array", "items": type_schema(spec, t.item, here, allowed)}
     if t.kind == "model":
         assert t.model is not None
-        model = spec.model(t.model)
-        prefix = "" if model.py_module == here else f"{model.py_module}.json"
-        return {
-            "$ref": f"{prefix}#{quote(pointer_join('/$defs', model.id), safe='/$')}"
-        }
+        module = spec.model(t.model).source_module
+        prefix = "" if module == here else f"{module}.json"
+        return {"$ref": f"{prefix}#{quote(pointer_join('/$defs', t.model), safe='/$')}"}
     schema: dict[str, Any] = dict(kinds.of(t).schema)
     if allowed is not None and allowed.kind == "list":
         schema["enum"] = list(allowed.values)
@@ -45,7 +45,7 @@ def model_schema(spec: ir.Spec, model: ir.Model) -> dict[str, Any]:
     if model.description:
         schema["description"] = model.description
     schema["properties"] = {
-        p.name: type_schema(spec, p.type, model.py_module, p.allowed)
+        p.name: type_schema(spec, p.type, model.source_module, p.allowed)
         for p in model.all_properties
     }
     required = [p.name for p in model.all_properties if p.required]
