@@ -1,8 +1,10 @@
 """The intermediate representation: frozen, normalized facts about a spec.
 
-Built by ``parse`` from validated documents; read by templates. No I/O, no template logic.
-Every Python-facing name was decided by ``naming`` when the IR was built.
-Tuples keep spec order throughout.
+Built by ``parse`` from validated documents; read by templates, which only lay it out.
+Every Python-facing name was decided by ``naming`` when the IR was built, every annotation
+and import by ``parse``; the Python source of one value of a type (decode, encode, checks)
+comes from the type's kind in ``kinds``, through the small methods below. Tuples keep spec
+order throughout.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 from typing import Literal, Mapping, Union
+
+from . import kinds
+from .literals import pystr
 
 JsonScalar = Union[str, int, float, bool]
 TypeKind = Literal[
@@ -25,16 +30,30 @@ class TypeRef:
 
     kind: TypeKind
     spec: str  # "string", "long", "Date", "Channel", "List[Channel]", "void"
-    annotation: (
-        str  # the Python annotation: "str", "datetime", "Channel", "list[Channel]"
-    )
+    # the Python annotation: "str", "datetime", "Channel", "list[Channel]"
+    annotation: str
     item: TypeRef | None = None  # the element of a list
     model: str | None = None  # the model id of a model reference
+    py_validator: str | None = None  # of a model reference: "validate_channel"
+    py_parser: str | None = (
+        None  # of a model reference that has a parser: "parse_message"
+    )
+    py_module: str | None = None  # of a model reference: the models module of its class
 
     @property
     def element(self) -> TypeRef:
         """The innermost element type (the type itself unless it is a list)."""
         return self.item.element if self.item is not None else self
+
+    @property
+    def converts(self) -> bool:
+        """Does decoding a value of this type build new objects (models, datetimes)?"""
+        return kinds.of(self.element).converts
+
+    @property
+    def noun(self) -> str:
+        """For messages: ``a string``, ``an integer``, ``an array``."""
+        return kinds.of(self).noun
 
 
 @dataclass(frozen=True)
@@ -49,9 +68,15 @@ class Enum:
 
     py_name: str  # "PlaybackState", "ChannelsHangupReason"
     members: tuple[EnumMember, ...]
-    owner: (
-        str  # what it constrains, for docs: "Playback.state", "channels.hangup(reason)"
-    )
+    # what it constrains, for docs: "Playback.state", "channels.hangup(reason)"
+    owner: str
+    py_module: str = ""  # the models module that defines it
+    py_values: str = ""  # its decoding table, value -> member: "_PlaybackState_VALUES"
+
+    @property
+    def literal(self) -> str:
+        """``Literal["a", "b"]``: its values, for an argument's annotation."""
+        return f"Literal[{', '.join(pystr(m.value) for m in self.members)}]"
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,11 @@ class Allowed:
     maximum: float | int | None = None
     enum: Enum | None = None
 
+    @property
+    def range_text(self) -> str:
+        """``[0, inf]``"""
+        return kinds.range_text(self)
+
 
 @dataclass(frozen=True)
 class Property:
@@ -74,6 +104,36 @@ class Property:
     description: str
     allowed: Allowed | None = None
     since: tuple[str, ...] = ()
+    # the field's annotation, without "| None": "str", "PlaybackState | str", "list[Channel]"
+    annotation: str = ""
+
+    @property
+    def enum(self) -> Enum | None:
+        """The enum of a LIST of strings on (a list of) strings."""
+        enum = self.allowed.enum if self.allowed is not None else None
+        return enum if self.type.element.kind == "string" else None
+
+    # code of one JSON value ``x`` of this property, for the models templates
+
+    def wrong_json(self, x: str) -> str | None:
+        """True when ``x`` cannot be a value (shallow); None: ``decode`` checks it itself."""
+        return kinds.of(self.type).wrong_json(self.type, x)
+
+    def decode(self, x: str) -> str:
+        return kinds.of(self.type).decode(self.type, x, self.enum)
+
+    @property
+    def decodes(self) -> bool:
+        """Does decoding change the JSON value (models, dates, enum members)?"""
+        return self.type.converts or self.enum is not None
+
+    def encode(self, x: str) -> str:
+        return kinds.of(self.type).encode(self.type, x, self.enum)
+
+    def validation(self, x: str = "value", path: str = "path") -> tuple[str, ...]:
+        """Validator statements: the JSON value ``x`` (``MISSING`` when the key is absent)
+        of the object at problem path ``path``; problems go to the list ``problems``."""
+        return kinds.property_validation(self, x, path)
 
 
 @dataclass(frozen=True)
@@ -81,7 +141,9 @@ class Model:
     id: str  # the spec's model id
     py_name: str  # the class name
     description: str
-    py_module: str  # py_module of the declaration that defines it
+    # the models module its class is defined in: that of the declaration defining it, unless
+    # it was moved to break an import cycle (see source_module)
+    py_module: str
     properties: tuple[Property, ...]  # its own, in spec order
     inherited: tuple[Property, ...] = ()  # from its ancestors, root first
     parent: str | None = None  # model id of the parent (subTypes or extends)
@@ -96,8 +158,12 @@ class Model:
     descendants: tuple[str, ...] = ()
     # for a parser: intermediate bases, deepest first
     fallbacks: tuple[str, ...] = ()
-    # py_modules of other declarations that define descendants (imported by the parser)
-    subtype_modules: tuple[str, ...] = ()
+    # py_module of the declaration that defines it (its JSON Schema's document)
+    source_module: str = ""
+    py_base: str = "Model"  # its base class: its parent's class, or the runtime's Model
+    py_keys: str = ""  # the frozenset of its JSON keys: "_Channel_KEYS"
+    # for a parser: the table of its descendants by tag, "_Message_CLASSES"
+    py_classes: str | None = None
 
     @property
     def is_root(self) -> bool:
@@ -107,11 +173,27 @@ class Model:
     def all_properties(self) -> tuple[Property, ...]:
         return self.inherited + self.properties
 
+    @property
+    def fields(self) -> tuple[Property, ...]:
+        """Its own properties in the order of its dataclass fields: required ones first."""
+        return tuple(p for p in self.properties if p.required) + tuple(
+            p for p in self.properties if not p.required
+        )
+
+    @property
+    def required_properties(self) -> tuple[Property, ...]:
+        return tuple(p for p in self.all_properties if p.required)
+
+    @property
+    def optional_properties(self) -> tuple[Property, ...]:
+        return tuple(p for p in self.all_properties if not p.required)
+
 
 @dataclass(frozen=True)
 class ErrorResponse:
     code: int
     reason: str
+    py_class: str = "UnexpectedStatus"  # the exception of the status: "NotFound"
 
 
 @dataclass(frozen=True)
@@ -130,6 +212,31 @@ class Parameter:
     # a body parameter whose value is the whole JSON body, not the value of a key named like
     # the parameter (what Asterisk really reads: ari_codegen.corrections)
     whole_body: bool = False
+    # in signatures: "str", "int | None", "ChannelsHangupReason | Literal[...]", "str | Sequence[str]"
+    annotation: str = ""
+    py_default: str | None = None  # in signatures, as Python source: "None", '"a"', "5"
+
+    @property
+    def enum(self) -> Enum | None:
+        return self.allowed.enum if self.allowed is not None else None
+
+
+@dataclass(frozen=True)
+class PathPart:
+    """A piece of an operation's path: literal text, or the value of a path parameter."""
+
+    text: str  # "/channels/", or the parameter's name
+    parameter: Parameter | None = None
+
+
+@dataclass(frozen=True)
+class BuilderLocals:
+    """Local names of an operation's request builder, claimed after its arguments' names."""
+
+    problems: str = "problems"
+    query: str = "query"
+    body: str = "json_body"
+    values: str = "values"
 
 
 @dataclass(frozen=True)
@@ -146,9 +253,80 @@ class Operation:
     errors: tuple[ErrorResponse, ...]
     upgrade: str | None = None  # "websocket"
     websocket_protocol: str | None = None
+    qualified_name: str = ""  # "channels.originate": declaration name and nickname
+    py_builder: str = ""  # its request builder: "_build_originate"
+    py_operation: str = ""  # its module-level _http.Operation: "_ORIGINATE"
+    py_locals: BuilderLocals = BuilderLocals()
+    # what the method returns: "Channel", "list[Channel]", "None"; for a websocket, each event
+    returns: str = "None"
+    path_parts: tuple[PathPart, ...] = ()
+    # what the annotations of its arguments need, as a module at the package's root imports
+    # them (the client's ``run`` takes the arguments of the events websocket)
+    argument_imports: tuple[Import, ...] = ()
 
     def located(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
+
+    @property
+    def required_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.required)
+
+    @property
+    def optional_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if not p.required)
+
+    @property
+    def query_parameters(self) -> tuple[Parameter, ...]:
+        """Those sent in the query string: query, header and form parameters (as ARI reads
+        them)."""
+        return tuple(
+            p for p in self.parameters if p.location in ("query", "header", "form")
+        )
+
+    @property
+    def parameters_since(self) -> tuple[Parameter, ...]:
+        """Those that name the Asterisk versions that introduced them."""
+        return tuple(p for p in self.parameters if p.since)
+
+    @property
+    def arguments(self) -> tuple[Parameter, ...]:
+        """The parameters in signature order: required ones, then the optional ones."""
+        return self.required_parameters + self.optional_parameters
+
+    @property
+    def is_websocket(self) -> bool:
+        return self.upgrade == "websocket"
+
+    @property
+    def has_result(self) -> bool:
+        """Does its method return a value (a responseClass other than void)?"""
+        return self.response.kind != "void"
+
+    # code for the api templates
+
+    def argument_check(self, parameter: Parameter) -> tuple[str, ...]:
+        """Builder statements that check one argument and put it in the request."""
+        return kinds.argument_check(parameter, self.py_locals)
+
+    @property
+    def path_code(self) -> str:
+        """The request's path, from the path parameters: ``"/channels/" + _http.segment(x)``."""
+        return kinds.path_code(self.path_parts)
+
+    @property
+    def request_type(self) -> str:
+        """``T`` of the builder's ``_http.Request[T]``."""
+        return "Any" if self.is_websocket else self.returns
+
+    @property
+    def decoder(self) -> str:
+        """The ``_http`` decoder of a response body."""
+        return "_http.json_value" if self.is_websocket else kinds.decoder(self.response)
+
+    @property
+    def frame_parser(self) -> str:
+        """For a websocket: one decoded message -> its event."""
+        return kinds.frame_parser(self.response)
 
 
 @dataclass(frozen=True)
@@ -160,12 +338,17 @@ class Api:
 
 @dataclass(frozen=True)
 class Import:
-    """Models that one declaration's code takes from another declaration's module."""
+    """One import statement of a generated module: ``from module import names``, or
+    ``import module`` when ``names`` is empty."""
 
-    py_module: str
-    names: tuple[str, ...]  # class names, sorted
-    # a parent class is among them: needed when the module runs, not only when it is called
-    for_bases: bool = False
+    module: (
+        str  # as written: "typing", "collections.abc", "..models.channels", ".channels"
+    )
+    names: tuple[str, ...] = ()  # sorted: constants, classes, then functions
+    # needed by the type checker only: under ``if TYPE_CHECKING:``
+    type_checking: bool = False
+    # the names are part of the module's interface (``Name as Name``)
+    reexport: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,28 +367,39 @@ class Declaration:
     since: tuple[str, ...]
     requires_modules: tuple[str, ...]
     apis: tuple[Api, ...]
-    models: tuple[Model, ...]  # defined here
-    enums: tuple[Enum, ...]  # of this declaration's models and parameters
-    imports: tuple[Import, ...] = ()  # models of other declarations that its models use
+    models: tuple[Model, ...]  # defined here in the spec (its JSON Schema's)
+    enums: tuple[Enum, ...]  # that its models module defines
+    py_async_class: str = ""  # "AsyncChannels"
+    # the models whose classes its models module defines, a base before its subtypes
+    module_models: tuple[Model, ...] = ()
+    model_imports: tuple[Import, ...] = ()  # of its models module
+    api_imports: tuple[Import, ...] = ()  # of its api module
 
     @property
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for api in self.apis for op in api.operations)
 
     @property
+    def call_operation(self) -> Operation | None:
+        """The first websocket operation: what calling the resource opens."""
+        return next((op for op in self.operations if op.is_websocket), None)
+
+    @property
     def exports(self) -> tuple[str, ...]:
-        """The public names of this declaration's models module."""
+        """The public names its models module defines."""
         names: list[str] = [e.py_name for e in self.enums]
-        for m in self.models:
+        for m in self.module_models:
             names += [m.py_name, m.py_validator] + (
                 [m.py_parser] if m.py_parser else []
             )
         return tuple(names)
 
     def uses(self, kind: str) -> bool:
-        """Does any model property of this declaration have (or contain) a type of ``kind``?"""
+        """Does a model of its models module have a property of (or containing) ``kind``?"""
         return any(
-            p.type.element.kind == kind for m in self.models for p in m.all_properties
+            p.type.element.kind == kind
+            for m in self.module_models
+            for p in m.all_properties
         )
 
 

@@ -23,11 +23,20 @@ RUNTIME_NAMES = frozenset(
     {
         "Any", "Enum", "StrEnum", "List", "Dict", "Mapping", "Optional", "Union", "Literal",
         "Iterator", "Callable", "ClassVar", "TYPE_CHECKING", "TypeVar", "dataclass", "field",
-        "datetime", "annotations", "Model", "ValidationError", "Problem",
+        "datetime", "annotations", "Model", "ValidationError", "Problem", "DecodeFailure",
+        "MISSING",
         # typing names the models, api and client modules import, and what client.py defines
         "Sequence", "Tuple", "Type", "E", "R", "AriClient", "AsyncAriClient", "SyncApi",
         "AsyncApi", "Backoff", "Dispatcher", "EventStream", "AsyncEventStream",
         "SyncWaiting", "AsyncWaiting",
+    }
+)  # fmt: skip
+# The _runtime functions a models module imports by name (validators and parsers must not
+# take them: a spec's discriminated model "date" would have had the parser parse_date).
+RUNTIME_FUNCTIONS = frozenset(
+    {
+        "failure", "join", "index", "is_int", "is_mapping", "is_date", "parse_date",
+        "format_date", "nearest_base", "new_instance",
     }
 )  # fmt: skip
 BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
@@ -47,6 +56,8 @@ ANNOTATION_NAMES = frozenset(
         "Any",
         "List",
         "Dict",
+        # ``builtins.list`` spells the list type where a member named ``list`` shadows it
+        "builtins",
     }
 )
 MODEL_MEMBERS = frozenset(
@@ -157,10 +168,10 @@ def resource_class(classes: Scope, name: str) -> str:
     in ``classes`` (declarations ``foo`` and ``asyncFoo``: Foo, then AsyncFoo_2)."""
     base = candidate = pascal(name)
     n = 1
-    while not (classes.free(candidate) and classes.free(f"Async{candidate}")):
+    while not (classes.free(candidate) and classes.free(async_class(candidate))):
         n += 1
         candidate = f"{base}_{n}"
-    classes.claim(f"Async{candidate}")
+    classes.claim(async_class(candidate))
     return classes.claim(candidate)
 
 
@@ -169,8 +180,9 @@ def class_scope() -> Scope:
     return Scope(RUNTIME_NAMES | BUILTIN_NAMES)
 
 
-# A models module imports another as ``_<module>``: not the helpers' aliases (``_rt``, ``_h``)
-# nor the loop variables of the generated validators and decoders (``_x0``, ``_i0``, ...).
+# Module names the generated code once used as aliases (``_rt``, ``_h``, ``_x0``, ``_i0``);
+# no longer needed (modules import each other's names directly), kept reserved so that
+# module names stay what they were.
 MODULE_ALIAS_NAMES = frozenset(
     {"rt", "h", *(f"x{n}" for n in range(10)), *(f"i{n}" for n in range(10))}
 )
@@ -193,7 +205,7 @@ def field_scope() -> Scope:
 
 def function_scope() -> Scope:
     """Module-level functions of the generated models package (validators, parsers)."""
-    return Scope(RUNTIME_NAMES | BUILTIN_NAMES)
+    return Scope(RUNTIME_NAMES | BUILTIN_NAMES | RUNTIME_FUNCTIONS)
 
 
 def method_scope() -> Scope:
@@ -201,39 +213,23 @@ def method_scope() -> Scope:
     return Scope(ANNOTATION_NAMES)
 
 
-def argument_scope() -> Scope:
-    """Keyword arguments of one generated method."""
-    return Scope(frozenset({"self"}))
+# What the body of a generated method or request builder calls by name, which an argument
+# would shadow: builtins of the argument checks, the module's own imports.
+BUILDER_NAMES = frozenset(
+    {"self", "isinstance", "str", "dict", "list", "bool", "map", "datetime", "partial",
+     "format_date", "parse_date", "Problem"}
+)  # fmt: skip
+
+
+def argument_scope(functions: frozenset[str] = frozenset()) -> Scope:
+    """Keyword arguments of one generated method; ``functions`` are module-level functions
+    its body may call (the parsers of the models it returns)."""
+    return Scope(BUILDER_NAMES | functions)
 
 
 def member_scope() -> Scope:
     """Members of one enum (always UPPER_SNAKE, so never Enum's own names)."""
     return Scope()
-
-
-PRIMITIVE_ANNOTATIONS = {
-    "string": "str",
-    "int": "int",
-    "double": "float",
-    "boolean": "bool",
-    "date": "datetime",
-    "object": "Dict[str, Any]",
-    "containers": "Dict[str, Any]",
-    "void": "None",
-    "binary": "bytes",
-}
-
-
-def annotation(
-    kind: str, model_class: str | None = None, item: str | None = None
-) -> str:
-    """The Python annotation of a type, given its model class or element annotation."""
-    if kind == "model":
-        assert model_class is not None
-        return model_class
-    if kind == "list":
-        return f"List[{item}]"
-    return PRIMITIVE_ANNOTATIONS[kind]
 
 
 # What the generated code imports besides the standard library (httpx and websockets, with
@@ -277,3 +273,72 @@ def package_problem(name: str) -> str | None:
     if top in RUNTIME_DEPENDENCIES:
         return f"{name!r} would shadow {top!r}, which the generated code depends on"
     return None
+
+
+def builder_locals(arguments: Scope) -> tuple[str, str, str, str]:
+    """The locals of a request builder, claimed after its arguments (an argument ``body``
+    keeps its name): the problems, the query pairs, the JSON body, allowMultiple values.
+    """
+    return (
+        arguments.claim("problems"),
+        arguments.claim("query"),
+        arguments.claim("json_body"),
+        arguments.claim("values"),
+    )
+
+
+# Generated module-level names built from names that are already unique in their scope:
+# they cannot collide with each other, and a spec's names never start with "_".
+
+
+def builder(method: str) -> str:
+    """An operation's request builder: ``_build_originate``."""
+    return f"_build_{method}"
+
+
+def operation_constant(method: str) -> str:
+    """An operation's ``_http.Operation``: ``_ORIGINATE`` (a method name is snake_case)."""
+    return f"_{method.upper()}"
+
+
+def keys_table(model_class: str) -> str:
+    """A model's JSON keys: ``_Channel_KEYS``."""
+    return f"_{model_class}_KEYS"
+
+
+def values_table(enum_class: str) -> str:
+    """An enum's members by value: ``_PlaybackState_VALUES``."""
+    return f"_{enum_class}_VALUES"
+
+
+def classes_table(model_class: str) -> str:
+    """A parser's classes by discriminator value: ``_Message_CLASSES``."""
+    return f"_{model_class}_CLASSES"
+
+
+def async_class(resource_class: str) -> str:
+    """The asyncio twin of a resource class (kept free by ``resource_class``)."""
+    return f"Async{resource_class}"
+
+
+ERROR_CLASSES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    412: "PreconditionFailed",
+    422: "UnprocessableEntity",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    501: "Unimplemented",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
+}
+"""The exception class of each HTTP status (``errors.ERRORS_BY_STATUS`` of the package)."""
+
+
+def error_class(status: int) -> str:
+    return ERROR_CLASSES.get(status, "UnexpectedStatus")

@@ -13,42 +13,33 @@ The steps, each with one job:
   once per model, so that a subclass shares its ancestors' ``Property`` values;
 - ``_ModelBuilder`` and ``_OperationBuilder``: one ``Model`` or ``Operation`` each, with
   the enums it defines;
-- ``_DeclarationBuilder``, ``_imports`` and ``_spec`` put them together.
+- ``_DeclarationBuilder`` and ``_spec`` put them together; ``modules`` decides where each
+  model's class lives (no two models modules import each other) and what each module imports.
 
 Within a scope, names are first come, first served (``naming.Scope``), so the order in
 which they are claimed is part of the output: model classes in spec order, then resource
 classes, then enums, declaration by declaration (its models' before its parameters', an
-ancestor's before its descendants'); validators and parsers as the models are built;
-arguments of one operation, required ones first.
+ancestor's before its descendants'); validators and parsers declaration by declaration, a
+base before its subtypes; arguments of one operation, required ones first, then the locals
+of its request builder.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from . import ir, naming
+from . import ir, kinds, modules, naming
 from .corrections import body_correction
+from .literals import pyrepr
 from .load import Document
 from .validate import ValidatedSpec
 
 _Raw = Mapping[str, Any]  # a validated JSON object
-
-_KIND = {
-    "string": "string",
-    "int": "int",
-    "long": "int",
-    "double": "double",
-    "float": "double",
-    "boolean": "boolean",
-    "Date": "date",
-    "object": "object",
-    "containers": "containers",
-    "void": "void",
-    "binary": "binary",
-}
+_PATH_PARAMETER = re.compile(r"\{([^{}]*)\}")
 
 
 def parse(validated: ValidatedSpec, package: str = "ari_client") -> ir.Spec:
@@ -63,13 +54,13 @@ def parse(validated: ValidatedSpec, package: str = "ari_client") -> ir.Spec:
     py_classes = [naming.resource_class(classes, doc.name) for doc in documents]
     builder = _DeclarationBuilder(models, classes)
     descriptions = _descriptions(validated)
-    declarations = tuple(
+    built = [
         builder.build(
             doc, py_class, descriptions.get(PurePosixPath(doc.source.name).name, "")
         )
         for doc, py_class in zip(documents, py_classes)
-    )
-    return _spec(validated, package, declarations)
+    ]
+    return _spec(validated, package, builder.assemble(built))
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -119,15 +110,20 @@ class _Models:
     raw: Mapping[str, _Raw]  # model id -> its first definition, in spec order
     classes: Mapping[str, str]  # model id -> class name
     modules: Mapping[str, str]  # model id -> py_module of the declaration defining it
-    parents: Mapping[
-        str, str
-    ]  # model id -> its parent's (subTypes first, then extends)
-    children: Mapping[
-        str, tuple[str, ...]
-    ]  # model id -> its direct children, spec order
+    # model id -> its parent's (subTypes first, then extends)
+    parents: Mapping[str, str]
+    # model id -> its direct children, spec order
+    children: Mapping[str, tuple[str, ...]]
+    validators: Mapping[str, str] = field(default_factory=dict)  # model id -> validator
+    parsers: Mapping[str, str] = field(
+        default_factory=dict
+    )  # model id -> its parser, if any
+    homes: Mapping[str, str] = field(
+        default_factory=dict
+    )  # model id -> module of its class
 
     @classmethod
-    def index(cls, documents: Iterable[_Document], classes: naming.Scope) -> _Models:
+    def index(cls, documents: list[_Document], classes: naming.Scope) -> _Models:
         """Index the models of ``documents``, claiming their class names in ``classes``."""
         raw: dict[str, _Raw] = {}
         class_of: dict[str, str] = {}
@@ -149,13 +145,75 @@ class _Models:
         for key in raw:
             if key in parents:
                 children.setdefault(parents[key], []).append(key)
-        return cls(
+        models = cls(
             raw,
             class_of,
             module_of,
             parents,
             {key: tuple(keys) for key, keys in children.items()},
         )
+        validators, parsers = models._functions(documents)
+        models = replace(models, validators=validators, parsers=parsers)
+        return replace(
+            models,
+            homes=modules.homes(
+                module_of,
+                {key: models.needs(key) for key in raw},
+                [doc.module for doc in documents],
+            ),
+        )
+
+    def _functions(
+        self, documents: list[_Document]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Validators and parsers, named declaration by declaration, a base first."""
+        functions = naming.function_scope()
+        validators: dict[str, str] = {}
+        parsers: dict[str, str] = {}
+        for doc in documents:
+            for key in self.defined_in(doc):
+                snake = naming.snake(key)
+                if self.has_parser(key):
+                    parsers[key] = functions.claim(f"parse_{snake}")
+                validators[key] = functions.claim(f"validate_{snake}")
+        return validators, parsers
+
+    def defined_in(self, doc: _Document) -> list[str]:
+        """The models ``doc`` defines (first), in the order they are built: a base first."""
+        return [
+            key
+            for key in self.base_first(list(doc.data.get("models", {})))
+            if self.modules[key] == doc.module
+        ]
+
+    def has_parser(self, key: str) -> bool:
+        """A discriminator root with subtypes decodes through a parser."""
+        return (
+            "discriminator" in self.raw[key]
+            and key not in self.parents
+            and bool(self.children.get(key))
+        )
+
+    def needs(self, key: str) -> list[str]:
+        """The models whose names the code of model ``key`` uses: its ancestors (its base
+        class, their properties' enums), its and their properties' models, a parser's
+        descendants."""
+        chain = self.ancestors(key)
+        used = [
+            model
+            for k in [*chain, key]
+            for prop in self.raw[k].get("properties", {}).values()
+            for model in [self._element_model(prop["type"])]
+            if model is not None
+        ]
+        return (
+            chain + used + list(self.descendants(key) if self.has_parser(key) else ())
+        )
+
+    def _element_model(self, spec: str) -> str | None:
+        while spec.startswith("List[") and spec.endswith("]"):
+            spec = spec[5:-1]
+        return spec if spec in self.raw else None
 
     def ancestors(self, key: str) -> list[str]:
         """Root first."""
@@ -183,25 +241,30 @@ class _Models:
     def typeref(self, spec: str) -> ir.TypeRef:
         """A type as the spec writes it: ``long``, ``List[Channel]``, ``Channel``."""
         if spec.startswith("List[") and spec.endswith("]"):
-            item = self.typeref(spec[5:-1])
+            t = ir.TypeRef("list", spec, "", item=self.typeref(spec[5:-1]))
+        elif spec in kinds.SPEC_TYPES:
+            t = ir.TypeRef(kinds.SPEC_TYPES[spec], spec, "")  # type: ignore[arg-type]
+        else:
             return ir.TypeRef(
-                "list", spec, naming.annotation("list", item=item.annotation), item=item
+                "model",
+                spec,
+                self.classes[spec],
+                model=spec,
+                py_validator=self.validators[spec],
+                py_parser=self.parsers.get(spec),
+                py_module=self.homes[spec],
             )
-        if spec in _KIND:
-            kind = _KIND[spec]
-            return ir.TypeRef(kind, spec, naming.annotation(kind))  # type: ignore[arg-type]
-        cls = self.classes[spec]
-        return ir.TypeRef("model", spec, naming.annotation("model", cls), model=spec)
+        return replace(t, annotation=kinds.of(t).annotation(t))
 
 
 # --- allowed values -----------------------------------------------------------------------------
 
 
 def _allowed(
-    raw: Any, owner: str, enum_name: str, classes: naming.Scope
+    raw: Any, owner: str, enum_name: str, classes: naming.Scope, module: str
 ) -> ir.Allowed | None:
     """``allowableValues`` → ``Allowed``; a LIST of strings gets an ``Enum``, whose class
-    name is claimed in ``classes``."""
+    name is claimed in ``classes``, defined in the models module ``module``."""
     if not isinstance(raw, dict):
         return None
     if raw["valueType"] == "RANGE":
@@ -210,13 +273,16 @@ def _allowed(
     enum = None
     if values and all(isinstance(v, str) for v in values):
         members = naming.member_scope()
+        py_name = classes.claim(enum_name)
         enum = ir.Enum(
-            classes.claim(enum_name),
+            py_name,
             tuple(
                 ir.EnumMember(v, members.claim(naming.constant(v)))
                 for v in dict.fromkeys(values)
             ),
             owner,
+            py_module=module,
+            py_values=naming.values_table(py_name),
         )
     return ir.Allowed("list", values=values, enum=enum)
 
@@ -265,7 +331,7 @@ class _Fields:
             for name, raw in self._models.raw[key].get("properties", {}).items()
             if name not in taken
         )
-        return _ModelFields(inherited, own, _enums(p.allowed for p in own))
+        return _ModelFields(inherited, _annotated(own), _enums(p.allowed for p in own))
 
     def _property(
         self, key: str, name: str, raw: _Raw, scope: naming.Scope
@@ -275,6 +341,7 @@ class _Fields:
             f"{key}.{name}",
             self._models.classes[key] + naming.pascal(name),
             self._classes,
+            self._models.homes[key],
         )
         return ir.Property(
             name=name,
@@ -287,32 +354,43 @@ class _Fields:
         )
 
 
+def _annotated(own: tuple[ir.Property, ...]) -> tuple[ir.Property, ...]:
+    """Own properties with the annotations of their dataclass fields (required ones first):
+    after a field named ``list``, the list type is ``builtins.list``."""
+    annotations: dict[str, str] = {}
+    listed = "list"
+    for prop in [p for p in own if p.required] + [p for p in own if not p.required]:
+        enum = prop.enum
+        scalar = f"{enum.py_name} | str" if enum is not None else None
+        annotations[prop.name] = kinds.of(prop.type).annotation(
+            prop.type, scalar, listed
+        )
+        if prop.py_name == "list":
+            listed = "builtins.list"
+    return tuple(replace(p, annotation=annotations[p.name]) for p in own)
+
+
 # --- models -------------------------------------------------------------------------------------
 
 
 class _ModelBuilder:
-    """``ir.Model`` values; validators and parsers are named in one package-wide scope."""
+    """``ir.Model`` values."""
 
     def __init__(self, models: _Models, fields: _Fields) -> None:
         self._models = models
         self._fields = fields
-        self._functions = naming.function_scope()
 
     def build(self, key: str) -> tuple[ir.Model, tuple[ir.Enum, ...]]:
         """The model, and the enums of its own properties."""
         models = self._models
         fields = self._fields.of(key)
         raw = models.raw[key]
-        module = models.modules[key]
         tag_key = None  # the nearest discriminator, on the model or its ancestors
         for k in [*models.ancestors(key), key]:
             tag_key = models.raw[k].get("discriminator", tag_key)
         descendants = models.descendants(key)
-        snake = naming.snake(key)
-        parser = None
-        if "discriminator" in raw and key not in models.parents and descendants:
-            parser = self._functions.claim(f"parse_{snake}")
-        validator = self._functions.claim(f"validate_{snake}")
+        parent = models.parents.get(key)
+        parser = models.parsers.get(key)
         # a parser falls back to the deepest intermediate base it reached
         fallbacks = sorted(
             (k for k in descendants if models.children.get(k)),
@@ -322,24 +400,21 @@ class _ModelBuilder:
             id=key,
             py_name=models.classes[key],
             description=raw.get("description", ""),
-            py_module=module,
+            py_module=models.homes[key],
             properties=fields.own,
             inherited=fields.inherited,
-            parent=models.parents.get(key),
+            parent=parent,
             subtypes=models.children.get(key, ()),
             discriminator=raw.get("discriminator"),
-            py_validator=validator,
+            py_validator=models.validators[key],
             py_parser=parser,
             tag=next((p for p in fields.all if p.name == tag_key), None),
             descendants=descendants,
             fallbacks=tuple(fallbacks) if parser else (),
-            subtype_modules=tuple(
-                dict.fromkeys(
-                    models.modules[k]
-                    for k in descendants
-                    if models.modules[k] != module
-                )
-            ),
+            source_module=models.modules[key],
+            py_base=models.classes[parent] if parent is not None else "Model",
+            py_keys=naming.keys_table(models.classes[key]),
+            py_classes=naming.classes_table(models.classes[key]) if parser else None,
         )
         return model, fields.enums
 
@@ -358,18 +433,27 @@ class _OperationBuilder:
     def __init__(self, models: _Models, classes: naming.Scope) -> None:
         self._models = models
         self._classes = classes
+        # a method body may call a parser (a websocket's): no argument may shadow one
+        self._parsers = frozenset(models.parsers.values())
 
     def build(
-        self, decl: str, path: str, raw: _Raw, methods: naming.Scope
+        self, decl: _Document, path: str, raw: _Raw, methods: naming.Scope, listed: str
     ) -> tuple[ir.Operation, tuple[ir.Enum, ...]]:
-        """The operation, and the enums of its parameters in the order they were named."""
+        """The operation, and the enums of its parameters in the order they were named;
+        ``listed`` spells the list type in its resource class (see ``_annotated``)."""
         nickname = raw["nickname"]
         py_name = methods.claim(naming.snake(nickname))
-        arguments = naming.argument_scope()
+        arguments = naming.argument_scope(self._parsers)
         raws = raw.get("parameters", [])
         # required arguments come first in signatures: their names are claimed first
         order = sorted(range(len(raws)), key=lambda i: not _required(raws[i]))
-        built = {i: self._parameter(decl, nickname, raws[i], arguments) for i in order}
+        built = {
+            i: self._parameter(decl, nickname, raws[i], arguments, listed)
+            for i in order
+        }
+        parameters = tuple(built[i] for i in range(len(raws)))
+        response = self._models.typeref(raw.get("responseClass", "void"))
+        websocket = raw.get("upgrade") == "websocket"
         operation = ir.Operation(
             nickname=nickname,
             py_name=py_name,
@@ -378,39 +462,61 @@ class _OperationBuilder:
             summary=raw.get("summary", ""),
             notes=raw.get("notes", ""),
             since=tuple(raw.get("since", ())),
-            response=self._models.typeref(raw.get("responseClass", "void")),
-            parameters=tuple(built[i] for i in range(len(raws))),
+            response=response,
+            parameters=parameters,
             errors=tuple(
-                ir.ErrorResponse(e["code"], e.get("reason", ""))
+                ir.ErrorResponse(
+                    e["code"], e.get("reason", ""), naming.error_class(e["code"])
+                )
                 for e in raw.get("errorResponses", [])
             ),
             upgrade=raw.get("upgrade"),
             websocket_protocol=raw.get("websocketProtocol"),
+            qualified_name=f"{decl.name}.{nickname}",
+            py_builder=naming.builder(py_name),
+            py_operation=naming.operation_constant(py_name),
+            py_locals=ir.BuilderLocals(*naming.builder_locals(arguments)),
+            # the events of a websocket without a responseClass arrive as JSON values
+            returns=(
+                "Any"
+                if websocket and response.kind == "void"
+                else kinds.of(response).annotation(response, listed=listed)
+            ),
+            path_parts=_path_parts(path, parameters),
+        )
+        operation = replace(
+            operation, argument_imports=modules.argument_imports(operation)
         )
         return operation, _enums(built[i].allowed for i in order)
 
     def _parameter(
-        self, decl: str, nickname: str, raw: _Raw, arguments: naming.Scope
+        self,
+        decl: _Document,
+        nickname: str,
+        raw: _Raw,
+        arguments: naming.Scope,
+        listed: str,
     ) -> ir.Parameter:
         name = raw["name"]
         # an enum is named after the declaration (its name up to any "."), the operation
         # and the parameter: ChannelsHangupReason
         enum_name = (
-            naming.pascal(decl.split(".")[0])
+            naming.pascal(decl.name.split(".")[0])
             + naming.pascal(nickname)
             + naming.pascal(name)
         )
         allowed = _allowed(
             raw.get("allowableValues"),
-            f"{decl}.{nickname}({name})",
+            f"{decl.name}.{nickname}({name})",
             enum_name,
             self._classes,
+            decl.module,
         )
         location = raw["paramType"]
         data_type = raw["dataType"]
         # what Asterisk really reads from a body, where its spec says otherwise
         correction = (
-            body_correction(f"{decl}.{nickname}", name, data_type)
+            body_correction(f"{decl.name}.{nickname}", name, data_type)
             if location == "body"
             else None
         )
@@ -420,69 +526,146 @@ class _OperationBuilder:
                 in self._models.classes
             ):
                 data_type = correction.type
+        required = _required(raw)
+        default = raw.get("defaultValue")
+        has_default = "defaultValue" in raw
+        t = self._models.typeref(data_type)
+        enum = allowed.enum if allowed is not None else None
+        scalar = f"{enum.py_name} | {enum.literal}" if enum is not None else None
+        annotation = kinds.of(t).annotation(t, scalar, listed)
+        if raw.get("allowMultiple", False):
+            annotation = f"{annotation} | Sequence[{annotation}]"
+        if has_default and default is not None:
+            py_default: str | None = pyrepr(default)
+        elif not required:
+            annotation, py_default = f"{annotation} | None", "None"
+        else:
+            py_default = None
         return ir.Parameter(
             name=name,
             py_name=arguments.claim(naming.snake(name)),
             location=location,
-            type=self._models.typeref(data_type),
-            required=_required(raw),
+            type=t,
+            required=required,
             allow_multiple=bool(raw.get("allowMultiple", False)),
             description=raw.get("description", ""),
-            default=raw.get("defaultValue"),
-            has_default="defaultValue" in raw,
+            default=default,
+            has_default=has_default,
             allowed=allowed,
             since=tuple(raw.get("since", ())),
             whole_body=correction is not None and correction.whole_body,
+            annotation=annotation,
+            py_default=py_default,
         )
+
+
+def _path_parts(
+    path: str, parameters: tuple[ir.Parameter, ...]
+) -> tuple[ir.PathPart, ...]:
+    """``/channels/{channelId}/dtmf`` → ``/channels/``, channelId, ``/dtmf``."""
+    by_name = {p.name: p for p in parameters if p.location == "path"}
+    parts: list[ir.PathPart] = []
+    at = 0
+    for match in _PATH_PARAMETER.finditer(path):
+        name = match.group(1)
+        if name not in by_name:  # validate makes sure this never happens
+            continue
+        if match.start() > at:
+            parts.append(ir.PathPart(path[at : match.start()]))
+        parts.append(ir.PathPart(name, by_name[name]))
+        at = match.end()
+    if at < len(path) or not parts:
+        parts.append(ir.PathPart(path[at:]))
+    return tuple(parts)
 
 
 # --- declarations and the spec ------------------------------------------------------------------
 
 
+class _Built(NamedTuple):
+    """One declaration, before its models modules are put together."""
+
+    doc: _Document
+    py_class: str
+    description: str
+    models: tuple[ir.Model, ...]  # the models it defines, in the order they were built
+    enums: Mapping[
+        str, tuple[ir.Enum, ...]
+    ]  # model id -> the enums of its own properties
+    apis: tuple[ir.Api, ...]
+    operation_enums: tuple[ir.Enum, ...]
+
+
 class _DeclarationBuilder:
-    """``ir.Declaration`` values, one after the other in listing order (the order in which
-    their enums, validators and parsers are named)."""
+    """``ir.Declaration`` values: each declaration is built in listing order (the order in
+    which enums are named), then ``assemble`` puts each models module together."""
 
     def __init__(self, models: _Models, classes: naming.Scope) -> None:
         self._models = models
         self._model_builder = _ModelBuilder(models, _Fields(models, classes))
         self._operation_builder = _OperationBuilder(models, classes)
 
-    def build(self, doc: _Document, py_class: str, description: str) -> ir.Declaration:
-        models, model_enums = self._build_models(doc)
+    def build(self, doc: _Document, py_class: str, description: str) -> _Built:
+        built = [self._model_builder.build(key) for key in self._models.defined_in(doc)]
         apis, operation_enums = self._build_apis(doc)
+        return _Built(
+            doc,
+            py_class,
+            description,
+            tuple(model for model, _ in built),
+            {model.id: enums for model, enums in built},
+            apis,
+            operation_enums,
+        )
+
+    def assemble(self, built: list[_Built]) -> tuple[ir.Declaration, ...]:
+        by_id = {model.id: model for b in built for model in b.models}
+        enums = {key: e for b in built for key, e in b.enums.items()}
+        return tuple(self._declaration(b, by_id, enums) for b in built)
+
+    def _declaration(
+        self,
+        built: _Built,
+        by_id: Mapping[str, ir.Model],
+        enums: Mapping[str, tuple[ir.Enum, ...]],
+    ) -> ir.Declaration:
+        doc, module = built.doc, built.doc.module
+        # its own models that stayed, then those moved here, a base before its subtypes
+        keys = [m.id for m in built.models if m.py_module == module] + [
+            key
+            for key, model in by_id.items()
+            if model.py_module == module and model.source_module != module
+        ]
+        module_models = tuple(by_id[key] for key in self._models.base_first(keys))
+        module_enums = tuple(e for m in module_models for e in enums[m.id])
+        module_enums += built.operation_enums
+        operations = tuple(op for api in built.apis for op in api.operations)
         data = doc.data
         return ir.Declaration(
             name=doc.name,
             source=doc.source.name,
             sha256=doc.source.sha256,
-            py_module=doc.module,
-            py_class=py_class,
-            description=description,
+            py_module=module,
+            py_class=built.py_class,
+            description=built.description,
             api_version=str(data.get("apiVersion", "")),
             swagger_version=str(data["swaggerVersion"]),
             resource_path=str(data.get("resourcePath", "")),
             since=tuple(data.get("since", ())),
             requires_modules=tuple(data.get("requiresModules", ())),
-            apis=apis,
-            models=models,
-            enums=model_enums + operation_enums,
-            imports=_imports(doc.module, models, self._models),
-        )
-
-    def _build_models(
-        self, doc: _Document
-    ) -> tuple[tuple[ir.Model, ...], tuple[ir.Enum, ...]]:
-        """The models this declaration defines (first), a base before its subtypes."""
-        keys = [
-            key
-            for key in self._models.base_first(list(doc.data.get("models", {})))
-            if self._models.modules[key] == doc.module
-        ]
-        built = [self._model_builder.build(key) for key in keys]
-        return (
-            tuple(model for model, _ in built),
-            tuple(enum for _, enums in built for enum in enums),
+            apis=built.apis,
+            models=built.models,
+            enums=module_enums,
+            py_async_class=naming.async_class(built.py_class),
+            module_models=module_models,
+            model_imports=modules.model_imports(
+                module,
+                module_models,
+                module_enums,
+                [m for m in built.models if m.py_module != module],
+                by_id,
+            ),
+            api_imports=modules.api_imports(operations),
         )
 
     def _build_apis(
@@ -491,39 +674,22 @@ class _DeclarationBuilder:
         methods = naming.method_scope()
         apis: list[ir.Api] = []
         enums: list[ir.Enum] = []
+        # after a method named "list", the list type is builtins.list (see _annotated)
+        listed = "list"
         for api in doc.data["apis"]:
             operations = []
             for raw in api["operations"]:
                 operation, operation_enums = self._operation_builder.build(
-                    doc.name, api["path"], raw, methods
+                    doc, api["path"], raw, methods, listed
                 )
                 operations.append(operation)
                 enums += operation_enums
+                if operation.py_name == "list":
+                    listed = "builtins.list"
             apis.append(
                 ir.Api(api["path"], api.get("description", ""), tuple(operations))
             )
         return tuple(apis), tuple(enums)
-
-
-def _imports(
-    module: str, models: Iterable[ir.Model], index: _Models
-) -> tuple[ir.Import, ...]:
-    """The models of other declarations that the models of ``module`` use, by module."""
-    needed: dict[str, set[str]] = {}
-    bases: set[str] = set()
-    for model in models:
-        if model.parent is not None and index.modules[model.parent] != module:
-            bases.add(index.modules[model.parent])
-        used = [p.type.element.model for p in model.all_properties]
-        # descendants are imported where the parser needs them, at its first call, so
-        # that a subtype's module (which needs this one for its base class) may import it
-        for key in [*used, model.parent]:
-            if key is not None and index.modules[key] != module:
-                needed.setdefault(index.modules[key], set()).add(index.classes[key])
-    return tuple(
-        ir.Import(m, tuple(sorted(names)), m in bases)
-        for m, names in sorted(needed.items())
-    )
 
 
 def _spec(

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from functools import lru_cache
-from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import cache, copied, distribution, ir, objects, schema_out
+from .literals import pyrepr, pyset, pystr
 from .diagnostics import Diagnostic, Severity
 from .paths import builtin_templates
 
@@ -46,40 +46,6 @@ class RenderedFile:
 
 
 # --- filters ------------------------------------------------------------------------------
-
-
-def pystr(value: Any) -> str:
-    """A double-quoted Python string literal for any text."""
-    text = encode_basestring(
-        str(value)
-    )  # json.dumps(value, ensure_ascii=False), faster
-    try:
-        text.encode("utf-8")
-    except (
-        UnicodeEncodeError
-    ):  # lone surrogates: escape them alone (not astral characters,
-        # which json.dumps would write as surrogate pairs: two code points in Python)
-        text = re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
-    if "\x7f" in text:  # DEL: fine in Python, not in a TOML string (pyproject.toml)
-        text = text.replace("\x7f", "\\u007f")
-    return text
-
-
-def pyrepr(value: Any) -> str:
-    """A Python literal for JSON-like data: str, numbers, bools, None, lists and tuples."""
-    if isinstance(value, str):
-        return pystr(value)
-    if isinstance(value, (list, tuple)):
-        items = ", ".join(pyrepr(v) for v in value)
-        return f"({items},)" if len(value) == 1 else f"({items})"
-    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
-        return f'float("{value}")'  # nan, inf, -inf (a JSON number like 1e999 reads as inf)
-    return repr(value)
-
-
-def pyset(values: Iterable[Any]) -> str:
-    items = [pyrepr(v) for v in values]
-    return "{" + ", ".join(items) + "}" if items else "set()"
 
 
 def docstring(value: Any, indent: int = 0) -> str:
@@ -120,35 +86,22 @@ def tojson_pretty(value: Any) -> str:
 
 def converts(t: ir.TypeRef) -> bool:
     """Does decoding a value of ``t`` build new objects (models, datetimes)?"""
-    return t.element.kind in ("model", "date")
-
-
-_NOUNS = {
-    "string": "a string",
-    "int": "an integer",
-    "double": "a number",
-    "boolean": "a boolean",
-    "object": "an object",
-    "containers": "an object",
-    "date": "a date-time string",
-    "list": "an array",
-    "model": "an object",
-}
+    return t.converts
 
 
 def type_noun(t: ir.TypeRef) -> str:
-    return _NOUNS.get(t.kind, t.kind)
+    return t.noun
 
 
 def range_text(allowed: ir.Allowed) -> str:
-    low = "-inf" if allowed.minimum is None else allowed.minimum
-    high = "inf" if allowed.maximum is None else allowed.maximum
-    return f"[{low}, {high}]"
+    return allowed.range_text
 
 
 def group_imports(spec: ir.Spec, items: Iterable[str]) -> list[tuple[str, list[str]]]:
     """``["channels:Channel", ...]`` → ``[("channels", ["Channel", ...]), ...]``: modules in
-    spec order, names sorted and unique."""
+    spec order, names sorted and unique. (The built-in templates read the imports the IR
+    decided, ``Declaration.api_imports`` and ``model_imports``; kept for templates of yours.)
+    """
     wanted: dict[str, set[str]] = {}
     for item in items:
         module, name = item.split(":", 1)

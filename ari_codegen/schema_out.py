@@ -10,40 +10,26 @@ from typing import Any
 
 from urllib.parse import quote
 
-from . import ir
+from . import ir, kinds
 from .load import pointer_join
 
-# Asterisk's timestamps: 2013-12-05T10:46:40.213-0600. `(?![\s\S])` is a true end of
-# input in Python and ECMA regexes alike (`$` would also match before a final newline).
-# A pattern cannot reject impossible days (Feb 30); the generated validators also parse.
-# One definition, in the runtime module that the generated validators use.
-from .runtime._runtime import DATE_PATTERN as DATE_PATTERN
-
-_JSON_TYPES: dict[str, dict[str, Any]] = {
-    "string": {"type": "string"},
-    "int": {"type": "integer"},
-    "double": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "object": {"type": "object"},
-    "containers": {"type": "object"},
-    "date": {"type": "string", "pattern": DATE_PATTERN},
-}
+DATE_PATTERN = kinds.DATE_PATTERN
 
 
 def type_schema(
     spec: ir.Spec, t: ir.TypeRef, here: str, allowed: ir.Allowed | None
 ) -> dict[str, Any]:
+    """The schema of one value of ``t`` in the document of module ``here``; its kind's
+    schema, with the LIST values or RANGE bounds of ``allowed``."""
     if t.kind == "list":
         assert t.item is not None
         return {"type": "array", "items": type_schema(spec, t.item, here, allowed)}
     if t.kind == "model":
         assert t.model is not None
-        model = spec.model(t.model)
-        prefix = "" if model.py_module == here else f"{model.py_module}.json"
-        return {
-            "$ref": f"{prefix}#{quote(pointer_join('/$defs', model.id), safe='/$')}"
-        }
-    schema: dict[str, Any] = dict(_JSON_TYPES[t.kind])
+        module = spec.model(t.model).source_module
+        prefix = "" if module == here else f"{module}.json"
+        return {"$ref": f"{prefix}#{quote(pointer_join('/$defs', t.model), safe='/$')}"}
+    schema: dict[str, Any] = dict(kinds.of(t).schema)
     if allowed is not None and allowed.kind == "list":
         schema["enum"] = list(allowed.values)
     elif allowed is not None and t.kind in ("int", "double"):
@@ -59,7 +45,7 @@ def model_schema(spec: ir.Spec, model: ir.Model) -> dict[str, Any]:
     if model.description:
         schema["description"] = model.description
     schema["properties"] = {
-        p.name: type_schema(spec, p.type, model.py_module, p.allowed)
+        p.name: type_schema(spec, p.type, model.source_module, p.allowed)
         for p in model.all_properties
     }
     required = [p.name for p in model.all_properties if p.required]

@@ -17,39 +17,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from . import kinds
 from .diagnostics import Diagnostic, Severity, escalate, warning
 from .load import Document, LoadedSpec, pointer_join
 
 if TYPE_CHECKING:  # imported when the first document is checked, not with ari_codegen
     import jsonschema  # type: ignore[import-untyped]
 
+# the spec's type names, from the kinds that know them
 PRIMITIVES = frozenset(
-    {
-        "string",
-        "int",
-        "long",
-        "double",
-        "float",
-        "boolean",
-        "Date",
-        "object",
-        "containers",
-    }
+    name
+    for kind in kinds.KINDS.values()
+    if not kind.response_only
+    for name in kind.names
 )
-RESPONSE_ONLY = frozenset({"void", "binary"})
-TYPE_ALIASES = {
-    "integer": "int",
-    "int32": "int",
-    "int64": "long",
-    "number": "double",
-    "bool": "boolean",
-    "str": "string",
-    "date": "Date",
-    "datetime": "Date",
-    "date-time": "Date",
-    "dict": "object",
-    "map": "object",
-}
+RESPONSE_ONLY = frozenset(
+    name for kind in kinds.KINDS.values() if kind.response_only for name in kind.names
+)
+TYPE_ALIASES = dict(kinds.ALIASES)
 KEY_SYNONYMS = {
     "allowedValues": "allowableValues",
     "default": "defaultValue",
@@ -62,33 +47,13 @@ PARAM_TYPES = ("path", "query", "body", "header", "form")
 PATH_PARAM = re.compile(r"\{([^{}]*)\}")
 
 
-def _read_int(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"\s*-?\d+\s*", text) else None
-
-
-def _read_float(text: str) -> float | None:
-    try:
-        return (
-            float(text)
-            if re.fullmatch(r"\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*", text)
-            else None
-        )
-    except ValueError:
-        return None
-
-
-def _read_bool(text: str) -> bool | None:
-    return {"true": True, "false": False}.get(text.strip().lower())
-
-
-SCALAR_READERS = {"integer": _read_int, "number": _read_float, "boolean": _read_bool}
-DEFAULT_READERS = {
-    "int": _read_int,
-    "long": _read_int,
-    "double": _read_float,
-    "float": _read_float,
-    "boolean": _read_bool,
+# numbers and booleans written as strings where our JSON Schema wants the JSON type
+SCALAR_READERS = {
+    "integer": kinds.read_int,
+    "number": kinds.read_float,
+    "boolean": kinds.read_bool,
 }
+DEFAULT_READERS = kinds.READERS
 
 
 @lru_cache(maxsize=1)
@@ -746,7 +711,7 @@ class _Semantics:
             )
             node["defaultValue"] = value
         elif isinstance(default, bool) != (node[type_key] == "boolean") or (
-            isinstance(default, float) and reader is _read_int
+            isinstance(default, float) and kinds.SPEC_TYPES[node[type_key]] == "int"
         ):
             check.error(
                 at,

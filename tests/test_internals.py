@@ -26,14 +26,16 @@ def _imported_modules(module: str) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        tree = ast.parse((PACKAGE / f"{name}.py").read_text("utf-8"))
+        path = PACKAGE.joinpath(*name.split("."))
+        source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        tree = ast.parse(source.read_text("utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 if node.module:
-                    todo.append(node.module.split(".")[0])
+                    todo.append(node.module)  # "runtime._runtime": a module of a package
                 else:
                     todo += [a.name for a in node.names]
-    return seen
+    return {name.split(".")[0] for name in seen}
 
 
 def test_diff_builds_the_ir_without_the_generate_facade_or_black() -> None:

@@ -177,7 +177,7 @@ def test_nested_lists_are_understood(tmp_path: Path) -> None:
         "list",
         "Thing",
     )
-    assert grid.annotation == "List[List[Thing]]"
+    assert grid.annotation == "list[list[Thing]]"
 
 
 def test_a_listing_names_each_declaration_once(tmp_path: Path) -> None:

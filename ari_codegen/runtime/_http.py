@@ -121,6 +121,11 @@ class Resource:
     def __init__(self, sender: SyncSender) -> None:
         self._c = sender
 
+    @property
+    def _sender(self) -> SyncSender:
+        """Where the generated methods send their requests (the HTTP client, a websocket)."""
+        return self._c
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} via {type(self._c).__name__}>"
 
@@ -132,6 +137,11 @@ class AsyncResource:
 
     def __init__(self, sender: AsyncSender) -> None:
         self._c = sender
+
+    @property
+    def _sender(self) -> AsyncSender:
+        """Where the generated methods send their requests (the HTTP client, a websocket)."""
+        return self._c
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} via {type(self._c).__name__}>"

@@ -122,6 +122,11 @@ class Resource:
     def __init__(self, sender: SyncSender) -> None:
         self._c = sender
 
+    @property
+    def _sender(self) -> SyncSender:
+        """Where the generated methods send their requests (the HTTP client, a websocket)."""
+        return self._c
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} via {type(self._c).__name__}>"
 
@@ -133,6 +138,11 @@ class AsyncResource:
 
     def __init__(self, sender: AsyncSender) -> None:
         self._c = sender
+
+    @property
+    def _sender(self) -> AsyncSender:
+        """Where the generated methods send their requests (the HTTP client, a websocket)."""
+        return self._c
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} via {type(self._c).__name__}>"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ssl
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Sequence, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Type, TypeVar
 
 import httpx
 
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .api.mailboxes import AsyncMailboxes, Mailboxes
     from .api.events import AsyncEvents, Events
     from .api.applications import AsyncApplications, Applications
+    from collections.abc import Sequence
 
 __all__ = ["AriClient", "AsyncAriClient", "SyncApi", "AsyncApi", "DEFAULT_TIMEOUT"]
 

@@ -9,73 +9,69 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.applications import Application
 
 __all__ = ["Applications", "AsyncApplications"]
 
 
-_op_list = _h.Operation(
+_LIST = _http.Operation(
     "applications.list",
     "GET",
     "/applications",
-    ("13.0.0",),
-    {},
+    since=("13.0.0",),
+    errors={},
 )
 
 
-def _build_list() -> _h.Request[List[Application]]:
+def _build_list() -> _http.Request[list[Application]]:
     """Check the arguments of applications.list and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list)
-    return _h.Request(_op_list, "/applications", _q, None, _h.model_list(Application))
+    return _http.Request(
+        _LIST, "/applications", [], None, _http.model_list(Application)
+    )
 
 
-_op_get = _h.Operation(
+_GET = _http.Operation(
     "applications.get",
     "GET",
     "/applications/{applicationName}",
-    ("13.0.0",),
-    {
+    since=("13.0.0",),
+    errors={
         404: "Application does not exist.",
     },
 )
 
 
-def _build_get(application_name: Any) -> _h.Request[Application]:
+def _build_get(*, application_name: str) -> _http.Request[Application]:
     """Check the arguments of applications.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if application_name is None:
-        _p.append(Problem("applicationName", "missing required parameter"))
+        problems.append(Problem("applicationName", "missing required parameter"))
     elif not isinstance(application_name, str):
-        _p.append(Problem("applicationName", "expected a string"))
+        problems.append(Problem("applicationName", "expected a string"))
     elif not application_name:
-        _p.append(Problem("applicationName", "must not be empty"))
-    else:
-        _path_application_name = _h.segment(application_name)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(
-        _op_get,
-        "/applications/" + _path_application_name,
-        _q,
+        problems.append(Problem("applicationName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET,
+        "/applications/" + _http.segment(application_name),
+        [],
         None,
-        _h.model(Application),
+        _http.model(Application),
     )
 
 
-_op_subscribe = _h.Operation(
+_SUBSCRIBE = _http.Operation(
     "applications.subscribe",
     "POST",
     "/applications/{applicationName}/subscription",
-    ("13.0.0",),
-    {
+    since=("13.0.0",),
+    errors={
         400: "Missing parameter.",
         404: "Application does not exist.",
         422: "Event source does not exist.",
@@ -84,43 +80,40 @@ _op_subscribe = _h.Operation(
 
 
 def _build_subscribe(
-    application_name: Any, event_source: Any
-) -> _h.Request[Application]:
+    *, application_name: str, event_source: str | Sequence[str]
+) -> _http.Request[Application]:
     """Check the arguments of applications.subscribe and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if application_name is None:
-        _p.append(Problem("applicationName", "missing required parameter"))
+        problems.append(Problem("applicationName", "missing required parameter"))
     elif not isinstance(application_name, str):
-        _p.append(Problem("applicationName", "expected a string"))
+        problems.append(Problem("applicationName", "expected a string"))
     elif not application_name:
-        _p.append(Problem("applicationName", "must not be empty"))
-    else:
-        _path_application_name = _h.segment(application_name)
+        problems.append(Problem("applicationName", "must not be empty"))
     if event_source is None:
-        _p.append(Problem("eventSource", "missing required parameter"))
+        problems.append(Problem("eventSource", "missing required parameter"))
     else:
-        _v = _h.values(event_source)
-        _h.check_values(_p, "eventSource", _v, _h.is_str, "a string")
-        _q.append(("eventSource", ",".join(map(_h.text, _v))))
-    if _p:
-        raise _h.invalid(_p, _op_subscribe)
-    return _h.Request(
-        _op_subscribe,
-        "/applications/" + _path_application_name + "/subscription",
-        _q,
+        values = _http.values(event_source)
+        _http.check_values(problems, "eventSource", values, _http.is_str, "a string")
+        query.append(("eventSource", ",".join(map(_http.text, values))))
+    if problems:
+        raise _http.invalid(problems, _SUBSCRIBE)
+    return _http.Request(
+        _SUBSCRIBE,
+        "/applications/" + _http.segment(application_name) + "/subscription",
+        query,
         None,
-        _h.model(Application),
+        _http.model(Application),
     )
 
 
-_op_unsubscribe = _h.Operation(
+_UNSUBSCRIBE = _http.Operation(
     "applications.unsubscribe",
     "DELETE",
     "/applications/{applicationName}/subscription",
-    ("13.0.0",),
-    {
+    since=("13.0.0",),
+    errors={
         400: "Missing parameter; event source scheme not recognized.",
         404: "Application does not exist.",
         409: "Application not subscribed to event source.",
@@ -130,79 +123,75 @@ _op_unsubscribe = _h.Operation(
 
 
 def _build_unsubscribe(
-    application_name: Any, event_source: Any
-) -> _h.Request[Application]:
+    *, application_name: str, event_source: str | Sequence[str]
+) -> _http.Request[Application]:
     """Check the arguments of applications.unsubscribe and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if application_name is None:
-        _p.append(Problem("applicationName", "missing required parameter"))
+        problems.append(Problem("applicationName", "missing required parameter"))
     elif not isinstance(application_name, str):
-        _p.append(Problem("applicationName", "expected a string"))
+        problems.append(Problem("applicationName", "expected a string"))
     elif not application_name:
-        _p.append(Problem("applicationName", "must not be empty"))
-    else:
-        _path_application_name = _h.segment(application_name)
+        problems.append(Problem("applicationName", "must not be empty"))
     if event_source is None:
-        _p.append(Problem("eventSource", "missing required parameter"))
+        problems.append(Problem("eventSource", "missing required parameter"))
     else:
-        _v = _h.values(event_source)
-        _h.check_values(_p, "eventSource", _v, _h.is_str, "a string")
-        _q.append(("eventSource", ",".join(map(_h.text, _v))))
-    if _p:
-        raise _h.invalid(_p, _op_unsubscribe)
-    return _h.Request(
-        _op_unsubscribe,
-        "/applications/" + _path_application_name + "/subscription",
-        _q,
+        values = _http.values(event_source)
+        _http.check_values(problems, "eventSource", values, _http.is_str, "a string")
+        query.append(("eventSource", ",".join(map(_http.text, values))))
+    if problems:
+        raise _http.invalid(problems, _UNSUBSCRIBE)
+    return _http.Request(
+        _UNSUBSCRIBE,
+        "/applications/" + _http.segment(application_name) + "/subscription",
+        query,
         None,
-        _h.model(Application),
+        _http.model(Application),
     )
 
 
-_op_filter = _h.Operation(
+_FILTER = _http.Operation(
     "applications.filter",
     "PUT",
     "/applications/{applicationName}/eventFilter",
-    ("13.26.0", "16.3.0"),
-    {
+    since=("13.26.0", "16.3.0"),
+    errors={
         400: "Bad request.",
         404: "Application does not exist.",
     },
 )
 
 
-def _build_filter(application_name: Any, filter: Any) -> _h.Request[Application]:
+def _build_filter(
+    *, application_name: str, filter: dict[str, Any] | None
+) -> _http.Request[Application]:
     """Check the arguments of applications.filter and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    json_body: dict[str, Any] = {}
     if application_name is None:
-        _p.append(Problem("applicationName", "missing required parameter"))
+        problems.append(Problem("applicationName", "missing required parameter"))
     elif not isinstance(application_name, str):
-        _p.append(Problem("applicationName", "expected a string"))
+        problems.append(Problem("applicationName", "expected a string"))
     elif not application_name:
-        _p.append(Problem("applicationName", "must not be empty"))
-    else:
-        _path_application_name = _h.segment(application_name)
+        problems.append(Problem("applicationName", "must not be empty"))
     if filter is not None:
         if not isinstance(filter, dict):
-            _p.append(Problem("filter", "expected an object"))
+            problems.append(Problem("filter", "expected an object"))
         else:
-            _b.update(filter)
-    if _p:
-        raise _h.invalid(_p, _op_filter)
-    return _h.Request(
-        _op_filter,
-        "/applications/" + _path_application_name + "/eventFilter",
-        _q,
-        _b or None,
-        _h.model(Application),
+            json_body.update(filter)
+    if problems:
+        raise _http.invalid(problems, _FILTER)
+    return _http.Request(
+        _FILTER,
+        "/applications/" + _http.segment(application_name) + "/eventFilter",
+        [],
+        json_body or None,
+        _http.model(Application),
     )
 
 
-class Applications(_h.Resource):
+class Applications(_http.Resource):
     """Stasis application resources.
 
     ``AriClient(...).applications``; every method validates its arguments
@@ -211,18 +200,18 @@ class Applications(_h.Resource):
 
     __slots__ = ()
 
-    def list(self) -> List[Application]:
+    def list(self) -> list[Application]:
         """List all applications.
 
         Returns:
-            List[Application]
+            list[Application]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 13.0.0.
         """
-        return self._c.send(_build_list())
+        return self._sender.send(_build_list())
 
     def get(self, application_name: str) -> Application:
         """Get details of an application.
@@ -239,7 +228,7 @@ class Applications(_h.Resource):
 
         Since Asterisk 13.0.0.
         """
-        return self._c.send(_build_get(application_name))
+        return self._sender.send(_build_get(application_name=application_name))
 
     def subscribe(
         self, application_name: str, event_source: str | Sequence[str]
@@ -263,7 +252,11 @@ class Applications(_h.Resource):
 
         Since Asterisk 13.0.0.
         """
-        return self._c.send(_build_subscribe(application_name, event_source))
+        return self._sender.send(
+            _build_subscribe(
+                application_name=application_name, event_source=event_source
+            )
+        )
 
     def unsubscribe(
         self, application_name: str, event_source: str | Sequence[str]
@@ -288,10 +281,14 @@ class Applications(_h.Resource):
 
         Since Asterisk 13.0.0.
         """
-        return self._c.send(_build_unsubscribe(application_name, event_source))
+        return self._sender.send(
+            _build_unsubscribe(
+                application_name=application_name, event_source=event_source
+            )
+        )
 
     def filter(
-        self, application_name: str, *, filter: Dict[str, Any] | None = None
+        self, application_name: str, *, filter: dict[str, Any] | None = None
     ) -> Application:
         """Filter application events types.
 
@@ -311,10 +308,12 @@ class Applications(_h.Resource):
 
         Since Asterisk 13.26.0 / 16.3.0.
         """
-        return self._c.send(_build_filter(application_name, filter))
+        return self._sender.send(
+            _build_filter(application_name=application_name, filter=filter)
+        )
 
 
-class AsyncApplications(_h.AsyncResource):
+class AsyncApplications(_http.AsyncResource):
     """Stasis application resources (asyncio).
 
     ``AsyncAriClient(...).applications``; every method validates its arguments
@@ -323,18 +322,18 @@ class AsyncApplications(_h.AsyncResource):
 
     __slots__ = ()
 
-    async def list(self) -> List[Application]:
+    async def list(self) -> list[Application]:
         """List all applications.
 
         Returns:
-            List[Application]
+            list[Application]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 13.0.0.
         """
-        return await self._c.send(_build_list())
+        return await self._sender.send(_build_list())
 
     async def get(self, application_name: str) -> Application:
         """Get details of an application.
@@ -351,7 +350,7 @@ class AsyncApplications(_h.AsyncResource):
 
         Since Asterisk 13.0.0.
         """
-        return await self._c.send(_build_get(application_name))
+        return await self._sender.send(_build_get(application_name=application_name))
 
     async def subscribe(
         self, application_name: str, event_source: str | Sequence[str]
@@ -375,7 +374,11 @@ class AsyncApplications(_h.AsyncResource):
 
         Since Asterisk 13.0.0.
         """
-        return await self._c.send(_build_subscribe(application_name, event_source))
+        return await self._sender.send(
+            _build_subscribe(
+                application_name=application_name, event_source=event_source
+            )
+        )
 
     async def unsubscribe(
         self, application_name: str, event_source: str | Sequence[str]
@@ -400,10 +403,14 @@ class AsyncApplications(_h.AsyncResource):
 
         Since Asterisk 13.0.0.
         """
-        return await self._c.send(_build_unsubscribe(application_name, event_source))
+        return await self._sender.send(
+            _build_unsubscribe(
+                application_name=application_name, event_source=event_source
+            )
+        )
 
     async def filter(
-        self, application_name: str, *, filter: Dict[str, Any] | None = None
+        self, application_name: str, *, filter: dict[str, Any] | None = None
     ) -> Application:
         """Filter application events types.
 
@@ -423,4 +430,6 @@ class AsyncApplications(_h.AsyncResource):
 
         Since Asterisk 13.26.0 / 16.3.0.
         """
-        return await self._c.send(_build_filter(application_name, filter))
+        return await self._sender.send(
+            _build_filter(application_name=application_name, filter=filter)
+        )

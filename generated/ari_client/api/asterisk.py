@@ -9,9 +9,10 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any, Literal
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.asterisk import (
     AsteriskGetInfoOnly,
@@ -26,69 +27,62 @@ from ..models.asterisk import (
 __all__ = ["Asterisk", "AsyncAsterisk"]
 
 
-_op_get_object = _h.Operation(
+_GET_OBJECT = _http.Operation(
     "asterisk.getObject",
     "GET",
     "/asterisk/config/dynamic/{configClass}/{objectType}/{id}",
-    ("13.5.0",),
-    {
+    since=("13.5.0",),
+    errors={
         404: "{configClass|objectType|id} not found",
     },
 )
 
 
 def _build_get_object(
-    config_class: Any, object_type: Any, id: Any
-) -> _h.Request[List[ConfigTuple]]:
+    *, config_class: str, object_type: str, id: str
+) -> _http.Request[list[ConfigTuple]]:
     """Check the arguments of asterisk.getObject and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if config_class is None:
-        _p.append(Problem("configClass", "missing required parameter"))
+        problems.append(Problem("configClass", "missing required parameter"))
     elif not isinstance(config_class, str):
-        _p.append(Problem("configClass", "expected a string"))
+        problems.append(Problem("configClass", "expected a string"))
     elif not config_class:
-        _p.append(Problem("configClass", "must not be empty"))
-    else:
-        _path_config_class = _h.segment(config_class)
+        problems.append(Problem("configClass", "must not be empty"))
     if object_type is None:
-        _p.append(Problem("objectType", "missing required parameter"))
+        problems.append(Problem("objectType", "missing required parameter"))
     elif not isinstance(object_type, str):
-        _p.append(Problem("objectType", "expected a string"))
+        problems.append(Problem("objectType", "expected a string"))
     elif not object_type:
-        _p.append(Problem("objectType", "must not be empty"))
-    else:
-        _path_object_type = _h.segment(object_type)
+        problems.append(Problem("objectType", "must not be empty"))
     if id is None:
-        _p.append(Problem("id", "missing required parameter"))
+        problems.append(Problem("id", "missing required parameter"))
     elif not isinstance(id, str):
-        _p.append(Problem("id", "expected a string"))
+        problems.append(Problem("id", "expected a string"))
     elif not id:
-        _p.append(Problem("id", "must not be empty"))
-    else:
-        _path_id = _h.segment(id)
-    if _p:
-        raise _h.invalid(_p, _op_get_object)
-    return _h.Request(
-        _op_get_object,
+        problems.append(Problem("id", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET_OBJECT)
+    return _http.Request(
+        _GET_OBJECT,
         "/asterisk/config/dynamic/"
-        + _path_config_class
+        + _http.segment(config_class)
         + "/"
-        + _path_object_type
+        + _http.segment(object_type)
         + "/"
-        + _path_id,
-        _q,
+        + _http.segment(id),
+        [],
         None,
-        _h.model_list(ConfigTuple),
+        _http.model_list(ConfigTuple),
     )
 
 
-_op_update_object = _h.Operation(
+_UPDATE_OBJECT = _http.Operation(
     "asterisk.updateObject",
     "PUT",
     "/asterisk/config/dynamic/{configClass}/{objectType}/{id}",
-    ("13.5.0",),
-    {
+    since=("13.5.0",),
+    errors={
         400: "Bad request body",
         403: "Could not create or update object",
         404: "{configClass|objectType} not found",
@@ -97,63 +91,56 @@ _op_update_object = _h.Operation(
 
 
 def _build_update_object(
-    config_class: Any, object_type: Any, id: Any, fields: Any
-) -> _h.Request[List[ConfigTuple]]:
+    *, config_class: str, object_type: str, id: str, fields: list[ConfigTuple] | None
+) -> _http.Request[list[ConfigTuple]]:
     """Check the arguments of asterisk.updateObject and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    json_body: dict[str, Any] = {}
     if config_class is None:
-        _p.append(Problem("configClass", "missing required parameter"))
+        problems.append(Problem("configClass", "missing required parameter"))
     elif not isinstance(config_class, str):
-        _p.append(Problem("configClass", "expected a string"))
+        problems.append(Problem("configClass", "expected a string"))
     elif not config_class:
-        _p.append(Problem("configClass", "must not be empty"))
-    else:
-        _path_config_class = _h.segment(config_class)
+        problems.append(Problem("configClass", "must not be empty"))
     if object_type is None:
-        _p.append(Problem("objectType", "missing required parameter"))
+        problems.append(Problem("objectType", "missing required parameter"))
     elif not isinstance(object_type, str):
-        _p.append(Problem("objectType", "expected a string"))
+        problems.append(Problem("objectType", "expected a string"))
     elif not object_type:
-        _p.append(Problem("objectType", "must not be empty"))
-    else:
-        _path_object_type = _h.segment(object_type)
+        problems.append(Problem("objectType", "must not be empty"))
     if id is None:
-        _p.append(Problem("id", "missing required parameter"))
+        problems.append(Problem("id", "missing required parameter"))
     elif not isinstance(id, str):
-        _p.append(Problem("id", "expected a string"))
+        problems.append(Problem("id", "expected a string"))
     elif not id:
-        _p.append(Problem("id", "must not be empty"))
-    else:
-        _path_id = _h.segment(id)
+        problems.append(Problem("id", "must not be empty"))
     if fields is not None:
-        if not _h.is_list_of(fields, ConfigTuple):
-            _p.append(Problem("fields", "expected a list of ConfigTuple"))
+        if not _http.is_list_of(fields, ConfigTuple):
+            problems.append(Problem("fields", "expected a list of ConfigTuple"))
         else:
-            _b["fields"] = [_x.to_dict() for _x in fields]
-    if _p:
-        raise _h.invalid(_p, _op_update_object)
-    return _h.Request(
-        _op_update_object,
+            json_body["fields"] = [item.to_dict() for item in fields]
+    if problems:
+        raise _http.invalid(problems, _UPDATE_OBJECT)
+    return _http.Request(
+        _UPDATE_OBJECT,
         "/asterisk/config/dynamic/"
-        + _path_config_class
+        + _http.segment(config_class)
         + "/"
-        + _path_object_type
+        + _http.segment(object_type)
         + "/"
-        + _path_id,
-        _q,
-        _b or None,
-        _h.model_list(ConfigTuple),
+        + _http.segment(id),
+        [],
+        json_body or None,
+        _http.model_list(ConfigTuple),
     )
 
 
-_op_delete_object = _h.Operation(
+_DELETE_OBJECT = _http.Operation(
     "asterisk.deleteObject",
     "DELETE",
     "/asterisk/config/dynamic/{configClass}/{objectType}/{id}",
-    ("13.5.0",),
-    {
+    since=("13.5.0",),
+    errors={
         403: "Could not delete object",
         404: "{configClass|objectType|id} not found",
     },
@@ -161,427 +148,417 @@ _op_delete_object = _h.Operation(
 
 
 def _build_delete_object(
-    config_class: Any, object_type: Any, id: Any
-) -> _h.Request[None]:
+    *, config_class: str, object_type: str, id: str
+) -> _http.Request[None]:
     """Check the arguments of asterisk.deleteObject and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if config_class is None:
-        _p.append(Problem("configClass", "missing required parameter"))
+        problems.append(Problem("configClass", "missing required parameter"))
     elif not isinstance(config_class, str):
-        _p.append(Problem("configClass", "expected a string"))
+        problems.append(Problem("configClass", "expected a string"))
     elif not config_class:
-        _p.append(Problem("configClass", "must not be empty"))
-    else:
-        _path_config_class = _h.segment(config_class)
+        problems.append(Problem("configClass", "must not be empty"))
     if object_type is None:
-        _p.append(Problem("objectType", "missing required parameter"))
+        problems.append(Problem("objectType", "missing required parameter"))
     elif not isinstance(object_type, str):
-        _p.append(Problem("objectType", "expected a string"))
+        problems.append(Problem("objectType", "expected a string"))
     elif not object_type:
-        _p.append(Problem("objectType", "must not be empty"))
-    else:
-        _path_object_type = _h.segment(object_type)
+        problems.append(Problem("objectType", "must not be empty"))
     if id is None:
-        _p.append(Problem("id", "missing required parameter"))
+        problems.append(Problem("id", "missing required parameter"))
     elif not isinstance(id, str):
-        _p.append(Problem("id", "expected a string"))
+        problems.append(Problem("id", "expected a string"))
     elif not id:
-        _p.append(Problem("id", "must not be empty"))
-    else:
-        _path_id = _h.segment(id)
-    if _p:
-        raise _h.invalid(_p, _op_delete_object)
-    return _h.Request(
-        _op_delete_object,
+        problems.append(Problem("id", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _DELETE_OBJECT)
+    return _http.Request(
+        _DELETE_OBJECT,
         "/asterisk/config/dynamic/"
-        + _path_config_class
+        + _http.segment(config_class)
         + "/"
-        + _path_object_type
+        + _http.segment(object_type)
         + "/"
-        + _path_id,
-        _q,
+        + _http.segment(id),
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_get_info = _h.Operation(
+_GET_INFO = _http.Operation(
     "asterisk.getInfo",
     "GET",
     "/asterisk/info",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_get_info(only: Any) -> _h.Request[AsteriskInfo]:
+def _build_get_info(
+    *,
+    only: (
+        AsteriskGetInfoOnly
+        | Literal["build", "system", "config", "status"]
+        | Sequence[AsteriskGetInfoOnly | Literal["build", "system", "config", "status"]]
+        | None
+    ),
+) -> _http.Request[AsteriskInfo]:
     """Check the arguments of asterisk.getInfo and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if only is not None:
-        _v = _h.values(only)
-        _h.check_values(
-            _p,
+        values = _http.values(only)
+        _http.check_values(
+            problems,
             "only",
-            _v,
-            _h.is_str,
+            values,
+            _http.is_str,
             "a string",
             ("build", "system", "config", "status"),
         )
-        _q.append(("only", ",".join(map(_h.text, _v))))
-    if _p:
-        raise _h.invalid(_p, _op_get_info)
-    return _h.Request(_op_get_info, "/asterisk/info", _q, None, _h.model(AsteriskInfo))
-
-
-_op_ping = _h.Operation(
-    "asterisk.ping",
-    "GET",
-    "/asterisk/ping",
-    ("13.25.0", "16.2.0"),
-    {},
-)
-
-
-def _build_ping() -> _h.Request[AsteriskPing]:
-    """Check the arguments of asterisk.ping and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_ping)
-    return _h.Request(_op_ping, "/asterisk/ping", _q, None, _h.model(AsteriskPing))
-
-
-_op_list_modules = _h.Operation(
-    "asterisk.listModules",
-    "GET",
-    "/asterisk/modules",
-    ("13.5.0",),
-    {},
-)
-
-
-def _build_list_modules() -> _h.Request[List[Module]]:
-    """Check the arguments of asterisk.listModules and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list_modules)
-    return _h.Request(
-        _op_list_modules, "/asterisk/modules", _q, None, _h.model_list(Module)
+        query.append(("only", ",".join(map(_http.text, values))))
+    if problems:
+        raise _http.invalid(problems, _GET_INFO)
+    return _http.Request(
+        _GET_INFO, "/asterisk/info", query, None, _http.model(AsteriskInfo)
     )
 
 
-_op_get_module = _h.Operation(
+_PING = _http.Operation(
+    "asterisk.ping",
+    "GET",
+    "/asterisk/ping",
+    since=("13.25.0", "16.2.0"),
+    errors={},
+)
+
+
+def _build_ping() -> _http.Request[AsteriskPing]:
+    """Check the arguments of asterisk.ping and build its request."""
+    return _http.Request(_PING, "/asterisk/ping", [], None, _http.model(AsteriskPing))
+
+
+_LIST_MODULES = _http.Operation(
+    "asterisk.listModules",
+    "GET",
+    "/asterisk/modules",
+    since=("13.5.0",),
+    errors={},
+)
+
+
+def _build_list_modules() -> _http.Request[list[Module]]:
+    """Check the arguments of asterisk.listModules and build its request."""
+    return _http.Request(
+        _LIST_MODULES, "/asterisk/modules", [], None, _http.model_list(Module)
+    )
+
+
+_GET_MODULE = _http.Operation(
     "asterisk.getModule",
     "GET",
     "/asterisk/modules/{moduleName}",
-    ("13.5.0",),
-    {
+    since=("13.5.0",),
+    errors={
         404: "Module could not be found in running modules.",
         409: "Module information could not be retrieved.",
     },
 )
 
 
-def _build_get_module(module_name: Any) -> _h.Request[Module]:
+def _build_get_module(*, module_name: str) -> _http.Request[Module]:
     """Check the arguments of asterisk.getModule and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if module_name is None:
-        _p.append(Problem("moduleName", "missing required parameter"))
+        problems.append(Problem("moduleName", "missing required parameter"))
     elif not isinstance(module_name, str):
-        _p.append(Problem("moduleName", "expected a string"))
+        problems.append(Problem("moduleName", "expected a string"))
     elif not module_name:
-        _p.append(Problem("moduleName", "must not be empty"))
-    else:
-        _path_module_name = _h.segment(module_name)
-    if _p:
-        raise _h.invalid(_p, _op_get_module)
-    return _h.Request(
-        _op_get_module,
-        "/asterisk/modules/" + _path_module_name,
-        _q,
+        problems.append(Problem("moduleName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET_MODULE)
+    return _http.Request(
+        _GET_MODULE,
+        "/asterisk/modules/" + _http.segment(module_name),
+        [],
         None,
-        _h.model(Module),
+        _http.model(Module),
     )
 
 
-_op_load_module = _h.Operation(
+_LOAD_MODULE = _http.Operation(
     "asterisk.loadModule",
     "POST",
     "/asterisk/modules/{moduleName}",
-    ("13.5.0",),
-    {
+    since=("13.5.0",),
+    errors={
         409: "Module could not be loaded.",
     },
 )
 
 
-def _build_load_module(module_name: Any) -> _h.Request[None]:
+def _build_load_module(*, module_name: str) -> _http.Request[None]:
     """Check the arguments of asterisk.loadModule and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if module_name is None:
-        _p.append(Problem("moduleName", "missing required parameter"))
+        problems.append(Problem("moduleName", "missing required parameter"))
     elif not isinstance(module_name, str):
-        _p.append(Problem("moduleName", "expected a string"))
+        problems.append(Problem("moduleName", "expected a string"))
     elif not module_name:
-        _p.append(Problem("moduleName", "must not be empty"))
-    else:
-        _path_module_name = _h.segment(module_name)
-    if _p:
-        raise _h.invalid(_p, _op_load_module)
-    return _h.Request(
-        _op_load_module, "/asterisk/modules/" + _path_module_name, _q, None, _h.void
+        problems.append(Problem("moduleName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _LOAD_MODULE)
+    return _http.Request(
+        _LOAD_MODULE,
+        "/asterisk/modules/" + _http.segment(module_name),
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_unload_module = _h.Operation(
+_UNLOAD_MODULE = _http.Operation(
     "asterisk.unloadModule",
     "DELETE",
     "/asterisk/modules/{moduleName}",
-    ("13.5.0",),
-    {
+    since=("13.5.0",),
+    errors={
         404: "Module not found in running modules.",
         409: "Module could not be unloaded.",
     },
 )
 
 
-def _build_unload_module(module_name: Any) -> _h.Request[None]:
+def _build_unload_module(*, module_name: str) -> _http.Request[None]:
     """Check the arguments of asterisk.unloadModule and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if module_name is None:
-        _p.append(Problem("moduleName", "missing required parameter"))
+        problems.append(Problem("moduleName", "missing required parameter"))
     elif not isinstance(module_name, str):
-        _p.append(Problem("moduleName", "expected a string"))
+        problems.append(Problem("moduleName", "expected a string"))
     elif not module_name:
-        _p.append(Problem("moduleName", "must not be empty"))
-    else:
-        _path_module_name = _h.segment(module_name)
-    if _p:
-        raise _h.invalid(_p, _op_unload_module)
-    return _h.Request(
-        _op_unload_module, "/asterisk/modules/" + _path_module_name, _q, None, _h.void
+        problems.append(Problem("moduleName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _UNLOAD_MODULE)
+    return _http.Request(
+        _UNLOAD_MODULE,
+        "/asterisk/modules/" + _http.segment(module_name),
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_reload_module = _h.Operation(
+_RELOAD_MODULE = _http.Operation(
     "asterisk.reloadModule",
     "PUT",
     "/asterisk/modules/{moduleName}",
-    ("13.5.0",),
-    {
+    since=("13.5.0",),
+    errors={
         404: "Module not found in running modules.",
         409: "Module could not be reloaded.",
     },
 )
 
 
-def _build_reload_module(module_name: Any) -> _h.Request[None]:
+def _build_reload_module(*, module_name: str) -> _http.Request[None]:
     """Check the arguments of asterisk.reloadModule and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if module_name is None:
-        _p.append(Problem("moduleName", "missing required parameter"))
+        problems.append(Problem("moduleName", "missing required parameter"))
     elif not isinstance(module_name, str):
-        _p.append(Problem("moduleName", "expected a string"))
+        problems.append(Problem("moduleName", "expected a string"))
     elif not module_name:
-        _p.append(Problem("moduleName", "must not be empty"))
-    else:
-        _path_module_name = _h.segment(module_name)
-    if _p:
-        raise _h.invalid(_p, _op_reload_module)
-    return _h.Request(
-        _op_reload_module, "/asterisk/modules/" + _path_module_name, _q, None, _h.void
+        problems.append(Problem("moduleName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _RELOAD_MODULE)
+    return _http.Request(
+        _RELOAD_MODULE,
+        "/asterisk/modules/" + _http.segment(module_name),
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_list_log_channels = _h.Operation(
+_LIST_LOG_CHANNELS = _http.Operation(
     "asterisk.listLogChannels",
     "GET",
     "/asterisk/logging",
-    ("13.6.0",),
-    {},
+    since=("13.6.0",),
+    errors={},
 )
 
 
-def _build_list_log_channels() -> _h.Request[List[LogChannel]]:
+def _build_list_log_channels() -> _http.Request[list[LogChannel]]:
     """Check the arguments of asterisk.listLogChannels and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list_log_channels)
-    return _h.Request(
-        _op_list_log_channels, "/asterisk/logging", _q, None, _h.model_list(LogChannel)
+    return _http.Request(
+        _LIST_LOG_CHANNELS, "/asterisk/logging", [], None, _http.model_list(LogChannel)
     )
 
 
-_op_add_log = _h.Operation(
+_ADD_LOG = _http.Operation(
     "asterisk.addLog",
     "POST",
     "/asterisk/logging/{logChannelName}",
-    ("13.6.0",),
-    {
+    since=("13.6.0",),
+    errors={
         400: "Bad request body",
         409: "Log channel could not be created.",
     },
 )
 
 
-def _build_add_log(log_channel_name: Any, configuration: Any) -> _h.Request[None]:
+def _build_add_log(*, log_channel_name: str, configuration: str) -> _http.Request[None]:
     """Check the arguments of asterisk.addLog and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if log_channel_name is None:
-        _p.append(Problem("logChannelName", "missing required parameter"))
+        problems.append(Problem("logChannelName", "missing required parameter"))
     elif not isinstance(log_channel_name, str):
-        _p.append(Problem("logChannelName", "expected a string"))
+        problems.append(Problem("logChannelName", "expected a string"))
     elif not log_channel_name:
-        _p.append(Problem("logChannelName", "must not be empty"))
-    else:
-        _path_log_channel_name = _h.segment(log_channel_name)
+        problems.append(Problem("logChannelName", "must not be empty"))
     if configuration is None:
-        _p.append(Problem("configuration", "missing required parameter"))
+        problems.append(Problem("configuration", "missing required parameter"))
     elif not isinstance(configuration, str):
-        _p.append(Problem("configuration", "expected a string"))
+        problems.append(Problem("configuration", "expected a string"))
     else:
-        _q.append(("configuration", configuration))
-    if _p:
-        raise _h.invalid(_p, _op_add_log)
-    return _h.Request(
-        _op_add_log, "/asterisk/logging/" + _path_log_channel_name, _q, None, _h.void
+        query.append(("configuration", configuration))
+    if problems:
+        raise _http.invalid(problems, _ADD_LOG)
+    return _http.Request(
+        _ADD_LOG,
+        "/asterisk/logging/" + _http.segment(log_channel_name),
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_delete_log = _h.Operation(
+_DELETE_LOG = _http.Operation(
     "asterisk.deleteLog",
     "DELETE",
     "/asterisk/logging/{logChannelName}",
-    ("13.6.0",),
-    {
+    since=("13.6.0",),
+    errors={
         404: "Log channel does not exist.",
     },
 )
 
 
-def _build_delete_log(log_channel_name: Any) -> _h.Request[None]:
+def _build_delete_log(*, log_channel_name: str) -> _http.Request[None]:
     """Check the arguments of asterisk.deleteLog and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if log_channel_name is None:
-        _p.append(Problem("logChannelName", "missing required parameter"))
+        problems.append(Problem("logChannelName", "missing required parameter"))
     elif not isinstance(log_channel_name, str):
-        _p.append(Problem("logChannelName", "expected a string"))
+        problems.append(Problem("logChannelName", "expected a string"))
     elif not log_channel_name:
-        _p.append(Problem("logChannelName", "must not be empty"))
-    else:
-        _path_log_channel_name = _h.segment(log_channel_name)
-    if _p:
-        raise _h.invalid(_p, _op_delete_log)
-    return _h.Request(
-        _op_delete_log, "/asterisk/logging/" + _path_log_channel_name, _q, None, _h.void
+        problems.append(Problem("logChannelName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _DELETE_LOG)
+    return _http.Request(
+        _DELETE_LOG,
+        "/asterisk/logging/" + _http.segment(log_channel_name),
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_rotate_log = _h.Operation(
+_ROTATE_LOG = _http.Operation(
     "asterisk.rotateLog",
     "PUT",
     "/asterisk/logging/{logChannelName}/rotate",
-    ("13.6.0",),
-    {
+    since=("13.6.0",),
+    errors={
         404: "Log channel does not exist.",
     },
 )
 
 
-def _build_rotate_log(log_channel_name: Any) -> _h.Request[None]:
+def _build_rotate_log(*, log_channel_name: str) -> _http.Request[None]:
     """Check the arguments of asterisk.rotateLog and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if log_channel_name is None:
-        _p.append(Problem("logChannelName", "missing required parameter"))
+        problems.append(Problem("logChannelName", "missing required parameter"))
     elif not isinstance(log_channel_name, str):
-        _p.append(Problem("logChannelName", "expected a string"))
+        problems.append(Problem("logChannelName", "expected a string"))
     elif not log_channel_name:
-        _p.append(Problem("logChannelName", "must not be empty"))
-    else:
-        _path_log_channel_name = _h.segment(log_channel_name)
-    if _p:
-        raise _h.invalid(_p, _op_rotate_log)
-    return _h.Request(
-        _op_rotate_log,
-        "/asterisk/logging/" + _path_log_channel_name + "/rotate",
-        _q,
+        problems.append(Problem("logChannelName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _ROTATE_LOG)
+    return _http.Request(
+        _ROTATE_LOG,
+        "/asterisk/logging/" + _http.segment(log_channel_name) + "/rotate",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_get_global_var = _h.Operation(
+_GET_GLOBAL_VAR = _http.Operation(
     "asterisk.getGlobalVar",
     "GET",
     "/asterisk/variable",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Missing variable parameter.",
     },
 )
 
 
-def _build_get_global_var(variable: Any) -> _h.Request[Variable]:
+def _build_get_global_var(*, variable: str) -> _http.Request[Variable]:
     """Check the arguments of asterisk.getGlobalVar and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if variable is None:
-        _p.append(Problem("variable", "missing required parameter"))
+        problems.append(Problem("variable", "missing required parameter"))
     elif not isinstance(variable, str):
-        _p.append(Problem("variable", "expected a string"))
+        problems.append(Problem("variable", "expected a string"))
     else:
-        _q.append(("variable", variable))
-    if _p:
-        raise _h.invalid(_p, _op_get_global_var)
-    return _h.Request(
-        _op_get_global_var, "/asterisk/variable", _q, None, _h.model(Variable)
+        query.append(("variable", variable))
+    if problems:
+        raise _http.invalid(problems, _GET_GLOBAL_VAR)
+    return _http.Request(
+        _GET_GLOBAL_VAR, "/asterisk/variable", query, None, _http.model(Variable)
     )
 
 
-_op_set_global_var = _h.Operation(
+_SET_GLOBAL_VAR = _http.Operation(
     "asterisk.setGlobalVar",
     "POST",
     "/asterisk/variable",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Missing variable parameter.",
     },
 )
 
 
-def _build_set_global_var(variable: Any, value: Any) -> _h.Request[None]:
+def _build_set_global_var(*, variable: str, value: str | None) -> _http.Request[None]:
     """Check the arguments of asterisk.setGlobalVar and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if variable is None:
-        _p.append(Problem("variable", "missing required parameter"))
+        problems.append(Problem("variable", "missing required parameter"))
     elif not isinstance(variable, str):
-        _p.append(Problem("variable", "expected a string"))
+        problems.append(Problem("variable", "expected a string"))
     else:
-        _q.append(("variable", variable))
+        query.append(("variable", variable))
     if value is not None:
         if not isinstance(value, str):
-            _p.append(Problem("value", "expected a string"))
+            problems.append(Problem("value", "expected a string"))
         else:
-            _q.append(("value", value))
-    if _p:
-        raise _h.invalid(_p, _op_set_global_var)
-    return _h.Request(_op_set_global_var, "/asterisk/variable", _q, None, _h.void)
+            query.append(("value", value))
+    if problems:
+        raise _http.invalid(problems, _SET_GLOBAL_VAR)
+    return _http.Request(_SET_GLOBAL_VAR, "/asterisk/variable", query, None, _http.void)
 
 
-class Asterisk(_h.Resource):
+class Asterisk(_http.Resource):
     """Asterisk resources.
 
     ``AriClient(...).asterisk``; every method validates its arguments
@@ -592,7 +569,7 @@ class Asterisk(_h.Resource):
 
     def get_object(
         self, config_class: str, object_type: str, id: str
-    ) -> List[ConfigTuple]:
+    ) -> list[ConfigTuple]:
         """Retrieve a dynamic configuration object.
 
         Args:
@@ -601,7 +578,7 @@ class Asterisk(_h.Resource):
             id: The unique identifier of the object to retrieve.
 
         Returns:
-            List[ConfigTuple]
+            list[ConfigTuple]
 
         Raises:
             NotFound: 404: {configClass|objectType|id} not found
@@ -609,7 +586,9 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_get_object(config_class, object_type, id))
+        return self._sender.send(
+            _build_get_object(config_class=config_class, object_type=object_type, id=id)
+        )
 
     def update_object(
         self,
@@ -617,8 +596,8 @@ class Asterisk(_h.Resource):
         object_type: str,
         id: str,
         *,
-        fields: List[ConfigTuple] | None = None,
-    ) -> List[ConfigTuple]:
+        fields: list[ConfigTuple] | None = None,
+    ) -> list[ConfigTuple]:
         """Create or update a dynamic configuration object.
 
         Args:
@@ -628,7 +607,7 @@ class Asterisk(_h.Resource):
             fields: The body object should have a value that is a list of ConfigTuples, which provide the fields to update. Ex. [ { "attribute": "directmedia", "value": "false" } ]
 
         Returns:
-            List[ConfigTuple]
+            list[ConfigTuple]
 
         Raises:
             BadRequest: 400: Bad request body
@@ -638,7 +617,11 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_update_object(config_class, object_type, id, fields))
+        return self._sender.send(
+            _build_update_object(
+                config_class=config_class, object_type=object_type, id=id, fields=fields
+            )
+        )
 
     def delete_object(self, config_class: str, object_type: str, id: str) -> None:
         """Delete a dynamic configuration object.
@@ -655,7 +638,11 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_delete_object(config_class, object_type, id))
+        return self._sender.send(
+            _build_delete_object(
+                config_class=config_class, object_type=object_type, id=id
+            )
+        )
 
     def get_info(
         self,
@@ -682,7 +669,7 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get_info(only))
+        return self._sender.send(_build_get_info(only=only))
 
     def ping(self) -> AsteriskPing:
         """Response pong message.
@@ -695,20 +682,20 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.25.0 / 16.2.0.
         """
-        return self._c.send(_build_ping())
+        return self._sender.send(_build_ping())
 
-    def list_modules(self) -> List[Module]:
+    def list_modules(self) -> list[Module]:
         """List Asterisk modules.
 
         Returns:
-            List[Module]
+            list[Module]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_list_modules())
+        return self._sender.send(_build_list_modules())
 
     def get_module(self, module_name: str) -> Module:
         """Get Asterisk module information.
@@ -726,7 +713,7 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_get_module(module_name))
+        return self._sender.send(_build_get_module(module_name=module_name))
 
     def load_module(self, module_name: str) -> None:
         """Load an Asterisk module.
@@ -740,7 +727,7 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_load_module(module_name))
+        return self._sender.send(_build_load_module(module_name=module_name))
 
     def unload_module(self, module_name: str) -> None:
         """Unload an Asterisk module.
@@ -755,7 +742,7 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_unload_module(module_name))
+        return self._sender.send(_build_unload_module(module_name=module_name))
 
     def reload_module(self, module_name: str) -> None:
         """Reload an Asterisk module.
@@ -770,20 +757,20 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.5.0.
         """
-        return self._c.send(_build_reload_module(module_name))
+        return self._sender.send(_build_reload_module(module_name=module_name))
 
-    def list_log_channels(self) -> List[LogChannel]:
+    def list_log_channels(self) -> list[LogChannel]:
         """Gets Asterisk log channel information.
 
         Returns:
-            List[LogChannel]
+            list[LogChannel]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 13.6.0.
         """
-        return self._c.send(_build_list_log_channels())
+        return self._sender.send(_build_list_log_channels())
 
     def add_log(self, log_channel_name: str, configuration: str) -> None:
         """Adds a log channel.
@@ -799,7 +786,11 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.6.0.
         """
-        return self._c.send(_build_add_log(log_channel_name, configuration))
+        return self._sender.send(
+            _build_add_log(
+                log_channel_name=log_channel_name, configuration=configuration
+            )
+        )
 
     def delete_log(self, log_channel_name: str) -> None:
         """Deletes a log channel.
@@ -813,7 +804,7 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.6.0.
         """
-        return self._c.send(_build_delete_log(log_channel_name))
+        return self._sender.send(_build_delete_log(log_channel_name=log_channel_name))
 
     def rotate_log(self, log_channel_name: str) -> None:
         """Rotates a log channel.
@@ -827,7 +818,7 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 13.6.0.
         """
-        return self._c.send(_build_rotate_log(log_channel_name))
+        return self._sender.send(_build_rotate_log(log_channel_name=log_channel_name))
 
     def get_global_var(self, variable: str) -> Variable:
         """Get the value of a global variable.
@@ -844,7 +835,7 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get_global_var(variable))
+        return self._sender.send(_build_get_global_var(variable=variable))
 
     def set_global_var(self, variable: str, *, value: str | None = None) -> None:
         """Set the value of a global variable.
@@ -859,10 +850,10 @@ class Asterisk(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_set_global_var(variable, value))
+        return self._sender.send(_build_set_global_var(variable=variable, value=value))
 
 
-class AsyncAsterisk(_h.AsyncResource):
+class AsyncAsterisk(_http.AsyncResource):
     """Asterisk resources (asyncio).
 
     ``AsyncAriClient(...).asterisk``; every method validates its arguments
@@ -873,7 +864,7 @@ class AsyncAsterisk(_h.AsyncResource):
 
     async def get_object(
         self, config_class: str, object_type: str, id: str
-    ) -> List[ConfigTuple]:
+    ) -> list[ConfigTuple]:
         """Retrieve a dynamic configuration object.
 
         Args:
@@ -882,7 +873,7 @@ class AsyncAsterisk(_h.AsyncResource):
             id: The unique identifier of the object to retrieve.
 
         Returns:
-            List[ConfigTuple]
+            list[ConfigTuple]
 
         Raises:
             NotFound: 404: {configClass|objectType|id} not found
@@ -890,7 +881,9 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(_build_get_object(config_class, object_type, id))
+        return await self._sender.send(
+            _build_get_object(config_class=config_class, object_type=object_type, id=id)
+        )
 
     async def update_object(
         self,
@@ -898,8 +891,8 @@ class AsyncAsterisk(_h.AsyncResource):
         object_type: str,
         id: str,
         *,
-        fields: List[ConfigTuple] | None = None,
-    ) -> List[ConfigTuple]:
+        fields: list[ConfigTuple] | None = None,
+    ) -> list[ConfigTuple]:
         """Create or update a dynamic configuration object.
 
         Args:
@@ -909,7 +902,7 @@ class AsyncAsterisk(_h.AsyncResource):
             fields: The body object should have a value that is a list of ConfigTuples, which provide the fields to update. Ex. [ { "attribute": "directmedia", "value": "false" } ]
 
         Returns:
-            List[ConfigTuple]
+            list[ConfigTuple]
 
         Raises:
             BadRequest: 400: Bad request body
@@ -919,8 +912,10 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(
-            _build_update_object(config_class, object_type, id, fields)
+        return await self._sender.send(
+            _build_update_object(
+                config_class=config_class, object_type=object_type, id=id, fields=fields
+            )
         )
 
     async def delete_object(self, config_class: str, object_type: str, id: str) -> None:
@@ -938,7 +933,11 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(_build_delete_object(config_class, object_type, id))
+        return await self._sender.send(
+            _build_delete_object(
+                config_class=config_class, object_type=object_type, id=id
+            )
+        )
 
     async def get_info(
         self,
@@ -965,7 +964,7 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get_info(only))
+        return await self._sender.send(_build_get_info(only=only))
 
     async def ping(self) -> AsteriskPing:
         """Response pong message.
@@ -978,20 +977,20 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.25.0 / 16.2.0.
         """
-        return await self._c.send(_build_ping())
+        return await self._sender.send(_build_ping())
 
-    async def list_modules(self) -> List[Module]:
+    async def list_modules(self) -> list[Module]:
         """List Asterisk modules.
 
         Returns:
-            List[Module]
+            list[Module]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(_build_list_modules())
+        return await self._sender.send(_build_list_modules())
 
     async def get_module(self, module_name: str) -> Module:
         """Get Asterisk module information.
@@ -1009,7 +1008,7 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(_build_get_module(module_name))
+        return await self._sender.send(_build_get_module(module_name=module_name))
 
     async def load_module(self, module_name: str) -> None:
         """Load an Asterisk module.
@@ -1023,7 +1022,7 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(_build_load_module(module_name))
+        return await self._sender.send(_build_load_module(module_name=module_name))
 
     async def unload_module(self, module_name: str) -> None:
         """Unload an Asterisk module.
@@ -1038,7 +1037,7 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(_build_unload_module(module_name))
+        return await self._sender.send(_build_unload_module(module_name=module_name))
 
     async def reload_module(self, module_name: str) -> None:
         """Reload an Asterisk module.
@@ -1053,20 +1052,20 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.5.0.
         """
-        return await self._c.send(_build_reload_module(module_name))
+        return await self._sender.send(_build_reload_module(module_name=module_name))
 
-    async def list_log_channels(self) -> List[LogChannel]:
+    async def list_log_channels(self) -> list[LogChannel]:
         """Gets Asterisk log channel information.
 
         Returns:
-            List[LogChannel]
+            list[LogChannel]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 13.6.0.
         """
-        return await self._c.send(_build_list_log_channels())
+        return await self._sender.send(_build_list_log_channels())
 
     async def add_log(self, log_channel_name: str, configuration: str) -> None:
         """Adds a log channel.
@@ -1082,7 +1081,11 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.6.0.
         """
-        return await self._c.send(_build_add_log(log_channel_name, configuration))
+        return await self._sender.send(
+            _build_add_log(
+                log_channel_name=log_channel_name, configuration=configuration
+            )
+        )
 
     async def delete_log(self, log_channel_name: str) -> None:
         """Deletes a log channel.
@@ -1096,7 +1099,9 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.6.0.
         """
-        return await self._c.send(_build_delete_log(log_channel_name))
+        return await self._sender.send(
+            _build_delete_log(log_channel_name=log_channel_name)
+        )
 
     async def rotate_log(self, log_channel_name: str) -> None:
         """Rotates a log channel.
@@ -1110,7 +1115,9 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 13.6.0.
         """
-        return await self._c.send(_build_rotate_log(log_channel_name))
+        return await self._sender.send(
+            _build_rotate_log(log_channel_name=log_channel_name)
+        )
 
     async def get_global_var(self, variable: str) -> Variable:
         """Get the value of a global variable.
@@ -1127,7 +1134,7 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get_global_var(variable))
+        return await self._sender.send(_build_get_global_var(variable=variable))
 
     async def set_global_var(self, variable: str, *, value: str | None = None) -> None:
         """Set the value of a global variable.
@@ -1142,4 +1149,6 @@ class AsyncAsterisk(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_set_global_var(variable, value))
+        return await self._sender.send(
+            _build_set_global_var(variable=variable, value=value)
+        )

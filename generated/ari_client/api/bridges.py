@@ -9,174 +9,173 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Literal
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.bridges import Bridge, BridgesRecordIfExists, BridgesRecordTerminateOn
-from ..models.recordings import LiveRecording
 from ..models.playbacks import Playback
+from ..models.recordings import LiveRecording
 
 __all__ = ["Bridges", "AsyncBridges"]
 
 
-_op_list = _h.Operation(
+_LIST = _http.Operation(
     "bridges.list",
     "GET",
     "/bridges",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_list() -> _h.Request[List[Bridge]]:
+def _build_list() -> _http.Request[list[Bridge]]:
     """Check the arguments of bridges.list and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list)
-    return _h.Request(_op_list, "/bridges", _q, None, _h.model_list(Bridge))
+    return _http.Request(_LIST, "/bridges", [], None, _http.model_list(Bridge))
 
 
-_op_create = _h.Operation(
+_CREATE = _http.Operation(
     "bridges.create",
     "POST",
     "/bridges",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         409: "Bridge with the same bridgeId already exists",
     },
 )
 
 
-def _build_create(type: Any, bridge_id: Any, name: Any) -> _h.Request[Bridge]:
+def _build_create(
+    *, type: str | None, bridge_id: str | None, name: str | None
+) -> _http.Request[Bridge]:
     """Check the arguments of bridges.create and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if type is not None:
         if not isinstance(type, str):
-            _p.append(Problem("type", "expected a string"))
+            problems.append(Problem("type", "expected a string"))
         else:
-            _q.append(("type", type))
+            query.append(("type", type))
     if bridge_id is not None:
         if not isinstance(bridge_id, str):
-            _p.append(Problem("bridgeId", "expected a string"))
+            problems.append(Problem("bridgeId", "expected a string"))
         else:
-            _q.append(("bridgeId", bridge_id))
+            query.append(("bridgeId", bridge_id))
     if name is not None:
         if not isinstance(name, str):
-            _p.append(Problem("name", "expected a string"))
+            problems.append(Problem("name", "expected a string"))
         else:
-            _q.append(("name", name))
-    if _p:
-        raise _h.invalid(_p, _op_create)
-    return _h.Request(_op_create, "/bridges", _q, None, _h.model(Bridge))
+            query.append(("name", name))
+    if problems:
+        raise _http.invalid(problems, _CREATE)
+    return _http.Request(_CREATE, "/bridges", query, None, _http.model(Bridge))
 
 
-_op_create_with_id = _h.Operation(
+_CREATE_WITH_ID = _http.Operation(
     "bridges.createWithId",
     "POST",
     "/bridges/{bridgeId}",
-    ("12.2.0",),
-    {
+    since=("12.2.0",),
+    errors={
         409: "Bridge with the same bridgeId already exists",
     },
 )
 
 
-def _build_create_with_id(bridge_id: Any, type: Any, name: Any) -> _h.Request[Bridge]:
+def _build_create_with_id(
+    *, bridge_id: str, type: str | None, name: str | None
+) -> _http.Request[Bridge]:
     """Check the arguments of bridges.createWithId and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if type is not None:
         if not isinstance(type, str):
-            _p.append(Problem("type", "expected a string"))
+            problems.append(Problem("type", "expected a string"))
         else:
-            _q.append(("type", type))
+            query.append(("type", type))
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if name is not None:
         if not isinstance(name, str):
-            _p.append(Problem("name", "expected a string"))
+            problems.append(Problem("name", "expected a string"))
         else:
-            _q.append(("name", name))
-    if _p:
-        raise _h.invalid(_p, _op_create_with_id)
-    return _h.Request(
-        _op_create_with_id, "/bridges/" + _path_bridge_id, _q, None, _h.model(Bridge)
+            query.append(("name", name))
+    if problems:
+        raise _http.invalid(problems, _CREATE_WITH_ID)
+    return _http.Request(
+        _CREATE_WITH_ID,
+        "/bridges/" + _http.segment(bridge_id),
+        query,
+        None,
+        _http.model(Bridge),
     )
 
 
-_op_get = _h.Operation(
+_GET = _http.Operation(
     "bridges.get",
     "GET",
     "/bridges/{bridgeId}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Bridge not found",
     },
 )
 
 
-def _build_get(bridge_id: Any) -> _h.Request[Bridge]:
+def _build_get(*, bridge_id: str) -> _http.Request[Bridge]:
     """Check the arguments of bridges.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(
-        _op_get, "/bridges/" + _path_bridge_id, _q, None, _h.model(Bridge)
+        problems.append(Problem("bridgeId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET, "/bridges/" + _http.segment(bridge_id), [], None, _http.model(Bridge)
     )
 
 
-_op_destroy = _h.Operation(
+_DESTROY = _http.Operation(
     "bridges.destroy",
     "DELETE",
     "/bridges/{bridgeId}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Bridge not found",
     },
 )
 
 
-def _build_destroy(bridge_id: Any) -> _h.Request[None]:
+def _build_destroy(*, bridge_id: str) -> _http.Request[None]:
     """Check the arguments of bridges.destroy and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
-    if _p:
-        raise _h.invalid(_p, _op_destroy)
-    return _h.Request(_op_destroy, "/bridges/" + _path_bridge_id, _q, None, _h.void)
+        problems.append(Problem("bridgeId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _DESTROY)
+    return _http.Request(
+        _DESTROY, "/bridges/" + _http.segment(bridge_id), [], None, _http.void
+    )
 
 
-_op_add_channel = _h.Operation(
+_ADD_CHANNEL = _http.Operation(
     "bridges.addChannel",
     "POST",
     "/bridges/{bridgeId}/addChannel",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Channel not found",
         404: "Bridge not found",
         409: "Bridge not in Stasis application; Channel currently recording",
@@ -186,70 +185,73 @@ _op_add_channel = _h.Operation(
 
 
 def _build_add_channel(
-    bridge_id: Any,
-    channel: Any,
-    role: Any,
-    absorb_dtmf: Any,
-    mute: Any,
-    inhibit_connected_line_updates: Any,
-) -> _h.Request[None]:
+    *,
+    bridge_id: str,
+    channel: str | Sequence[str],
+    role: str | None,
+    absorb_dtmf: bool,
+    mute: bool,
+    inhibit_connected_line_updates: bool,
+) -> _http.Request[None]:
     """Check the arguments of bridges.addChannel and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if channel is None:
-        _p.append(Problem("channel", "missing required parameter"))
+        problems.append(Problem("channel", "missing required parameter"))
     else:
-        _v = _h.values(channel)
-        _h.check_values(_p, "channel", _v, _h.is_str, "a string")
-        _q.append(("channel", ",".join(map(_h.text, _v))))
+        values = _http.values(channel)
+        _http.check_values(problems, "channel", values, _http.is_str, "a string")
+        query.append(("channel", ",".join(map(_http.text, values))))
     if role is not None:
         if not isinstance(role, str):
-            _p.append(Problem("role", "expected a string"))
+            problems.append(Problem("role", "expected a string"))
         else:
-            _q.append(("role", role))
+            query.append(("role", role))
     if absorb_dtmf is not None:
-        if absorb_dtmf.__class__ is not bool:
-            _p.append(Problem("absorbDTMF", "expected a boolean"))
+        if not isinstance(absorb_dtmf, bool):
+            problems.append(Problem("absorbDTMF", "expected a boolean"))
         else:
-            _q.append(("absorbDTMF", _h.text(absorb_dtmf)))
+            query.append(("absorbDTMF", _http.text(absorb_dtmf)))
     if mute is not None:
-        if mute.__class__ is not bool:
-            _p.append(Problem("mute", "expected a boolean"))
+        if not isinstance(mute, bool):
+            problems.append(Problem("mute", "expected a boolean"))
         else:
-            _q.append(("mute", _h.text(mute)))
+            query.append(("mute", _http.text(mute)))
     if inhibit_connected_line_updates is not None:
-        if inhibit_connected_line_updates.__class__ is not bool:
-            _p.append(Problem("inhibitConnectedLineUpdates", "expected a boolean"))
-        else:
-            _q.append(
-                ("inhibitConnectedLineUpdates", _h.text(inhibit_connected_line_updates))
+        if not isinstance(inhibit_connected_line_updates, bool):
+            problems.append(
+                Problem("inhibitConnectedLineUpdates", "expected a boolean")
             )
-    if _p:
-        raise _h.invalid(_p, _op_add_channel)
-    return _h.Request(
-        _op_add_channel,
-        "/bridges/" + _path_bridge_id + "/addChannel",
-        _q,
+        else:
+            query.append(
+                (
+                    "inhibitConnectedLineUpdates",
+                    _http.text(inhibit_connected_line_updates),
+                )
+            )
+    if problems:
+        raise _http.invalid(problems, _ADD_CHANNEL)
+    return _http.Request(
+        _ADD_CHANNEL,
+        "/bridges/" + _http.segment(bridge_id) + "/addChannel",
+        query,
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_remove_channel = _h.Operation(
+_REMOVE_CHANNEL = _http.Operation(
     "bridges.removeChannel",
     "POST",
     "/bridges/{bridgeId}/removeChannel",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Channel not found",
         404: "Bridge not found",
         409: "Bridge not in Stasis application",
@@ -258,42 +260,41 @@ _op_remove_channel = _h.Operation(
 )
 
 
-def _build_remove_channel(bridge_id: Any, channel: Any) -> _h.Request[None]:
+def _build_remove_channel(
+    *, bridge_id: str, channel: str | Sequence[str]
+) -> _http.Request[None]:
     """Check the arguments of bridges.removeChannel and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if channel is None:
-        _p.append(Problem("channel", "missing required parameter"))
+        problems.append(Problem("channel", "missing required parameter"))
     else:
-        _v = _h.values(channel)
-        _h.check_values(_p, "channel", _v, _h.is_str, "a string")
-        _q.append(("channel", ",".join(map(_h.text, _v))))
-    if _p:
-        raise _h.invalid(_p, _op_remove_channel)
-    return _h.Request(
-        _op_remove_channel,
-        "/bridges/" + _path_bridge_id + "/removeChannel",
-        _q,
+        values = _http.values(channel)
+        _http.check_values(problems, "channel", values, _http.is_str, "a string")
+        query.append(("channel", ",".join(map(_http.text, values))))
+    if problems:
+        raise _http.invalid(problems, _REMOVE_CHANNEL)
+    return _http.Request(
+        _REMOVE_CHANNEL,
+        "/bridges/" + _http.segment(bridge_id) + "/removeChannel",
+        query,
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_set_video_source = _h.Operation(
+_SET_VIDEO_SOURCE = _http.Operation(
     "bridges.setVideoSource",
     "POST",
     "/bridges/{bridgeId}/videoSource/{channelId}",
-    ("13.13.0", "14.2.0"),
-    {
+    since=("13.13.0", "14.2.0"),
+    errors={
         404: "Bridge or Channel not found",
         409: "Channel not in Stasis application",
         422: "Channel not in this Bridge",
@@ -301,144 +302,138 @@ _op_set_video_source = _h.Operation(
 )
 
 
-def _build_set_video_source(bridge_id: Any, channel_id: Any) -> _h.Request[None]:
+def _build_set_video_source(*, bridge_id: str, channel_id: str) -> _http.Request[None]:
     """Check the arguments of bridges.setVideoSource and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_set_video_source)
-    return _h.Request(
-        _op_set_video_source,
-        "/bridges/" + _path_bridge_id + "/videoSource/" + _path_channel_id,
-        _q,
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _SET_VIDEO_SOURCE)
+    return _http.Request(
+        _SET_VIDEO_SOURCE,
+        "/bridges/"
+        + _http.segment(bridge_id)
+        + "/videoSource/"
+        + _http.segment(channel_id),
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_clear_video_source = _h.Operation(
+_CLEAR_VIDEO_SOURCE = _http.Operation(
     "bridges.clearVideoSource",
     "DELETE",
     "/bridges/{bridgeId}/videoSource",
-    ("13.13.0", "14.2.0"),
-    {
+    since=("13.13.0", "14.2.0"),
+    errors={
         404: "Bridge not found",
     },
 )
 
 
-def _build_clear_video_source(bridge_id: Any) -> _h.Request[None]:
+def _build_clear_video_source(*, bridge_id: str) -> _http.Request[None]:
     """Check the arguments of bridges.clearVideoSource and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
-    if _p:
-        raise _h.invalid(_p, _op_clear_video_source)
-    return _h.Request(
-        _op_clear_video_source,
-        "/bridges/" + _path_bridge_id + "/videoSource",
-        _q,
+        problems.append(Problem("bridgeId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _CLEAR_VIDEO_SOURCE)
+    return _http.Request(
+        _CLEAR_VIDEO_SOURCE,
+        "/bridges/" + _http.segment(bridge_id) + "/videoSource",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_start_moh = _h.Operation(
+_START_MOH = _http.Operation(
     "bridges.startMoh",
     "POST",
     "/bridges/{bridgeId}/moh",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Bridge not found",
         409: "Bridge not in Stasis application",
     },
 )
 
 
-def _build_start_moh(bridge_id: Any, moh_class: Any) -> _h.Request[None]:
+def _build_start_moh(*, bridge_id: str, moh_class: str | None) -> _http.Request[None]:
     """Check the arguments of bridges.startMoh and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if moh_class is not None:
         if not isinstance(moh_class, str):
-            _p.append(Problem("mohClass", "expected a string"))
+            problems.append(Problem("mohClass", "expected a string"))
         else:
-            _q.append(("mohClass", moh_class))
-    if _p:
-        raise _h.invalid(_p, _op_start_moh)
-    return _h.Request(
-        _op_start_moh, "/bridges/" + _path_bridge_id + "/moh", _q, None, _h.void
+            query.append(("mohClass", moh_class))
+    if problems:
+        raise _http.invalid(problems, _START_MOH)
+    return _http.Request(
+        _START_MOH,
+        "/bridges/" + _http.segment(bridge_id) + "/moh",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_stop_moh = _h.Operation(
+_STOP_MOH = _http.Operation(
     "bridges.stopMoh",
     "DELETE",
     "/bridges/{bridgeId}/moh",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Bridge not found",
         409: "Bridge not in Stasis application",
     },
 )
 
 
-def _build_stop_moh(bridge_id: Any) -> _h.Request[None]:
+def _build_stop_moh(*, bridge_id: str) -> _http.Request[None]:
     """Check the arguments of bridges.stopMoh and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
-    if _p:
-        raise _h.invalid(_p, _op_stop_moh)
-    return _h.Request(
-        _op_stop_moh, "/bridges/" + _path_bridge_id + "/moh", _q, None, _h.void
+        problems.append(Problem("bridgeId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _STOP_MOH)
+    return _http.Request(
+        _STOP_MOH, "/bridges/" + _http.segment(bridge_id) + "/moh", [], None, _http.void
     )
 
 
-_op_play = _h.Operation(
+_PLAY = _http.Operation(
     "bridges.play",
     "POST",
     "/bridges/{bridgeId}/play",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Bridge not found",
         409: "Bridge not in a Stasis application",
         422: "The format specified is unknown on this system",
@@ -447,74 +442,76 @@ _op_play = _h.Operation(
 
 
 def _build_play(
-    bridge_id: Any,
-    media: Any,
-    announcer_format: Any,
-    lang: Any,
-    offsetms: Any,
-    skipms: Any,
-    playback_id: Any,
-) -> _h.Request[Playback]:
+    *,
+    bridge_id: str,
+    media: str | Sequence[str],
+    announcer_format: str | None,
+    lang: str | None,
+    offsetms: int,
+    skipms: int,
+    playback_id: str | None,
+) -> _http.Request[Playback]:
     """Check the arguments of bridges.play and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if media is None:
-        _p.append(Problem("media", "missing required parameter"))
+        problems.append(Problem("media", "missing required parameter"))
     else:
-        _v = _h.values(media)
-        _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(map(_h.text, _v))))
+        values = _http.values(media)
+        _http.check_values(problems, "media", values, _http.is_str, "a string")
+        query.append(("media", ",".join(map(_http.text, values))))
     if announcer_format is not None:
         if not isinstance(announcer_format, str):
-            _p.append(Problem("announcer_format", "expected a string"))
+            problems.append(Problem("announcer_format", "expected a string"))
         else:
-            _q.append(("announcer_format", announcer_format))
+            query.append(("announcer_format", announcer_format))
     if lang is not None:
         if not isinstance(lang, str):
-            _p.append(Problem("lang", "expected a string"))
+            problems.append(Problem("lang", "expected a string"))
         else:
-            _q.append(("lang", lang))
+            query.append(("lang", lang))
     if offsetms is not None:
-        if not _h.is_int(offsetms):
-            _p.append(Problem("offsetms", "expected an integer"))
+        if not _http.is_int(offsetms):
+            problems.append(Problem("offsetms", "expected an integer"))
         elif offsetms < 0:
-            _p.append(Problem("offsetms", "must be in the range [0, inf]"))
+            problems.append(Problem("offsetms", "must be in the range [0, inf]"))
         else:
-            _q.append(("offsetms", _h.text(offsetms)))
+            query.append(("offsetms", _http.text(offsetms)))
     if skipms is not None:
-        if not _h.is_int(skipms):
-            _p.append(Problem("skipms", "expected an integer"))
+        if not _http.is_int(skipms):
+            problems.append(Problem("skipms", "expected an integer"))
         elif skipms < 0:
-            _p.append(Problem("skipms", "must be in the range [0, inf]"))
+            problems.append(Problem("skipms", "must be in the range [0, inf]"))
         else:
-            _q.append(("skipms", _h.text(skipms)))
+            query.append(("skipms", _http.text(skipms)))
     if playback_id is not None:
         if not isinstance(playback_id, str):
-            _p.append(Problem("playbackId", "expected a string"))
+            problems.append(Problem("playbackId", "expected a string"))
         else:
-            _q.append(("playbackId", playback_id))
-    if _p:
-        raise _h.invalid(_p, _op_play)
-    return _h.Request(
-        _op_play, "/bridges/" + _path_bridge_id + "/play", _q, None, _h.model(Playback)
+            query.append(("playbackId", playback_id))
+    if problems:
+        raise _http.invalid(problems, _PLAY)
+    return _http.Request(
+        _PLAY,
+        "/bridges/" + _http.segment(bridge_id) + "/play",
+        query,
+        None,
+        _http.model(Playback),
     )
 
 
-_op_play_with_id = _h.Operation(
+_PLAY_WITH_ID = _http.Operation(
     "bridges.playWithId",
     "POST",
     "/bridges/{bridgeId}/play/{playbackId}",
-    ("12.3.0",),
-    {
+    since=("12.3.0",),
+    errors={
         404: "Bridge not found",
         409: "Bridge not in a Stasis application",
         422: "The format specified is unknown on this system",
@@ -523,81 +520,77 @@ _op_play_with_id = _h.Operation(
 
 
 def _build_play_with_id(
-    bridge_id: Any,
-    playback_id: Any,
-    media: Any,
-    announcer_format: Any,
-    lang: Any,
-    offsetms: Any,
-    skipms: Any,
-) -> _h.Request[Playback]:
+    *,
+    bridge_id: str,
+    playback_id: str,
+    media: str | Sequence[str],
+    announcer_format: str | None,
+    lang: str | None,
+    offsetms: int,
+    skipms: int,
+) -> _http.Request[Playback]:
     """Check the arguments of bridges.playWithId and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if playback_id is None:
-        _p.append(Problem("playbackId", "missing required parameter"))
+        problems.append(Problem("playbackId", "missing required parameter"))
     elif not isinstance(playback_id, str):
-        _p.append(Problem("playbackId", "expected a string"))
+        problems.append(Problem("playbackId", "expected a string"))
     elif not playback_id:
-        _p.append(Problem("playbackId", "must not be empty"))
-    else:
-        _path_playback_id = _h.segment(playback_id)
+        problems.append(Problem("playbackId", "must not be empty"))
     if media is None:
-        _p.append(Problem("media", "missing required parameter"))
+        problems.append(Problem("media", "missing required parameter"))
     else:
-        _v = _h.values(media)
-        _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(map(_h.text, _v))))
+        values = _http.values(media)
+        _http.check_values(problems, "media", values, _http.is_str, "a string")
+        query.append(("media", ",".join(map(_http.text, values))))
     if announcer_format is not None:
         if not isinstance(announcer_format, str):
-            _p.append(Problem("announcer_format", "expected a string"))
+            problems.append(Problem("announcer_format", "expected a string"))
         else:
-            _q.append(("announcer_format", announcer_format))
+            query.append(("announcer_format", announcer_format))
     if lang is not None:
         if not isinstance(lang, str):
-            _p.append(Problem("lang", "expected a string"))
+            problems.append(Problem("lang", "expected a string"))
         else:
-            _q.append(("lang", lang))
+            query.append(("lang", lang))
     if offsetms is not None:
-        if not _h.is_int(offsetms):
-            _p.append(Problem("offsetms", "expected an integer"))
+        if not _http.is_int(offsetms):
+            problems.append(Problem("offsetms", "expected an integer"))
         elif offsetms < 0:
-            _p.append(Problem("offsetms", "must be in the range [0, inf]"))
+            problems.append(Problem("offsetms", "must be in the range [0, inf]"))
         else:
-            _q.append(("offsetms", _h.text(offsetms)))
+            query.append(("offsetms", _http.text(offsetms)))
     if skipms is not None:
-        if not _h.is_int(skipms):
-            _p.append(Problem("skipms", "expected an integer"))
+        if not _http.is_int(skipms):
+            problems.append(Problem("skipms", "expected an integer"))
         elif skipms < 0:
-            _p.append(Problem("skipms", "must be in the range [0, inf]"))
+            problems.append(Problem("skipms", "must be in the range [0, inf]"))
         else:
-            _q.append(("skipms", _h.text(skipms)))
-    if _p:
-        raise _h.invalid(_p, _op_play_with_id)
-    return _h.Request(
-        _op_play_with_id,
-        "/bridges/" + _path_bridge_id + "/play/" + _path_playback_id,
-        _q,
+            query.append(("skipms", _http.text(skipms)))
+    if problems:
+        raise _http.invalid(problems, _PLAY_WITH_ID)
+    return _http.Request(
+        _PLAY_WITH_ID,
+        "/bridges/" + _http.segment(bridge_id) + "/play/" + _http.segment(playback_id),
+        query,
         None,
-        _h.model(Playback),
+        _http.model(Playback),
     )
 
 
-_op_record = _h.Operation(
+_RECORD = _http.Operation(
     "bridges.record",
     "POST",
     "/bridges/{bridgeId}/record",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Invalid parameters",
         404: "Bridge not found",
         409: "Bridge is not in a Stasis application; A recording with the same name already exists on the system and can not be overwritten because it is in progress or ifExists=fail",
@@ -607,89 +600,94 @@ _op_record = _h.Operation(
 
 
 def _build_record(
-    bridge_id: Any,
-    name: Any,
-    format: Any,
-    recorder_format: Any,
-    max_duration_seconds: Any,
-    max_silence_seconds: Any,
-    if_exists: Any,
-    beep: Any,
-    terminate_on: Any,
-) -> _h.Request[LiveRecording]:
+    *,
+    bridge_id: str,
+    name: str,
+    format: str,
+    recorder_format: str | None,
+    max_duration_seconds: int,
+    max_silence_seconds: int,
+    if_exists: BridgesRecordIfExists | Literal["fail", "overwrite", "append"],
+    beep: bool,
+    terminate_on: BridgesRecordTerminateOn | Literal["none", "any", "*", "#"],
+) -> _http.Request[LiveRecording]:
     """Check the arguments of bridges.record and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if bridge_id is None:
-        _p.append(Problem("bridgeId", "missing required parameter"))
+        problems.append(Problem("bridgeId", "missing required parameter"))
     elif not isinstance(bridge_id, str):
-        _p.append(Problem("bridgeId", "expected a string"))
+        problems.append(Problem("bridgeId", "expected a string"))
     elif not bridge_id:
-        _p.append(Problem("bridgeId", "must not be empty"))
-    else:
-        _path_bridge_id = _h.segment(bridge_id)
+        problems.append(Problem("bridgeId", "must not be empty"))
     if name is None:
-        _p.append(Problem("name", "missing required parameter"))
+        problems.append(Problem("name", "missing required parameter"))
     elif not isinstance(name, str):
-        _p.append(Problem("name", "expected a string"))
+        problems.append(Problem("name", "expected a string"))
     else:
-        _q.append(("name", name))
+        query.append(("name", name))
     if format is None:
-        _p.append(Problem("format", "missing required parameter"))
+        problems.append(Problem("format", "missing required parameter"))
     elif not isinstance(format, str):
-        _p.append(Problem("format", "expected a string"))
+        problems.append(Problem("format", "expected a string"))
     else:
-        _q.append(("format", format))
+        query.append(("format", format))
     if recorder_format is not None:
         if not isinstance(recorder_format, str):
-            _p.append(Problem("recorder_format", "expected a string"))
+            problems.append(Problem("recorder_format", "expected a string"))
         else:
-            _q.append(("recorder_format", recorder_format))
+            query.append(("recorder_format", recorder_format))
     if max_duration_seconds is not None:
-        if not _h.is_int(max_duration_seconds):
-            _p.append(Problem("maxDurationSeconds", "expected an integer"))
+        if not _http.is_int(max_duration_seconds):
+            problems.append(Problem("maxDurationSeconds", "expected an integer"))
         elif max_duration_seconds < 0:
-            _p.append(Problem("maxDurationSeconds", "must be in the range [0, inf]"))
+            problems.append(
+                Problem("maxDurationSeconds", "must be in the range [0, inf]")
+            )
         else:
-            _q.append(("maxDurationSeconds", _h.text(max_duration_seconds)))
+            query.append(("maxDurationSeconds", _http.text(max_duration_seconds)))
     if max_silence_seconds is not None:
-        if not _h.is_int(max_silence_seconds):
-            _p.append(Problem("maxSilenceSeconds", "expected an integer"))
+        if not _http.is_int(max_silence_seconds):
+            problems.append(Problem("maxSilenceSeconds", "expected an integer"))
         elif max_silence_seconds < 0:
-            _p.append(Problem("maxSilenceSeconds", "must be in the range [0, inf]"))
+            problems.append(
+                Problem("maxSilenceSeconds", "must be in the range [0, inf]")
+            )
         else:
-            _q.append(("maxSilenceSeconds", _h.text(max_silence_seconds)))
+            query.append(("maxSilenceSeconds", _http.text(max_silence_seconds)))
     if if_exists is not None:
         if not isinstance(if_exists, str):
-            _p.append(Problem("ifExists", "expected a string"))
+            problems.append(Problem("ifExists", "expected a string"))
         elif if_exists not in ("fail", "overwrite", "append"):
-            _p.append(Problem("ifExists", "must be one of fail, overwrite, append"))
+            problems.append(
+                Problem("ifExists", "must be one of fail, overwrite, append")
+            )
         else:
-            _q.append(("ifExists", if_exists))
+            query.append(("ifExists", if_exists))
     if beep is not None:
-        if beep.__class__ is not bool:
-            _p.append(Problem("beep", "expected a boolean"))
+        if not isinstance(beep, bool):
+            problems.append(Problem("beep", "expected a boolean"))
         else:
-            _q.append(("beep", _h.text(beep)))
+            query.append(("beep", _http.text(beep)))
     if terminate_on is not None:
         if not isinstance(terminate_on, str):
-            _p.append(Problem("terminateOn", "expected a string"))
+            problems.append(Problem("terminateOn", "expected a string"))
         elif terminate_on not in ("none", "any", "*", "#"):
-            _p.append(Problem("terminateOn", "must be one of none, any, *, #"))
+            problems.append(Problem("terminateOn", "must be one of none, any, *, #"))
         else:
-            _q.append(("terminateOn", terminate_on))
-    if _p:
-        raise _h.invalid(_p, _op_record)
-    return _h.Request(
-        _op_record,
-        "/bridges/" + _path_bridge_id + "/record",
-        _q,
+            query.append(("terminateOn", terminate_on))
+    if problems:
+        raise _http.invalid(problems, _RECORD)
+    return _http.Request(
+        _RECORD,
+        "/bridges/" + _http.segment(bridge_id) + "/record",
+        query,
         None,
-        _h.model(LiveRecording),
+        _http.model(LiveRecording),
     )
 
 
-class Bridges(_h.Resource):
+class Bridges(_http.Resource):
     """Bridge resources.
 
     ``AriClient(...).bridges``; every method validates its arguments
@@ -698,18 +696,18 @@ class Bridges(_h.Resource):
 
     __slots__ = ()
 
-    def list(self) -> List[Bridge]:
+    def list(self) -> list[Bridge]:
         """List all active bridges in Asterisk.
 
         Returns:
-            List[Bridge]
+            list[Bridge]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_list())
+        return self._sender.send(_build_list())
 
     def create(
         self,
@@ -736,7 +734,9 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_create(type, bridge_id, name))
+        return self._sender.send(
+            _build_create(type=type, bridge_id=bridge_id, name=name)
+        )
 
     def create_with_id(
         self, bridge_id: str, *, type: str | None = None, name: str | None = None
@@ -759,7 +759,9 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.2.0.
         """
-        return self._c.send(_build_create_with_id(bridge_id, type, name))
+        return self._sender.send(
+            _build_create_with_id(bridge_id=bridge_id, type=type, name=name)
+        )
 
     def get(self, bridge_id: str) -> Bridge:
         """Get bridge details.
@@ -776,7 +778,7 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get(bridge_id))
+        return self._sender.send(_build_get(bridge_id=bridge_id))
 
     def destroy(self, bridge_id: str) -> None:
         """Shut down a bridge.
@@ -792,7 +794,7 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_destroy(bridge_id))
+        return self._sender.send(_build_destroy(bridge_id=bridge_id))
 
     def add_channel(
         self,
@@ -823,14 +825,14 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_add_channel(
-                bridge_id,
-                channel,
-                role,
-                absorb_dtmf,
-                mute,
-                inhibit_connected_line_updates,
+                bridge_id=bridge_id,
+                channel=channel,
+                role=role,
+                absorb_dtmf=absorb_dtmf,
+                mute=mute,
+                inhibit_connected_line_updates=inhibit_connected_line_updates,
             )
         )
 
@@ -850,7 +852,9 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_remove_channel(bridge_id, channel))
+        return self._sender.send(
+            _build_remove_channel(bridge_id=bridge_id, channel=channel)
+        )
 
     def set_video_source(self, bridge_id: str, channel_id: str) -> None:
         """Set a channel as the video source in a multi-party mixing bridge. This operation has no effect on bridges with two or fewer participants.
@@ -867,7 +871,9 @@ class Bridges(_h.Resource):
 
         Since Asterisk 13.13.0 / 14.2.0.
         """
-        return self._c.send(_build_set_video_source(bridge_id, channel_id))
+        return self._sender.send(
+            _build_set_video_source(bridge_id=bridge_id, channel_id=channel_id)
+        )
 
     def clear_video_source(self, bridge_id: str) -> None:
         """Removes any explicit video source in a multi-party mixing bridge. This operation has no effect on bridges with two or fewer participants. When no explicit video source is set, talk detection will be used to determine the active video stream.
@@ -881,7 +887,7 @@ class Bridges(_h.Resource):
 
         Since Asterisk 13.13.0 / 14.2.0.
         """
-        return self._c.send(_build_clear_video_source(bridge_id))
+        return self._sender.send(_build_clear_video_source(bridge_id=bridge_id))
 
     def start_moh(self, bridge_id: str, *, moh_class: str | None = None) -> None:
         """Play music on hold to a bridge or change the MOH class that is playing.
@@ -897,7 +903,9 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_start_moh(bridge_id, moh_class))
+        return self._sender.send(
+            _build_start_moh(bridge_id=bridge_id, moh_class=moh_class)
+        )
 
     def stop_moh(self, bridge_id: str) -> None:
         """Stop playing music on hold to a bridge.
@@ -914,7 +922,7 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_stop_moh(bridge_id))
+        return self._sender.send(_build_stop_moh(bridge_id=bridge_id))
 
     def play(
         self,
@@ -951,9 +959,15 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_play(
-                bridge_id, media, announcer_format, lang, offsetms, skipms, playback_id
+                bridge_id=bridge_id,
+                media=media,
+                announcer_format=announcer_format,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
+                playback_id=playback_id,
             )
         )
 
@@ -992,9 +1006,15 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.3.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_play_with_id(
-                bridge_id, playback_id, media, announcer_format, lang, offsetms, skipms
+                bridge_id=bridge_id,
+                playback_id=playback_id,
+                media=media,
+                announcer_format=announcer_format,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
             )
         )
 
@@ -1042,22 +1062,22 @@ class Bridges(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_record(
-                bridge_id,
-                name,
-                format,
-                recorder_format,
-                max_duration_seconds,
-                max_silence_seconds,
-                if_exists,
-                beep,
-                terminate_on,
+                bridge_id=bridge_id,
+                name=name,
+                format=format,
+                recorder_format=recorder_format,
+                max_duration_seconds=max_duration_seconds,
+                max_silence_seconds=max_silence_seconds,
+                if_exists=if_exists,
+                beep=beep,
+                terminate_on=terminate_on,
             )
         )
 
 
-class AsyncBridges(_h.AsyncResource):
+class AsyncBridges(_http.AsyncResource):
     """Bridge resources (asyncio).
 
     ``AsyncAriClient(...).bridges``; every method validates its arguments
@@ -1066,18 +1086,18 @@ class AsyncBridges(_h.AsyncResource):
 
     __slots__ = ()
 
-    async def list(self) -> List[Bridge]:
+    async def list(self) -> list[Bridge]:
         """List all active bridges in Asterisk.
 
         Returns:
-            List[Bridge]
+            list[Bridge]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_list())
+        return await self._sender.send(_build_list())
 
     async def create(
         self,
@@ -1104,7 +1124,9 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_create(type, bridge_id, name))
+        return await self._sender.send(
+            _build_create(type=type, bridge_id=bridge_id, name=name)
+        )
 
     async def create_with_id(
         self, bridge_id: str, *, type: str | None = None, name: str | None = None
@@ -1127,7 +1149,9 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.2.0.
         """
-        return await self._c.send(_build_create_with_id(bridge_id, type, name))
+        return await self._sender.send(
+            _build_create_with_id(bridge_id=bridge_id, type=type, name=name)
+        )
 
     async def get(self, bridge_id: str) -> Bridge:
         """Get bridge details.
@@ -1144,7 +1168,7 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get(bridge_id))
+        return await self._sender.send(_build_get(bridge_id=bridge_id))
 
     async def destroy(self, bridge_id: str) -> None:
         """Shut down a bridge.
@@ -1160,7 +1184,7 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_destroy(bridge_id))
+        return await self._sender.send(_build_destroy(bridge_id=bridge_id))
 
     async def add_channel(
         self,
@@ -1191,14 +1215,14 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_add_channel(
-                bridge_id,
-                channel,
-                role,
-                absorb_dtmf,
-                mute,
-                inhibit_connected_line_updates,
+                bridge_id=bridge_id,
+                channel=channel,
+                role=role,
+                absorb_dtmf=absorb_dtmf,
+                mute=mute,
+                inhibit_connected_line_updates=inhibit_connected_line_updates,
             )
         )
 
@@ -1220,7 +1244,9 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_remove_channel(bridge_id, channel))
+        return await self._sender.send(
+            _build_remove_channel(bridge_id=bridge_id, channel=channel)
+        )
 
     async def set_video_source(self, bridge_id: str, channel_id: str) -> None:
         """Set a channel as the video source in a multi-party mixing bridge. This operation has no effect on bridges with two or fewer participants.
@@ -1237,7 +1263,9 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 13.13.0 / 14.2.0.
         """
-        return await self._c.send(_build_set_video_source(bridge_id, channel_id))
+        return await self._sender.send(
+            _build_set_video_source(bridge_id=bridge_id, channel_id=channel_id)
+        )
 
     async def clear_video_source(self, bridge_id: str) -> None:
         """Removes any explicit video source in a multi-party mixing bridge. This operation has no effect on bridges with two or fewer participants. When no explicit video source is set, talk detection will be used to determine the active video stream.
@@ -1251,7 +1279,7 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 13.13.0 / 14.2.0.
         """
-        return await self._c.send(_build_clear_video_source(bridge_id))
+        return await self._sender.send(_build_clear_video_source(bridge_id=bridge_id))
 
     async def start_moh(self, bridge_id: str, *, moh_class: str | None = None) -> None:
         """Play music on hold to a bridge or change the MOH class that is playing.
@@ -1267,7 +1295,9 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_start_moh(bridge_id, moh_class))
+        return await self._sender.send(
+            _build_start_moh(bridge_id=bridge_id, moh_class=moh_class)
+        )
 
     async def stop_moh(self, bridge_id: str) -> None:
         """Stop playing music on hold to a bridge.
@@ -1284,7 +1314,7 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_stop_moh(bridge_id))
+        return await self._sender.send(_build_stop_moh(bridge_id=bridge_id))
 
     async def play(
         self,
@@ -1321,9 +1351,15 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_play(
-                bridge_id, media, announcer_format, lang, offsetms, skipms, playback_id
+                bridge_id=bridge_id,
+                media=media,
+                announcer_format=announcer_format,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
+                playback_id=playback_id,
             )
         )
 
@@ -1362,9 +1398,15 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.3.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_play_with_id(
-                bridge_id, playback_id, media, announcer_format, lang, offsetms, skipms
+                bridge_id=bridge_id,
+                playback_id=playback_id,
+                media=media,
+                announcer_format=announcer_format,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
             )
         )
 
@@ -1412,16 +1454,16 @@ class AsyncBridges(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_record(
-                bridge_id,
-                name,
-                format,
-                recorder_format,
-                max_duration_seconds,
-                max_silence_seconds,
-                if_exists,
-                beep,
-                terminate_on,
+                bridge_id=bridge_id,
+                name=name,
+                format=format,
+                recorder_format=recorder_format,
+                max_duration_seconds=max_duration_seconds,
+                max_silence_seconds=max_silence_seconds,
+                if_exists=if_exists,
+                beep=beep,
+                terminate_on=terminate_on,
             )
         )

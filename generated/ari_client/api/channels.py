@@ -9,9 +9,10 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any, Literal
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.asterisk import Variable
 from ..models.channels import (
@@ -31,36 +32,32 @@ from ..models.channels import (
     ChannelsUnmuteDirection,
     RTPstat,
 )
-from ..models.recordings import LiveRecording
 from ..models.playbacks import Playback
+from ..models.recordings import LiveRecording
 
 __all__ = ["Channels", "AsyncChannels"]
 
 
-_op_list = _h.Operation(
+_LIST = _http.Operation(
     "channels.list",
     "GET",
     "/channels",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_list() -> _h.Request[List[Channel]]:
+def _build_list() -> _http.Request[list[Channel]]:
     """Check the arguments of channels.list and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list)
-    return _h.Request(_op_list, "/channels", _q, None, _h.model_list(Channel))
+    return _http.Request(_LIST, "/channels", [], None, _http.model_list(Channel))
 
 
-_op_originate = _h.Operation(
+_ORIGINATE = _http.Operation(
     "channels.originate",
     "POST",
     "/channels",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Invalid parameters for originating a channel.",
         409: "Channel with given unique ID already exists.",
     },
@@ -68,209 +65,212 @@ _op_originate = _h.Operation(
 
 
 def _build_originate(
-    endpoint: Any,
-    extension: Any,
-    context: Any,
-    priority: Any,
-    label: Any,
-    app: Any,
-    app_args: Any,
-    caller_id: Any,
-    timeout: Any,
-    variables: Any,
-    channel_id: Any,
-    other_channel_id: Any,
-    originator: Any,
-    formats: Any,
-) -> _h.Request[Channel]:
+    *,
+    endpoint: str,
+    extension: str | None,
+    context: str | None,
+    priority: int | None,
+    label: str | None,
+    app: str | None,
+    app_args: str | None,
+    caller_id: str | None,
+    timeout: int,
+    variables: dict[str, Any] | None,
+    channel_id: str | None,
+    other_channel_id: str | None,
+    originator: str | None,
+    formats: str | None,
+) -> _http.Request[Channel]:
     """Check the arguments of channels.originate and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if endpoint is None:
-        _p.append(Problem("endpoint", "missing required parameter"))
+        problems.append(Problem("endpoint", "missing required parameter"))
     elif not isinstance(endpoint, str):
-        _p.append(Problem("endpoint", "expected a string"))
+        problems.append(Problem("endpoint", "expected a string"))
     else:
-        _q.append(("endpoint", endpoint))
+        query.append(("endpoint", endpoint))
     if extension is not None:
         if not isinstance(extension, str):
-            _p.append(Problem("extension", "expected a string"))
+            problems.append(Problem("extension", "expected a string"))
         else:
-            _q.append(("extension", extension))
+            query.append(("extension", extension))
     if context is not None:
         if not isinstance(context, str):
-            _p.append(Problem("context", "expected a string"))
+            problems.append(Problem("context", "expected a string"))
         else:
-            _q.append(("context", context))
+            query.append(("context", context))
     if priority is not None:
-        if not _h.is_int(priority):
-            _p.append(Problem("priority", "expected an integer"))
+        if not _http.is_int(priority):
+            problems.append(Problem("priority", "expected an integer"))
         else:
-            _q.append(("priority", _h.text(priority)))
+            query.append(("priority", _http.text(priority)))
     if label is not None:
         if not isinstance(label, str):
-            _p.append(Problem("label", "expected a string"))
+            problems.append(Problem("label", "expected a string"))
         else:
-            _q.append(("label", label))
+            query.append(("label", label))
     if app is not None:
         if not isinstance(app, str):
-            _p.append(Problem("app", "expected a string"))
+            problems.append(Problem("app", "expected a string"))
         else:
-            _q.append(("app", app))
+            query.append(("app", app))
     if app_args is not None:
         if not isinstance(app_args, str):
-            _p.append(Problem("appArgs", "expected a string"))
+            problems.append(Problem("appArgs", "expected a string"))
         else:
-            _q.append(("appArgs", app_args))
+            query.append(("appArgs", app_args))
     if caller_id is not None:
         if not isinstance(caller_id, str):
-            _p.append(Problem("callerId", "expected a string"))
+            problems.append(Problem("callerId", "expected a string"))
         else:
-            _q.append(("callerId", caller_id))
+            query.append(("callerId", caller_id))
     if timeout is not None:
-        if not _h.is_int(timeout):
-            _p.append(Problem("timeout", "expected an integer"))
+        if not _http.is_int(timeout):
+            problems.append(Problem("timeout", "expected an integer"))
         else:
-            _q.append(("timeout", _h.text(timeout)))
+            query.append(("timeout", _http.text(timeout)))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
+            json_body["variables"] = variables
     if channel_id is not None:
         if not isinstance(channel_id, str):
-            _p.append(Problem("channelId", "expected a string"))
+            problems.append(Problem("channelId", "expected a string"))
         else:
-            _q.append(("channelId", channel_id))
+            query.append(("channelId", channel_id))
     if other_channel_id is not None:
         if not isinstance(other_channel_id, str):
-            _p.append(Problem("otherChannelId", "expected a string"))
+            problems.append(Problem("otherChannelId", "expected a string"))
         else:
-            _q.append(("otherChannelId", other_channel_id))
+            query.append(("otherChannelId", other_channel_id))
     if originator is not None:
         if not isinstance(originator, str):
-            _p.append(Problem("originator", "expected a string"))
+            problems.append(Problem("originator", "expected a string"))
         else:
-            _q.append(("originator", originator))
+            query.append(("originator", originator))
     if formats is not None:
         if not isinstance(formats, str):
-            _p.append(Problem("formats", "expected a string"))
+            problems.append(Problem("formats", "expected a string"))
         else:
-            _q.append(("formats", formats))
-    if _p:
-        raise _h.invalid(_p, _op_originate)
-    return _h.Request(_op_originate, "/channels", _q, _b or None, _h.model(Channel))
+            query.append(("formats", formats))
+    if problems:
+        raise _http.invalid(problems, _ORIGINATE)
+    return _http.Request(
+        _ORIGINATE, "/channels", query, json_body or None, _http.model(Channel)
+    )
 
 
-_op_create = _h.Operation(
+_CREATE = _http.Operation(
     "channels.create",
     "POST",
     "/channels/create",
-    ("14.0.0",),
-    {
+    since=("14.0.0",),
+    errors={
         409: "Channel with given unique ID already exists.",
     },
 )
 
 
 def _build_create(
-    endpoint: Any,
-    app: Any,
-    app_args: Any,
-    channel_id: Any,
-    other_channel_id: Any,
-    originator: Any,
-    formats: Any,
-    variables: Any,
-) -> _h.Request[Channel]:
+    *,
+    endpoint: str,
+    app: str,
+    app_args: str | None,
+    channel_id: str | None,
+    other_channel_id: str | None,
+    originator: str | None,
+    formats: str | None,
+    variables: dict[str, Any] | None,
+) -> _http.Request[Channel]:
     """Check the arguments of channels.create and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if endpoint is None:
-        _p.append(Problem("endpoint", "missing required parameter"))
+        problems.append(Problem("endpoint", "missing required parameter"))
     elif not isinstance(endpoint, str):
-        _p.append(Problem("endpoint", "expected a string"))
+        problems.append(Problem("endpoint", "expected a string"))
     else:
-        _q.append(("endpoint", endpoint))
+        query.append(("endpoint", endpoint))
     if app is None:
-        _p.append(Problem("app", "missing required parameter"))
+        problems.append(Problem("app", "missing required parameter"))
     elif not isinstance(app, str):
-        _p.append(Problem("app", "expected a string"))
+        problems.append(Problem("app", "expected a string"))
     else:
-        _q.append(("app", app))
+        query.append(("app", app))
     if app_args is not None:
         if not isinstance(app_args, str):
-            _p.append(Problem("appArgs", "expected a string"))
+            problems.append(Problem("appArgs", "expected a string"))
         else:
-            _q.append(("appArgs", app_args))
+            query.append(("appArgs", app_args))
     if channel_id is not None:
         if not isinstance(channel_id, str):
-            _p.append(Problem("channelId", "expected a string"))
+            problems.append(Problem("channelId", "expected a string"))
         else:
-            _q.append(("channelId", channel_id))
+            query.append(("channelId", channel_id))
     if other_channel_id is not None:
         if not isinstance(other_channel_id, str):
-            _p.append(Problem("otherChannelId", "expected a string"))
+            problems.append(Problem("otherChannelId", "expected a string"))
         else:
-            _q.append(("otherChannelId", other_channel_id))
+            query.append(("otherChannelId", other_channel_id))
     if originator is not None:
         if not isinstance(originator, str):
-            _p.append(Problem("originator", "expected a string"))
+            problems.append(Problem("originator", "expected a string"))
         else:
-            _q.append(("originator", originator))
+            query.append(("originator", originator))
     if formats is not None:
         if not isinstance(formats, str):
-            _p.append(Problem("formats", "expected a string"))
+            problems.append(Problem("formats", "expected a string"))
         else:
-            _q.append(("formats", formats))
+            query.append(("formats", formats))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
-    if _p:
-        raise _h.invalid(_p, _op_create)
-    return _h.Request(_op_create, "/channels/create", _q, _b or None, _h.model(Channel))
+            json_body["variables"] = variables
+    if problems:
+        raise _http.invalid(problems, _CREATE)
+    return _http.Request(
+        _CREATE, "/channels/create", query, json_body or None, _http.model(Channel)
+    )
 
 
-_op_get = _h.Operation(
+_GET = _http.Operation(
     "channels.get",
     "GET",
     "/channels/{channelId}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
     },
 )
 
 
-def _build_get(channel_id: Any) -> _h.Request[Channel]:
+def _build_get(*, channel_id: str) -> _http.Request[Channel]:
     """Check the arguments of channels.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(
-        _op_get, "/channels/" + _path_channel_id, _q, None, _h.model(Channel)
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET, "/channels/" + _http.segment(channel_id), [], None, _http.model(Channel)
     )
 
 
-_op_originate_with_id = _h.Operation(
+_ORIGINATE_WITH_ID = _http.Operation(
     "channels.originateWithId",
     "POST",
     "/channels/{channelId}",
-    ("12.2.0",),
-    {
+    since=("12.2.0",),
+    errors={
         400: "Invalid parameters for originating a channel.",
         409: "Channel with given unique ID already exists.",
     },
@@ -278,142 +278,162 @@ _op_originate_with_id = _h.Operation(
 
 
 def _build_originate_with_id(
-    channel_id: Any,
-    endpoint: Any,
-    extension: Any,
-    context: Any,
-    priority: Any,
-    label: Any,
-    app: Any,
-    app_args: Any,
-    caller_id: Any,
-    timeout: Any,
-    variables: Any,
-    other_channel_id: Any,
-    originator: Any,
-    formats: Any,
-) -> _h.Request[Channel]:
+    *,
+    channel_id: str,
+    endpoint: str,
+    extension: str | None,
+    context: str | None,
+    priority: int | None,
+    label: str | None,
+    app: str | None,
+    app_args: str | None,
+    caller_id: str | None,
+    timeout: int,
+    variables: dict[str, Any] | None,
+    other_channel_id: str | None,
+    originator: str | None,
+    formats: str | None,
+) -> _http.Request[Channel]:
     """Check the arguments of channels.originateWithId and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if endpoint is None:
-        _p.append(Problem("endpoint", "missing required parameter"))
+        problems.append(Problem("endpoint", "missing required parameter"))
     elif not isinstance(endpoint, str):
-        _p.append(Problem("endpoint", "expected a string"))
+        problems.append(Problem("endpoint", "expected a string"))
     else:
-        _q.append(("endpoint", endpoint))
+        query.append(("endpoint", endpoint))
     if extension is not None:
         if not isinstance(extension, str):
-            _p.append(Problem("extension", "expected a string"))
+            problems.append(Problem("extension", "expected a string"))
         else:
-            _q.append(("extension", extension))
+            query.append(("extension", extension))
     if context is not None:
         if not isinstance(context, str):
-            _p.append(Problem("context", "expected a string"))
+            problems.append(Problem("context", "expected a string"))
         else:
-            _q.append(("context", context))
+            query.append(("context", context))
     if priority is not None:
-        if not _h.is_int(priority):
-            _p.append(Problem("priority", "expected an integer"))
+        if not _http.is_int(priority):
+            problems.append(Problem("priority", "expected an integer"))
         else:
-            _q.append(("priority", _h.text(priority)))
+            query.append(("priority", _http.text(priority)))
     if label is not None:
         if not isinstance(label, str):
-            _p.append(Problem("label", "expected a string"))
+            problems.append(Problem("label", "expected a string"))
         else:
-            _q.append(("label", label))
+            query.append(("label", label))
     if app is not None:
         if not isinstance(app, str):
-            _p.append(Problem("app", "expected a string"))
+            problems.append(Problem("app", "expected a string"))
         else:
-            _q.append(("app", app))
+            query.append(("app", app))
     if app_args is not None:
         if not isinstance(app_args, str):
-            _p.append(Problem("appArgs", "expected a string"))
+            problems.append(Problem("appArgs", "expected a string"))
         else:
-            _q.append(("appArgs", app_args))
+            query.append(("appArgs", app_args))
     if caller_id is not None:
         if not isinstance(caller_id, str):
-            _p.append(Problem("callerId", "expected a string"))
+            problems.append(Problem("callerId", "expected a string"))
         else:
-            _q.append(("callerId", caller_id))
+            query.append(("callerId", caller_id))
     if timeout is not None:
-        if not _h.is_int(timeout):
-            _p.append(Problem("timeout", "expected an integer"))
+        if not _http.is_int(timeout):
+            problems.append(Problem("timeout", "expected an integer"))
         else:
-            _q.append(("timeout", _h.text(timeout)))
+            query.append(("timeout", _http.text(timeout)))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
+            json_body["variables"] = variables
     if other_channel_id is not None:
         if not isinstance(other_channel_id, str):
-            _p.append(Problem("otherChannelId", "expected a string"))
+            problems.append(Problem("otherChannelId", "expected a string"))
         else:
-            _q.append(("otherChannelId", other_channel_id))
+            query.append(("otherChannelId", other_channel_id))
     if originator is not None:
         if not isinstance(originator, str):
-            _p.append(Problem("originator", "expected a string"))
+            problems.append(Problem("originator", "expected a string"))
         else:
-            _q.append(("originator", originator))
+            query.append(("originator", originator))
     if formats is not None:
         if not isinstance(formats, str):
-            _p.append(Problem("formats", "expected a string"))
+            problems.append(Problem("formats", "expected a string"))
         else:
-            _q.append(("formats", formats))
-    if _p:
-        raise _h.invalid(_p, _op_originate_with_id)
-    return _h.Request(
-        _op_originate_with_id,
-        "/channels/" + _path_channel_id,
-        _q,
-        _b or None,
-        _h.model(Channel),
+            query.append(("formats", formats))
+    if problems:
+        raise _http.invalid(problems, _ORIGINATE_WITH_ID)
+    return _http.Request(
+        _ORIGINATE_WITH_ID,
+        "/channels/" + _http.segment(channel_id),
+        query,
+        json_body or None,
+        _http.model(Channel),
     )
 
 
-_op_hangup = _h.Operation(
+_HANGUP = _http.Operation(
     "channels.hangup",
     "DELETE",
     "/channels/{channelId}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Invalid reason for hangup provided",
         404: "Channel not found",
     },
 )
 
 
-def _build_hangup(channel_id: Any, reason_code: Any, reason: Any) -> _h.Request[None]:
+def _build_hangup(
+    *,
+    channel_id: str,
+    reason_code: str | None,
+    reason: (
+        ChannelsHangupReason
+        | Literal[
+            "normal",
+            "busy",
+            "congestion",
+            "no_answer",
+            "timeout",
+            "rejected",
+            "unallocated",
+            "normal_unspecified",
+            "number_incomplete",
+            "codec_mismatch",
+            "interworking",
+            "failure",
+            "answered_elsewhere",
+        ]
+        | None
+    ),
+) -> _http.Request[None]:
     """Check the arguments of channels.hangup and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if reason_code is not None:
         if not isinstance(reason_code, str):
-            _p.append(Problem("reason_code", "expected a string"))
+            problems.append(Problem("reason_code", "expected a string"))
         else:
-            _q.append(("reason_code", reason_code))
+            query.append(("reason_code", reason_code))
     if reason is not None:
         if not isinstance(reason, str):
-            _p.append(Problem("reason", "expected a string"))
+            problems.append(Problem("reason", "expected a string"))
         elif reason not in (
             "normal",
             "busy",
@@ -429,25 +449,27 @@ def _build_hangup(channel_id: Any, reason_code: Any, reason: Any) -> _h.Request[
             "failure",
             "answered_elsewhere",
         ):
-            _p.append(
+            problems.append(
                 Problem(
                     "reason",
                     "must be one of normal, busy, congestion, no_answer, timeout, rejected, unallocated, normal_unspecified, number_incomplete, codec_mismatch, interworking, failure, answered_elsewhere",
                 )
             )
         else:
-            _q.append(("reason", reason))
-    if _p:
-        raise _h.invalid(_p, _op_hangup)
-    return _h.Request(_op_hangup, "/channels/" + _path_channel_id, _q, None, _h.void)
+            query.append(("reason", reason))
+    if problems:
+        raise _http.invalid(problems, _HANGUP)
+    return _http.Request(
+        _HANGUP, "/channels/" + _http.segment(channel_id), query, None, _http.void
+    )
 
 
-_op_continue_in_dialplan = _h.Operation(
+_CONTINUE_IN_DIALPLAN = _http.Operation(
     "channels.continueInDialplan",
     "POST",
     "/channels/{channelId}/continue",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -456,98 +478,105 @@ _op_continue_in_dialplan = _h.Operation(
 
 
 def _build_continue_in_dialplan(
-    channel_id: Any, context: Any, extension: Any, priority: Any, label: Any
-) -> _h.Request[None]:
+    *,
+    channel_id: str,
+    context: str | None,
+    extension: str | None,
+    priority: int | None,
+    label: str | None,
+) -> _http.Request[None]:
     """Check the arguments of channels.continueInDialplan and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if context is not None:
         if not isinstance(context, str):
-            _p.append(Problem("context", "expected a string"))
+            problems.append(Problem("context", "expected a string"))
         else:
-            _q.append(("context", context))
+            query.append(("context", context))
     if extension is not None:
         if not isinstance(extension, str):
-            _p.append(Problem("extension", "expected a string"))
+            problems.append(Problem("extension", "expected a string"))
         else:
-            _q.append(("extension", extension))
+            query.append(("extension", extension))
     if priority is not None:
-        if not _h.is_int(priority):
-            _p.append(Problem("priority", "expected an integer"))
+        if not _http.is_int(priority):
+            problems.append(Problem("priority", "expected an integer"))
         else:
-            _q.append(("priority", _h.text(priority)))
+            query.append(("priority", _http.text(priority)))
     if label is not None:
         if not isinstance(label, str):
-            _p.append(Problem("label", "expected a string"))
+            problems.append(Problem("label", "expected a string"))
         else:
-            _q.append(("label", label))
-    if _p:
-        raise _h.invalid(_p, _op_continue_in_dialplan)
-    return _h.Request(
-        _op_continue_in_dialplan,
-        "/channels/" + _path_channel_id + "/continue",
-        _q,
+            query.append(("label", label))
+    if problems:
+        raise _http.invalid(problems, _CONTINUE_IN_DIALPLAN)
+    return _http.Request(
+        _CONTINUE_IN_DIALPLAN,
+        "/channels/" + _http.segment(channel_id) + "/continue",
+        query,
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_move = _h.Operation(
+_MOVE = _http.Operation(
     "channels.move",
     "POST",
     "/channels/{channelId}/move",
-    ("13.26.0", "16.3.0"),
-    {
+    since=("13.26.0", "16.3.0"),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
     },
 )
 
 
-def _build_move(channel_id: Any, app: Any, app_args: Any) -> _h.Request[None]:
+def _build_move(
+    *, channel_id: str, app: str, app_args: str | None
+) -> _http.Request[None]:
     """Check the arguments of channels.move and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if app is None:
-        _p.append(Problem("app", "missing required parameter"))
+        problems.append(Problem("app", "missing required parameter"))
     elif not isinstance(app, str):
-        _p.append(Problem("app", "expected a string"))
+        problems.append(Problem("app", "expected a string"))
     else:
-        _q.append(("app", app))
+        query.append(("app", app))
     if app_args is not None:
         if not isinstance(app_args, str):
-            _p.append(Problem("appArgs", "expected a string"))
+            problems.append(Problem("appArgs", "expected a string"))
         else:
-            _q.append(("appArgs", app_args))
-    if _p:
-        raise _h.invalid(_p, _op_move)
-    return _h.Request(
-        _op_move, "/channels/" + _path_channel_id + "/move", _q, None, _h.void
+            query.append(("appArgs", app_args))
+    if problems:
+        raise _http.invalid(problems, _MOVE)
+    return _http.Request(
+        _MOVE,
+        "/channels/" + _http.segment(channel_id) + "/move",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_redirect = _h.Operation(
+_REDIRECT = _http.Operation(
     "channels.redirect",
     "POST",
     "/channels/{channelId}/redirect",
-    ("13.3.0",),
-    {
+    since=("13.3.0",),
+    errors={
         400: "Endpoint parameter not provided",
         404: "Channel or endpoint not found",
         409: "Channel not in a Stasis application",
@@ -557,37 +586,39 @@ _op_redirect = _h.Operation(
 )
 
 
-def _build_redirect(channel_id: Any, endpoint: Any) -> _h.Request[None]:
+def _build_redirect(*, channel_id: str, endpoint: str) -> _http.Request[None]:
     """Check the arguments of channels.redirect and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if endpoint is None:
-        _p.append(Problem("endpoint", "missing required parameter"))
+        problems.append(Problem("endpoint", "missing required parameter"))
     elif not isinstance(endpoint, str):
-        _p.append(Problem("endpoint", "expected a string"))
+        problems.append(Problem("endpoint", "expected a string"))
     else:
-        _q.append(("endpoint", endpoint))
-    if _p:
-        raise _h.invalid(_p, _op_redirect)
-    return _h.Request(
-        _op_redirect, "/channels/" + _path_channel_id + "/redirect", _q, None, _h.void
+        query.append(("endpoint", endpoint))
+    if problems:
+        raise _http.invalid(problems, _REDIRECT)
+    return _http.Request(
+        _REDIRECT,
+        "/channels/" + _http.segment(channel_id) + "/redirect",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_answer = _h.Operation(
+_ANSWER = _http.Operation(
     "channels.answer",
     "POST",
     "/channels/{channelId}/answer",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -595,31 +626,32 @@ _op_answer = _h.Operation(
 )
 
 
-def _build_answer(channel_id: Any) -> _h.Request[None]:
+def _build_answer(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.answer and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_answer)
-    return _h.Request(
-        _op_answer, "/channels/" + _path_channel_id + "/answer", _q, None, _h.void
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _ANSWER)
+    return _http.Request(
+        _ANSWER,
+        "/channels/" + _http.segment(channel_id) + "/answer",
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_ring = _h.Operation(
+_RING = _http.Operation(
     "channels.ring",
     "POST",
     "/channels/{channelId}/ring",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -627,31 +659,28 @@ _op_ring = _h.Operation(
 )
 
 
-def _build_ring(channel_id: Any) -> _h.Request[None]:
+def _build_ring(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.ring and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_ring)
-    return _h.Request(
-        _op_ring, "/channels/" + _path_channel_id + "/ring", _q, None, _h.void
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _RING)
+    return _http.Request(
+        _RING, "/channels/" + _http.segment(channel_id) + "/ring", [], None, _http.void
     )
 
 
-_op_ring_stop = _h.Operation(
+_RING_STOP = _http.Operation(
     "channels.ringStop",
     "DELETE",
     "/channels/{channelId}/ring",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -659,31 +688,32 @@ _op_ring_stop = _h.Operation(
 )
 
 
-def _build_ring_stop(channel_id: Any) -> _h.Request[None]:
+def _build_ring_stop(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.ringStop and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_ring_stop)
-    return _h.Request(
-        _op_ring_stop, "/channels/" + _path_channel_id + "/ring", _q, None, _h.void
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _RING_STOP)
+    return _http.Request(
+        _RING_STOP,
+        "/channels/" + _http.segment(channel_id) + "/ring",
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_progress = _h.Operation(
+_PROGRESS = _http.Operation(
     "channels.progress",
     "POST",
     "/channels/{channelId}/progress",
-    ("22.6.0", "21.11.0", "20.16.0"),
-    {
+    since=("22.6.0", "21.11.0", "20.16.0"),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -691,31 +721,32 @@ _op_progress = _h.Operation(
 )
 
 
-def _build_progress(channel_id: Any) -> _h.Request[None]:
+def _build_progress(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.progress and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_progress)
-    return _h.Request(
-        _op_progress, "/channels/" + _path_channel_id + "/progress", _q, None, _h.void
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _PROGRESS)
+    return _http.Request(
+        _PROGRESS,
+        "/channels/" + _http.segment(channel_id) + "/progress",
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_send_dtmf = _h.Operation(
+_SEND_DTMF = _http.Operation(
     "channels.sendDTMF",
     "POST",
     "/channels/{channelId}/dtmf",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "DTMF is required",
         404: "Channel not found",
         409: "Channel not in a Stasis application",
@@ -725,57 +756,65 @@ _op_send_dtmf = _h.Operation(
 
 
 def _build_send_dtmf(
-    channel_id: Any, dtmf: Any, before: Any, between: Any, duration: Any, after: Any
-) -> _h.Request[None]:
+    *,
+    channel_id: str,
+    dtmf: str | None,
+    before: int,
+    between: int,
+    duration: int,
+    after: int,
+) -> _http.Request[None]:
     """Check the arguments of channels.sendDTMF and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if dtmf is not None:
         if not isinstance(dtmf, str):
-            _p.append(Problem("dtmf", "expected a string"))
+            problems.append(Problem("dtmf", "expected a string"))
         else:
-            _q.append(("dtmf", dtmf))
+            query.append(("dtmf", dtmf))
     if before is not None:
-        if not _h.is_int(before):
-            _p.append(Problem("before", "expected an integer"))
+        if not _http.is_int(before):
+            problems.append(Problem("before", "expected an integer"))
         else:
-            _q.append(("before", _h.text(before)))
+            query.append(("before", _http.text(before)))
     if between is not None:
-        if not _h.is_int(between):
-            _p.append(Problem("between", "expected an integer"))
+        if not _http.is_int(between):
+            problems.append(Problem("between", "expected an integer"))
         else:
-            _q.append(("between", _h.text(between)))
+            query.append(("between", _http.text(between)))
     if duration is not None:
-        if not _h.is_int(duration):
-            _p.append(Problem("duration", "expected an integer"))
+        if not _http.is_int(duration):
+            problems.append(Problem("duration", "expected an integer"))
         else:
-            _q.append(("duration", _h.text(duration)))
+            query.append(("duration", _http.text(duration)))
     if after is not None:
-        if not _h.is_int(after):
-            _p.append(Problem("after", "expected an integer"))
+        if not _http.is_int(after):
+            problems.append(Problem("after", "expected an integer"))
         else:
-            _q.append(("after", _h.text(after)))
-    if _p:
-        raise _h.invalid(_p, _op_send_dtmf)
-    return _h.Request(
-        _op_send_dtmf, "/channels/" + _path_channel_id + "/dtmf", _q, None, _h.void
+            query.append(("after", _http.text(after)))
+    if problems:
+        raise _http.invalid(problems, _SEND_DTMF)
+    return _http.Request(
+        _SEND_DTMF,
+        "/channels/" + _http.segment(channel_id) + "/dtmf",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_mute = _h.Operation(
+_MUTE = _http.Operation(
     "channels.mute",
     "POST",
     "/channels/{channelId}/mute",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -783,38 +822,42 @@ _op_mute = _h.Operation(
 )
 
 
-def _build_mute(channel_id: Any, direction: Any) -> _h.Request[None]:
+def _build_mute(
+    *, channel_id: str, direction: ChannelsMuteDirection | Literal["both", "in", "out"]
+) -> _http.Request[None]:
     """Check the arguments of channels.mute and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if direction is not None:
         if not isinstance(direction, str):
-            _p.append(Problem("direction", "expected a string"))
+            problems.append(Problem("direction", "expected a string"))
         elif direction not in ("both", "in", "out"):
-            _p.append(Problem("direction", "must be one of both, in, out"))
+            problems.append(Problem("direction", "must be one of both, in, out"))
         else:
-            _q.append(("direction", direction))
-    if _p:
-        raise _h.invalid(_p, _op_mute)
-    return _h.Request(
-        _op_mute, "/channels/" + _path_channel_id + "/mute", _q, None, _h.void
+            query.append(("direction", direction))
+    if problems:
+        raise _http.invalid(problems, _MUTE)
+    return _http.Request(
+        _MUTE,
+        "/channels/" + _http.segment(channel_id) + "/mute",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_unmute = _h.Operation(
+_UNMUTE = _http.Operation(
     "channels.unmute",
     "DELETE",
     "/channels/{channelId}/mute",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -822,38 +865,44 @@ _op_unmute = _h.Operation(
 )
 
 
-def _build_unmute(channel_id: Any, direction: Any) -> _h.Request[None]:
+def _build_unmute(
+    *,
+    channel_id: str,
+    direction: ChannelsUnmuteDirection | Literal["both", "in", "out"],
+) -> _http.Request[None]:
     """Check the arguments of channels.unmute and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if direction is not None:
         if not isinstance(direction, str):
-            _p.append(Problem("direction", "expected a string"))
+            problems.append(Problem("direction", "expected a string"))
         elif direction not in ("both", "in", "out"):
-            _p.append(Problem("direction", "must be one of both, in, out"))
+            problems.append(Problem("direction", "must be one of both, in, out"))
         else:
-            _q.append(("direction", direction))
-    if _p:
-        raise _h.invalid(_p, _op_unmute)
-    return _h.Request(
-        _op_unmute, "/channels/" + _path_channel_id + "/mute", _q, None, _h.void
+            query.append(("direction", direction))
+    if problems:
+        raise _http.invalid(problems, _UNMUTE)
+    return _http.Request(
+        _UNMUTE,
+        "/channels/" + _http.segment(channel_id) + "/mute",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_hold = _h.Operation(
+_HOLD = _http.Operation(
     "channels.hold",
     "POST",
     "/channels/{channelId}/hold",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -861,31 +910,28 @@ _op_hold = _h.Operation(
 )
 
 
-def _build_hold(channel_id: Any) -> _h.Request[None]:
+def _build_hold(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.hold and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_hold)
-    return _h.Request(
-        _op_hold, "/channels/" + _path_channel_id + "/hold", _q, None, _h.void
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _HOLD)
+    return _http.Request(
+        _HOLD, "/channels/" + _http.segment(channel_id) + "/hold", [], None, _http.void
     )
 
 
-_op_unhold = _h.Operation(
+_UNHOLD = _http.Operation(
     "channels.unhold",
     "DELETE",
     "/channels/{channelId}/hold",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -893,31 +939,32 @@ _op_unhold = _h.Operation(
 )
 
 
-def _build_unhold(channel_id: Any) -> _h.Request[None]:
+def _build_unhold(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.unhold and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_unhold)
-    return _h.Request(
-        _op_unhold, "/channels/" + _path_channel_id + "/hold", _q, None, _h.void
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _UNHOLD)
+    return _http.Request(
+        _UNHOLD,
+        "/channels/" + _http.segment(channel_id) + "/hold",
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_start_moh = _h.Operation(
+_START_MOH = _http.Operation(
     "channels.startMoh",
     "POST",
     "/channels/{channelId}/moh",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -925,36 +972,38 @@ _op_start_moh = _h.Operation(
 )
 
 
-def _build_start_moh(channel_id: Any, moh_class: Any) -> _h.Request[None]:
+def _build_start_moh(*, channel_id: str, moh_class: str | None) -> _http.Request[None]:
     """Check the arguments of channels.startMoh and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if moh_class is not None:
         if not isinstance(moh_class, str):
-            _p.append(Problem("mohClass", "expected a string"))
+            problems.append(Problem("mohClass", "expected a string"))
         else:
-            _q.append(("mohClass", moh_class))
-    if _p:
-        raise _h.invalid(_p, _op_start_moh)
-    return _h.Request(
-        _op_start_moh, "/channels/" + _path_channel_id + "/moh", _q, None, _h.void
+            query.append(("mohClass", moh_class))
+    if problems:
+        raise _http.invalid(problems, _START_MOH)
+    return _http.Request(
+        _START_MOH,
+        "/channels/" + _http.segment(channel_id) + "/moh",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_stop_moh = _h.Operation(
+_STOP_MOH = _http.Operation(
     "channels.stopMoh",
     "DELETE",
     "/channels/{channelId}/moh",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -962,31 +1011,32 @@ _op_stop_moh = _h.Operation(
 )
 
 
-def _build_stop_moh(channel_id: Any) -> _h.Request[None]:
+def _build_stop_moh(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.stopMoh and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_stop_moh)
-    return _h.Request(
-        _op_stop_moh, "/channels/" + _path_channel_id + "/moh", _q, None, _h.void
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _STOP_MOH)
+    return _http.Request(
+        _STOP_MOH,
+        "/channels/" + _http.segment(channel_id) + "/moh",
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_start_silence = _h.Operation(
+_START_SILENCE = _http.Operation(
     "channels.startSilence",
     "POST",
     "/channels/{channelId}/silence",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -994,35 +1044,32 @@ _op_start_silence = _h.Operation(
 )
 
 
-def _build_start_silence(channel_id: Any) -> _h.Request[None]:
+def _build_start_silence(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.startSilence and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_start_silence)
-    return _h.Request(
-        _op_start_silence,
-        "/channels/" + _path_channel_id + "/silence",
-        _q,
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _START_SILENCE)
+    return _http.Request(
+        _START_SILENCE,
+        "/channels/" + _http.segment(channel_id) + "/silence",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_stop_silence = _h.Operation(
+_STOP_SILENCE = _http.Operation(
     "channels.stopSilence",
     "DELETE",
     "/channels/{channelId}/silence",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -1030,35 +1077,32 @@ _op_stop_silence = _h.Operation(
 )
 
 
-def _build_stop_silence(channel_id: Any) -> _h.Request[None]:
+def _build_stop_silence(*, channel_id: str) -> _http.Request[None]:
     """Check the arguments of channels.stopSilence and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_stop_silence)
-    return _h.Request(
-        _op_stop_silence,
-        "/channels/" + _path_channel_id + "/silence",
-        _q,
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _STOP_SILENCE)
+    return _http.Request(
+        _STOP_SILENCE,
+        "/channels/" + _http.segment(channel_id) + "/silence",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_play = _h.Operation(
+_PLAY = _http.Operation(
     "channels.play",
     "POST",
     "/channels/{channelId}/play",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -1067,63 +1111,66 @@ _op_play = _h.Operation(
 
 
 def _build_play(
-    channel_id: Any, media: Any, lang: Any, offsetms: Any, skipms: Any, playback_id: Any
-) -> _h.Request[Playback]:
+    *,
+    channel_id: str,
+    media: str | Sequence[str],
+    lang: str | None,
+    offsetms: int | None,
+    skipms: int,
+    playback_id: str | None,
+) -> _http.Request[Playback]:
     """Check the arguments of channels.play and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if media is None:
-        _p.append(Problem("media", "missing required parameter"))
+        problems.append(Problem("media", "missing required parameter"))
     else:
-        _v = _h.values(media)
-        _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(map(_h.text, _v))))
+        values = _http.values(media)
+        _http.check_values(problems, "media", values, _http.is_str, "a string")
+        query.append(("media", ",".join(map(_http.text, values))))
     if lang is not None:
         if not isinstance(lang, str):
-            _p.append(Problem("lang", "expected a string"))
+            problems.append(Problem("lang", "expected a string"))
         else:
-            _q.append(("lang", lang))
+            query.append(("lang", lang))
     if offsetms is not None:
-        if not _h.is_int(offsetms):
-            _p.append(Problem("offsetms", "expected an integer"))
+        if not _http.is_int(offsetms):
+            problems.append(Problem("offsetms", "expected an integer"))
         else:
-            _q.append(("offsetms", _h.text(offsetms)))
+            query.append(("offsetms", _http.text(offsetms)))
     if skipms is not None:
-        if not _h.is_int(skipms):
-            _p.append(Problem("skipms", "expected an integer"))
+        if not _http.is_int(skipms):
+            problems.append(Problem("skipms", "expected an integer"))
         else:
-            _q.append(("skipms", _h.text(skipms)))
+            query.append(("skipms", _http.text(skipms)))
     if playback_id is not None:
         if not isinstance(playback_id, str):
-            _p.append(Problem("playbackId", "expected a string"))
+            problems.append(Problem("playbackId", "expected a string"))
         else:
-            _q.append(("playbackId", playback_id))
-    if _p:
-        raise _h.invalid(_p, _op_play)
-    return _h.Request(
-        _op_play,
-        "/channels/" + _path_channel_id + "/play",
-        _q,
+            query.append(("playbackId", playback_id))
+    if problems:
+        raise _http.invalid(problems, _PLAY)
+    return _http.Request(
+        _PLAY,
+        "/channels/" + _http.segment(channel_id) + "/play",
+        query,
         None,
-        _h.model(Playback),
+        _http.model(Playback),
     )
 
 
-_op_play_with_id = _h.Operation(
+_PLAY_WITH_ID = _http.Operation(
     "channels.playWithId",
     "POST",
     "/channels/{channelId}/play/{playbackId}",
-    ("12.2.0",),
-    {
+    since=("12.2.0",),
+    errors={
         404: "Channel not found",
         409: "Channel not in a Stasis application",
         412: "Channel in invalid state",
@@ -1132,66 +1179,70 @@ _op_play_with_id = _h.Operation(
 
 
 def _build_play_with_id(
-    channel_id: Any, playback_id: Any, media: Any, lang: Any, offsetms: Any, skipms: Any
-) -> _h.Request[Playback]:
+    *,
+    channel_id: str,
+    playback_id: str,
+    media: str | Sequence[str],
+    lang: str | None,
+    offsetms: int | None,
+    skipms: int,
+) -> _http.Request[Playback]:
     """Check the arguments of channels.playWithId and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if playback_id is None:
-        _p.append(Problem("playbackId", "missing required parameter"))
+        problems.append(Problem("playbackId", "missing required parameter"))
     elif not isinstance(playback_id, str):
-        _p.append(Problem("playbackId", "expected a string"))
+        problems.append(Problem("playbackId", "expected a string"))
     elif not playback_id:
-        _p.append(Problem("playbackId", "must not be empty"))
-    else:
-        _path_playback_id = _h.segment(playback_id)
+        problems.append(Problem("playbackId", "must not be empty"))
     if media is None:
-        _p.append(Problem("media", "missing required parameter"))
+        problems.append(Problem("media", "missing required parameter"))
     else:
-        _v = _h.values(media)
-        _h.check_values(_p, "media", _v, _h.is_str, "a string")
-        _q.append(("media", ",".join(map(_h.text, _v))))
+        values = _http.values(media)
+        _http.check_values(problems, "media", values, _http.is_str, "a string")
+        query.append(("media", ",".join(map(_http.text, values))))
     if lang is not None:
         if not isinstance(lang, str):
-            _p.append(Problem("lang", "expected a string"))
+            problems.append(Problem("lang", "expected a string"))
         else:
-            _q.append(("lang", lang))
+            query.append(("lang", lang))
     if offsetms is not None:
-        if not _h.is_int(offsetms):
-            _p.append(Problem("offsetms", "expected an integer"))
+        if not _http.is_int(offsetms):
+            problems.append(Problem("offsetms", "expected an integer"))
         else:
-            _q.append(("offsetms", _h.text(offsetms)))
+            query.append(("offsetms", _http.text(offsetms)))
     if skipms is not None:
-        if not _h.is_int(skipms):
-            _p.append(Problem("skipms", "expected an integer"))
+        if not _http.is_int(skipms):
+            problems.append(Problem("skipms", "expected an integer"))
         else:
-            _q.append(("skipms", _h.text(skipms)))
-    if _p:
-        raise _h.invalid(_p, _op_play_with_id)
-    return _h.Request(
-        _op_play_with_id,
-        "/channels/" + _path_channel_id + "/play/" + _path_playback_id,
-        _q,
+            query.append(("skipms", _http.text(skipms)))
+    if problems:
+        raise _http.invalid(problems, _PLAY_WITH_ID)
+    return _http.Request(
+        _PLAY_WITH_ID,
+        "/channels/"
+        + _http.segment(channel_id)
+        + "/play/"
+        + _http.segment(playback_id),
+        query,
         None,
-        _h.model(Playback),
+        _http.model(Playback),
     )
 
 
-_op_record = _h.Operation(
+_RECORD = _http.Operation(
     "channels.record",
     "POST",
     "/channels/{channelId}/record",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Invalid parameters",
         404: "Channel not found",
         409: "Channel is not in a Stasis application; the channel is currently bridged with other channels; A recording with the same name already exists on the system and can not be overwritten because it is in progress or ifExists=fail",
@@ -1201,88 +1252,93 @@ _op_record = _h.Operation(
 
 
 def _build_record(
-    channel_id: Any,
-    name: Any,
-    format: Any,
-    max_duration_seconds: Any,
-    max_silence_seconds: Any,
-    if_exists: Any,
-    beep: Any,
-    terminate_on: Any,
-) -> _h.Request[LiveRecording]:
+    *,
+    channel_id: str,
+    name: str,
+    format: str,
+    max_duration_seconds: int,
+    max_silence_seconds: int,
+    if_exists: ChannelsRecordIfExists | Literal["fail", "overwrite", "append"],
+    beep: bool,
+    terminate_on: ChannelsRecordTerminateOn | Literal["none", "any", "*", "#"],
+) -> _http.Request[LiveRecording]:
     """Check the arguments of channels.record and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if name is None:
-        _p.append(Problem("name", "missing required parameter"))
+        problems.append(Problem("name", "missing required parameter"))
     elif not isinstance(name, str):
-        _p.append(Problem("name", "expected a string"))
+        problems.append(Problem("name", "expected a string"))
     else:
-        _q.append(("name", name))
+        query.append(("name", name))
     if format is None:
-        _p.append(Problem("format", "missing required parameter"))
+        problems.append(Problem("format", "missing required parameter"))
     elif not isinstance(format, str):
-        _p.append(Problem("format", "expected a string"))
+        problems.append(Problem("format", "expected a string"))
     else:
-        _q.append(("format", format))
+        query.append(("format", format))
     if max_duration_seconds is not None:
-        if not _h.is_int(max_duration_seconds):
-            _p.append(Problem("maxDurationSeconds", "expected an integer"))
+        if not _http.is_int(max_duration_seconds):
+            problems.append(Problem("maxDurationSeconds", "expected an integer"))
         elif max_duration_seconds < 0:
-            _p.append(Problem("maxDurationSeconds", "must be in the range [0, inf]"))
+            problems.append(
+                Problem("maxDurationSeconds", "must be in the range [0, inf]")
+            )
         else:
-            _q.append(("maxDurationSeconds", _h.text(max_duration_seconds)))
+            query.append(("maxDurationSeconds", _http.text(max_duration_seconds)))
     if max_silence_seconds is not None:
-        if not _h.is_int(max_silence_seconds):
-            _p.append(Problem("maxSilenceSeconds", "expected an integer"))
+        if not _http.is_int(max_silence_seconds):
+            problems.append(Problem("maxSilenceSeconds", "expected an integer"))
         elif max_silence_seconds < 0:
-            _p.append(Problem("maxSilenceSeconds", "must be in the range [0, inf]"))
+            problems.append(
+                Problem("maxSilenceSeconds", "must be in the range [0, inf]")
+            )
         else:
-            _q.append(("maxSilenceSeconds", _h.text(max_silence_seconds)))
+            query.append(("maxSilenceSeconds", _http.text(max_silence_seconds)))
     if if_exists is not None:
         if not isinstance(if_exists, str):
-            _p.append(Problem("ifExists", "expected a string"))
+            problems.append(Problem("ifExists", "expected a string"))
         elif if_exists not in ("fail", "overwrite", "append"):
-            _p.append(Problem("ifExists", "must be one of fail, overwrite, append"))
+            problems.append(
+                Problem("ifExists", "must be one of fail, overwrite, append")
+            )
         else:
-            _q.append(("ifExists", if_exists))
+            query.append(("ifExists", if_exists))
     if beep is not None:
-        if beep.__class__ is not bool:
-            _p.append(Problem("beep", "expected a boolean"))
+        if not isinstance(beep, bool):
+            problems.append(Problem("beep", "expected a boolean"))
         else:
-            _q.append(("beep", _h.text(beep)))
+            query.append(("beep", _http.text(beep)))
     if terminate_on is not None:
         if not isinstance(terminate_on, str):
-            _p.append(Problem("terminateOn", "expected a string"))
+            problems.append(Problem("terminateOn", "expected a string"))
         elif terminate_on not in ("none", "any", "*", "#"):
-            _p.append(Problem("terminateOn", "must be one of none, any, *, #"))
+            problems.append(Problem("terminateOn", "must be one of none, any, *, #"))
         else:
-            _q.append(("terminateOn", terminate_on))
-    if _p:
-        raise _h.invalid(_p, _op_record)
-    return _h.Request(
-        _op_record,
-        "/channels/" + _path_channel_id + "/record",
-        _q,
+            query.append(("terminateOn", terminate_on))
+    if problems:
+        raise _http.invalid(problems, _RECORD)
+    return _http.Request(
+        _RECORD,
+        "/channels/" + _http.segment(channel_id) + "/record",
+        query,
         None,
-        _h.model(LiveRecording),
+        _http.model(LiveRecording),
     )
 
 
-_op_get_channel_var = _h.Operation(
+_GET_CHANNEL_VAR = _http.Operation(
     "channels.getChannelVar",
     "GET",
     "/channels/{channelId}/variable",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Missing variable parameter.",
         404: "Channel or variable not found",
         409: "Channel not in a Stasis application",
@@ -1290,41 +1346,41 @@ _op_get_channel_var = _h.Operation(
 )
 
 
-def _build_get_channel_var(channel_id: Any, variable: Any) -> _h.Request[Variable]:
+def _build_get_channel_var(
+    *, channel_id: str, variable: str
+) -> _http.Request[Variable]:
     """Check the arguments of channels.getChannelVar and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if variable is None:
-        _p.append(Problem("variable", "missing required parameter"))
+        problems.append(Problem("variable", "missing required parameter"))
     elif not isinstance(variable, str):
-        _p.append(Problem("variable", "expected a string"))
+        problems.append(Problem("variable", "expected a string"))
     else:
-        _q.append(("variable", variable))
-    if _p:
-        raise _h.invalid(_p, _op_get_channel_var)
-    return _h.Request(
-        _op_get_channel_var,
-        "/channels/" + _path_channel_id + "/variable",
-        _q,
+        query.append(("variable", variable))
+    if problems:
+        raise _http.invalid(problems, _GET_CHANNEL_VAR)
+    return _http.Request(
+        _GET_CHANNEL_VAR,
+        "/channels/" + _http.segment(channel_id) + "/variable",
+        query,
         None,
-        _h.model(Variable),
+        _http.model(Variable),
     )
 
 
-_op_set_channel_var = _h.Operation(
+_SET_CHANNEL_VAR = _http.Operation(
     "channels.setChannelVar",
     "POST",
     "/channels/{channelId}/variable",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Missing variable parameter.",
         404: "Channel not found",
         409: "Channel not in a Stasis application",
@@ -1333,47 +1389,45 @@ _op_set_channel_var = _h.Operation(
 
 
 def _build_set_channel_var(
-    channel_id: Any, variable: Any, value: Any
-) -> _h.Request[None]:
+    *, channel_id: str, variable: str, value: str | None
+) -> _http.Request[None]:
     """Check the arguments of channels.setChannelVar and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if variable is None:
-        _p.append(Problem("variable", "missing required parameter"))
+        problems.append(Problem("variable", "missing required parameter"))
     elif not isinstance(variable, str):
-        _p.append(Problem("variable", "expected a string"))
+        problems.append(Problem("variable", "expected a string"))
     else:
-        _q.append(("variable", variable))
+        query.append(("variable", variable))
     if value is not None:
         if not isinstance(value, str):
-            _p.append(Problem("value", "expected a string"))
+            problems.append(Problem("value", "expected a string"))
         else:
-            _q.append(("value", value))
-    if _p:
-        raise _h.invalid(_p, _op_set_channel_var)
-    return _h.Request(
-        _op_set_channel_var,
-        "/channels/" + _path_channel_id + "/variable",
-        _q,
+            query.append(("value", value))
+    if problems:
+        raise _http.invalid(problems, _SET_CHANNEL_VAR)
+    return _http.Request(
+        _SET_CHANNEL_VAR,
+        "/channels/" + _http.segment(channel_id) + "/variable",
+        query,
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_snoop_channel = _h.Operation(
+_SNOOP_CHANNEL = _http.Operation(
     "channels.snoopChannel",
     "POST",
     "/channels/{channelId}/snoop",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Invalid parameters",
         404: "Channel not found",
     },
@@ -1381,66 +1435,70 @@ _op_snoop_channel = _h.Operation(
 
 
 def _build_snoop_channel(
-    channel_id: Any, app: Any, spy: Any, whisper: Any, app_args: Any, snoop_id: Any
-) -> _h.Request[Channel]:
+    *,
+    channel_id: str,
+    app: str,
+    spy: ChannelsSnoopChannelSpy | Literal["none", "both", "out", "in"],
+    whisper: ChannelsSnoopChannelWhisper | Literal["none", "both", "out", "in"],
+    app_args: str | None,
+    snoop_id: str | None,
+) -> _http.Request[Channel]:
     """Check the arguments of channels.snoopChannel and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if spy is not None:
         if not isinstance(spy, str):
-            _p.append(Problem("spy", "expected a string"))
+            problems.append(Problem("spy", "expected a string"))
         elif spy not in ("none", "both", "out", "in"):
-            _p.append(Problem("spy", "must be one of none, both, out, in"))
+            problems.append(Problem("spy", "must be one of none, both, out, in"))
         else:
-            _q.append(("spy", spy))
+            query.append(("spy", spy))
     if whisper is not None:
         if not isinstance(whisper, str):
-            _p.append(Problem("whisper", "expected a string"))
+            problems.append(Problem("whisper", "expected a string"))
         elif whisper not in ("none", "both", "out", "in"):
-            _p.append(Problem("whisper", "must be one of none, both, out, in"))
+            problems.append(Problem("whisper", "must be one of none, both, out, in"))
         else:
-            _q.append(("whisper", whisper))
+            query.append(("whisper", whisper))
     if app is None:
-        _p.append(Problem("app", "missing required parameter"))
+        problems.append(Problem("app", "missing required parameter"))
     elif not isinstance(app, str):
-        _p.append(Problem("app", "expected a string"))
+        problems.append(Problem("app", "expected a string"))
     else:
-        _q.append(("app", app))
+        query.append(("app", app))
     if app_args is not None:
         if not isinstance(app_args, str):
-            _p.append(Problem("appArgs", "expected a string"))
+            problems.append(Problem("appArgs", "expected a string"))
         else:
-            _q.append(("appArgs", app_args))
+            query.append(("appArgs", app_args))
     if snoop_id is not None:
         if not isinstance(snoop_id, str):
-            _p.append(Problem("snoopId", "expected a string"))
+            problems.append(Problem("snoopId", "expected a string"))
         else:
-            _q.append(("snoopId", snoop_id))
-    if _p:
-        raise _h.invalid(_p, _op_snoop_channel)
-    return _h.Request(
-        _op_snoop_channel,
-        "/channels/" + _path_channel_id + "/snoop",
-        _q,
+            query.append(("snoopId", snoop_id))
+    if problems:
+        raise _http.invalid(problems, _SNOOP_CHANNEL)
+    return _http.Request(
+        _SNOOP_CHANNEL,
+        "/channels/" + _http.segment(channel_id) + "/snoop",
+        query,
         None,
-        _h.model(Channel),
+        _http.model(Channel),
     )
 
 
-_op_snoop_channel_with_id = _h.Operation(
+_SNOOP_CHANNEL_WITH_ID = _http.Operation(
     "channels.snoopChannelWithId",
     "POST",
     "/channels/{channelId}/snoop/{snoopId}",
-    ("12.2.0",),
-    {
+    since=("12.2.0",),
+    errors={
         400: "Invalid parameters",
         404: "Channel not found",
     },
@@ -1448,146 +1506,149 @@ _op_snoop_channel_with_id = _h.Operation(
 
 
 def _build_snoop_channel_with_id(
-    channel_id: Any, snoop_id: Any, app: Any, spy: Any, whisper: Any, app_args: Any
-) -> _h.Request[Channel]:
+    *,
+    channel_id: str,
+    snoop_id: str,
+    app: str,
+    spy: ChannelsSnoopChannelWithIdSpy | Literal["none", "both", "out", "in"],
+    whisper: ChannelsSnoopChannelWithIdWhisper | Literal["none", "both", "out", "in"],
+    app_args: str | None,
+) -> _http.Request[Channel]:
     """Check the arguments of channels.snoopChannelWithId and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if snoop_id is None:
-        _p.append(Problem("snoopId", "missing required parameter"))
+        problems.append(Problem("snoopId", "missing required parameter"))
     elif not isinstance(snoop_id, str):
-        _p.append(Problem("snoopId", "expected a string"))
+        problems.append(Problem("snoopId", "expected a string"))
     elif not snoop_id:
-        _p.append(Problem("snoopId", "must not be empty"))
-    else:
-        _path_snoop_id = _h.segment(snoop_id)
+        problems.append(Problem("snoopId", "must not be empty"))
     if spy is not None:
         if not isinstance(spy, str):
-            _p.append(Problem("spy", "expected a string"))
+            problems.append(Problem("spy", "expected a string"))
         elif spy not in ("none", "both", "out", "in"):
-            _p.append(Problem("spy", "must be one of none, both, out, in"))
+            problems.append(Problem("spy", "must be one of none, both, out, in"))
         else:
-            _q.append(("spy", spy))
+            query.append(("spy", spy))
     if whisper is not None:
         if not isinstance(whisper, str):
-            _p.append(Problem("whisper", "expected a string"))
+            problems.append(Problem("whisper", "expected a string"))
         elif whisper not in ("none", "both", "out", "in"):
-            _p.append(Problem("whisper", "must be one of none, both, out, in"))
+            problems.append(Problem("whisper", "must be one of none, both, out, in"))
         else:
-            _q.append(("whisper", whisper))
+            query.append(("whisper", whisper))
     if app is None:
-        _p.append(Problem("app", "missing required parameter"))
+        problems.append(Problem("app", "missing required parameter"))
     elif not isinstance(app, str):
-        _p.append(Problem("app", "expected a string"))
+        problems.append(Problem("app", "expected a string"))
     else:
-        _q.append(("app", app))
+        query.append(("app", app))
     if app_args is not None:
         if not isinstance(app_args, str):
-            _p.append(Problem("appArgs", "expected a string"))
+            problems.append(Problem("appArgs", "expected a string"))
         else:
-            _q.append(("appArgs", app_args))
-    if _p:
-        raise _h.invalid(_p, _op_snoop_channel_with_id)
-    return _h.Request(
-        _op_snoop_channel_with_id,
-        "/channels/" + _path_channel_id + "/snoop/" + _path_snoop_id,
-        _q,
+            query.append(("appArgs", app_args))
+    if problems:
+        raise _http.invalid(problems, _SNOOP_CHANNEL_WITH_ID)
+    return _http.Request(
+        _SNOOP_CHANNEL_WITH_ID,
+        "/channels/" + _http.segment(channel_id) + "/snoop/" + _http.segment(snoop_id),
+        query,
         None,
-        _h.model(Channel),
+        _http.model(Channel),
     )
 
 
-_op_dial = _h.Operation(
+_DIAL = _http.Operation(
     "channels.dial",
     "POST",
     "/channels/{channelId}/dial",
-    ("14.0.0",),
-    {
+    since=("14.0.0",),
+    errors={
         404: "Channel cannot be found.",
         409: "Channel cannot be dialed.",
     },
 )
 
 
-def _build_dial(channel_id: Any, caller: Any, timeout: Any) -> _h.Request[None]:
+def _build_dial(
+    *, channel_id: str, caller: str | None, timeout: int
+) -> _http.Request[None]:
     """Check the arguments of channels.dial and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if caller is not None:
         if not isinstance(caller, str):
-            _p.append(Problem("caller", "expected a string"))
+            problems.append(Problem("caller", "expected a string"))
         else:
-            _q.append(("caller", caller))
+            query.append(("caller", caller))
     if timeout is not None:
-        if not _h.is_int(timeout):
-            _p.append(Problem("timeout", "expected an integer"))
+        if not _http.is_int(timeout):
+            problems.append(Problem("timeout", "expected an integer"))
         elif timeout < 0:
-            _p.append(Problem("timeout", "must be in the range [0, inf]"))
+            problems.append(Problem("timeout", "must be in the range [0, inf]"))
         else:
-            _q.append(("timeout", _h.text(timeout)))
-    if _p:
-        raise _h.invalid(_p, _op_dial)
-    return _h.Request(
-        _op_dial, "/channels/" + _path_channel_id + "/dial", _q, None, _h.void
+            query.append(("timeout", _http.text(timeout)))
+    if problems:
+        raise _http.invalid(problems, _DIAL)
+    return _http.Request(
+        _DIAL,
+        "/channels/" + _http.segment(channel_id) + "/dial",
+        query,
+        None,
+        _http.void,
     )
 
 
-_op_rtpstatistics = _h.Operation(
+_RTPSTATISTICS = _http.Operation(
     "channels.rtpstatistics",
     "GET",
     "/channels/{channelId}/rtp_statistics",
-    ("13.27.0", "16.4.0"),
-    {
+    since=("13.27.0", "16.4.0"),
+    errors={
         404: "Channel cannot be found.",
     },
 )
 
 
-def _build_rtpstatistics(channel_id: Any) -> _h.Request[RTPstat]:
+def _build_rtpstatistics(*, channel_id: str) -> _http.Request[RTPstat]:
     """Check the arguments of channels.rtpstatistics and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
-    if _p:
-        raise _h.invalid(_p, _op_rtpstatistics)
-    return _h.Request(
-        _op_rtpstatistics,
-        "/channels/" + _path_channel_id + "/rtp_statistics",
-        _q,
+        problems.append(Problem("channelId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _RTPSTATISTICS)
+    return _http.Request(
+        _RTPSTATISTICS,
+        "/channels/" + _http.segment(channel_id) + "/rtp_statistics",
+        [],
         None,
-        _h.model(RTPstat),
+        _http.model(RTPstat),
     )
 
 
-_op_external_media = _h.Operation(
+_EXTERNAL_MEDIA = _http.Operation(
     "channels.externalMedia",
     "POST",
     "/channels/externalMedia",
-    ("16.6.0", "17.1.0"),
-    {
+    since=("16.6.0", "17.1.0"),
+    errors={
         400: "Invalid parameters",
         409: "Channel is not in a Stasis application; Channel is already bridged",
     },
@@ -1595,100 +1656,109 @@ _op_external_media = _h.Operation(
 
 
 def _build_external_media(
-    app: Any,
-    format: Any,
-    channel_id: Any,
-    variables: Any,
-    external_host: Any,
-    encapsulation: Any,
-    transport: Any,
-    connection_type: Any,
-    direction: Any,
-    data: Any,
-    transport_data: Any,
-) -> _h.Request[Channel]:
+    *,
+    app: str,
+    format: str,
+    channel_id: str | None,
+    variables: dict[str, Any] | None,
+    external_host: str | None,
+    encapsulation: (
+        ChannelsExternalMediaEncapsulation | Literal["rtp", "audiosocket", "none"]
+    ),
+    transport: ChannelsExternalMediaTransport | Literal["udp", "tcp", "websocket"],
+    connection_type: ChannelsExternalMediaConnectionType | Literal["client", "server"],
+    direction: ChannelsExternalMediaDirection | Literal["both"],
+    data: str | None,
+    transport_data: str | None,
+) -> _http.Request[Channel]:
     """Check the arguments of channels.externalMedia and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if channel_id is not None:
         if not isinstance(channel_id, str):
-            _p.append(Problem("channelId", "expected a string"))
+            problems.append(Problem("channelId", "expected a string"))
         else:
-            _q.append(("channelId", channel_id))
+            query.append(("channelId", channel_id))
     if app is None:
-        _p.append(Problem("app", "missing required parameter"))
+        problems.append(Problem("app", "missing required parameter"))
     elif not isinstance(app, str):
-        _p.append(Problem("app", "expected a string"))
+        problems.append(Problem("app", "expected a string"))
     else:
-        _q.append(("app", app))
+        query.append(("app", app))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
+            json_body["variables"] = variables
     if external_host is not None:
         if not isinstance(external_host, str):
-            _p.append(Problem("external_host", "expected a string"))
+            problems.append(Problem("external_host", "expected a string"))
         else:
-            _q.append(("external_host", external_host))
+            query.append(("external_host", external_host))
     if encapsulation is not None:
         if not isinstance(encapsulation, str):
-            _p.append(Problem("encapsulation", "expected a string"))
+            problems.append(Problem("encapsulation", "expected a string"))
         elif encapsulation not in ("rtp", "audiosocket", "none"):
-            _p.append(Problem("encapsulation", "must be one of rtp, audiosocket, none"))
+            problems.append(
+                Problem("encapsulation", "must be one of rtp, audiosocket, none")
+            )
         else:
-            _q.append(("encapsulation", encapsulation))
+            query.append(("encapsulation", encapsulation))
     if transport is not None:
         if not isinstance(transport, str):
-            _p.append(Problem("transport", "expected a string"))
+            problems.append(Problem("transport", "expected a string"))
         elif transport not in ("udp", "tcp", "websocket"):
-            _p.append(Problem("transport", "must be one of udp, tcp, websocket"))
+            problems.append(Problem("transport", "must be one of udp, tcp, websocket"))
         else:
-            _q.append(("transport", transport))
+            query.append(("transport", transport))
     if connection_type is not None:
         if not isinstance(connection_type, str):
-            _p.append(Problem("connection_type", "expected a string"))
+            problems.append(Problem("connection_type", "expected a string"))
         elif connection_type not in ("client", "server"):
-            _p.append(Problem("connection_type", "must be one of client, server"))
+            problems.append(Problem("connection_type", "must be one of client, server"))
         else:
-            _q.append(("connection_type", connection_type))
+            query.append(("connection_type", connection_type))
     if format is None:
-        _p.append(Problem("format", "missing required parameter"))
+        problems.append(Problem("format", "missing required parameter"))
     elif not isinstance(format, str):
-        _p.append(Problem("format", "expected a string"))
+        problems.append(Problem("format", "expected a string"))
     else:
-        _q.append(("format", format))
+        query.append(("format", format))
     if direction is not None:
         if not isinstance(direction, str):
-            _p.append(Problem("direction", "expected a string"))
+            problems.append(Problem("direction", "expected a string"))
         elif direction not in ("both",):
-            _p.append(Problem("direction", "must be one of both"))
+            problems.append(Problem("direction", "must be one of both"))
         else:
-            _q.append(("direction", direction))
+            query.append(("direction", direction))
     if data is not None:
         if not isinstance(data, str):
-            _p.append(Problem("data", "expected a string"))
+            problems.append(Problem("data", "expected a string"))
         else:
-            _q.append(("data", data))
+            query.append(("data", data))
     if transport_data is not None:
         if not isinstance(transport_data, str):
-            _p.append(Problem("transport_data", "expected a string"))
+            problems.append(Problem("transport_data", "expected a string"))
         else:
-            _q.append(("transport_data", transport_data))
-    if _p:
-        raise _h.invalid(_p, _op_external_media)
-    return _h.Request(
-        _op_external_media, "/channels/externalMedia", _q, _b or None, _h.model(Channel)
+            query.append(("transport_data", transport_data))
+    if problems:
+        raise _http.invalid(problems, _EXTERNAL_MEDIA)
+    return _http.Request(
+        _EXTERNAL_MEDIA,
+        "/channels/externalMedia",
+        query,
+        json_body or None,
+        _http.model(Channel),
     )
 
 
-_op_transfer_progress = _h.Operation(
+_TRANSFER_PROGRESS = _http.Operation(
     "channels.transfer_progress",
     "POST",
     "/channels/{channelId}/transfer_progress",
-    ("22.3.0", "21.8.0", "20.13.0"),
-    {
+    since=("22.3.0", "21.8.0", "20.13.0"),
+    errors={
         400: "Endpoint parameter not provided",
         404: "Channel or endpoint not found",
         409: "Channel not in a Stasis application",
@@ -1697,36 +1767,34 @@ _op_transfer_progress = _h.Operation(
 )
 
 
-def _build_transfer_progress(channel_id: Any, states: Any) -> _h.Request[None]:
+def _build_transfer_progress(*, channel_id: str, states: str) -> _http.Request[None]:
     """Check the arguments of channels.transfer_progress and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if channel_id is None:
-        _p.append(Problem("channelId", "missing required parameter"))
+        problems.append(Problem("channelId", "missing required parameter"))
     elif not isinstance(channel_id, str):
-        _p.append(Problem("channelId", "expected a string"))
+        problems.append(Problem("channelId", "expected a string"))
     elif not channel_id:
-        _p.append(Problem("channelId", "must not be empty"))
-    else:
-        _path_channel_id = _h.segment(channel_id)
+        problems.append(Problem("channelId", "must not be empty"))
     if states is None:
-        _p.append(Problem("states", "missing required parameter"))
+        problems.append(Problem("states", "missing required parameter"))
     elif not isinstance(states, str):
-        _p.append(Problem("states", "expected a string"))
+        problems.append(Problem("states", "expected a string"))
     else:
-        _q.append(("states", states))
-    if _p:
-        raise _h.invalid(_p, _op_transfer_progress)
-    return _h.Request(
-        _op_transfer_progress,
-        "/channels/" + _path_channel_id + "/transfer_progress",
-        _q,
+        query.append(("states", states))
+    if problems:
+        raise _http.invalid(problems, _TRANSFER_PROGRESS)
+    return _http.Request(
+        _TRANSFER_PROGRESS,
+        "/channels/" + _http.segment(channel_id) + "/transfer_progress",
+        query,
         None,
-        _h.void,
+        _http.void,
     )
 
 
-class Channels(_h.Resource):
+class Channels(_http.Resource):
     """Channel resources.
 
     ``AriClient(...).channels``; every method validates its arguments
@@ -1735,18 +1803,18 @@ class Channels(_h.Resource):
 
     __slots__ = ()
 
-    def list(self) -> List[Channel]:
+    def list(self) -> list[Channel]:
         """List all active channels in Asterisk.
 
         Returns:
-            List[Channel]
+            list[Channel]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_list())
+        return self._sender.send(_build_list())
 
     def originate(
         self,
@@ -1760,7 +1828,7 @@ class Channels(_h.Resource):
         app_args: str | None = None,
         caller_id: str | None = None,
         timeout: int = 30,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
         channel_id: str | None = None,
         other_channel_id: str | None = None,
         originator: str | None = None,
@@ -1796,22 +1864,22 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_originate(
-                endpoint,
-                extension,
-                context,
-                priority,
-                label,
-                app,
-                app_args,
-                caller_id,
-                timeout,
-                variables,
-                channel_id,
-                other_channel_id,
-                originator,
-                formats,
+                endpoint=endpoint,
+                extension=extension,
+                context=context,
+                priority=priority,
+                label=label,
+                app=app,
+                app_args=app_args,
+                caller_id=caller_id,
+                timeout=timeout,
+                variables=variables,
+                channel_id=channel_id,
+                other_channel_id=other_channel_id,
+                originator=originator,
+                formats=formats,
             )
         )
 
@@ -1825,7 +1893,7 @@ class Channels(_h.Resource):
         other_channel_id: str | None = None,
         originator: str | None = None,
         formats: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> Channel:
         """Create channel.
 
@@ -1848,16 +1916,16 @@ class Channels(_h.Resource):
 
         Since Asterisk 14.0.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_create(
-                endpoint,
-                app,
-                app_args,
-                channel_id,
-                other_channel_id,
-                originator,
-                formats,
-                variables,
+                endpoint=endpoint,
+                app=app,
+                app_args=app_args,
+                channel_id=channel_id,
+                other_channel_id=other_channel_id,
+                originator=originator,
+                formats=formats,
+                variables=variables,
             )
         )
 
@@ -1876,7 +1944,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get(channel_id))
+        return self._sender.send(_build_get(channel_id=channel_id))
 
     def originate_with_id(
         self,
@@ -1891,7 +1959,7 @@ class Channels(_h.Resource):
         app_args: str | None = None,
         caller_id: str | None = None,
         timeout: int = 30,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
         other_channel_id: str | None = None,
         originator: str | None = None,
         formats: str | None = None,
@@ -1926,22 +1994,22 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.2.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_originate_with_id(
-                channel_id,
-                endpoint,
-                extension,
-                context,
-                priority,
-                label,
-                app,
-                app_args,
-                caller_id,
-                timeout,
-                variables,
-                other_channel_id,
-                originator,
-                formats,
+                channel_id=channel_id,
+                endpoint=endpoint,
+                extension=extension,
+                context=context,
+                priority=priority,
+                label=label,
+                app=app,
+                app_args=app_args,
+                caller_id=caller_id,
+                timeout=timeout,
+                variables=variables,
+                other_channel_id=other_channel_id,
+                originator=originator,
+                formats=formats,
             )
         )
 
@@ -1984,7 +2052,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_hangup(channel_id, reason_code, reason))
+        return self._sender.send(
+            _build_hangup(channel_id=channel_id, reason_code=reason_code, reason=reason)
+        )
 
     def continue_in_dialplan(
         self,
@@ -2012,8 +2082,14 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
-            _build_continue_in_dialplan(channel_id, context, extension, priority, label)
+        return self._sender.send(
+            _build_continue_in_dialplan(
+                channel_id=channel_id,
+                context=context,
+                extension=extension,
+                priority=priority,
+                label=label,
+            )
         )
 
     def move(self, channel_id: str, app: str, *, app_args: str | None = None) -> None:
@@ -2031,7 +2107,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 13.26.0 / 16.3.0.
         """
-        return self._c.send(_build_move(channel_id, app, app_args))
+        return self._sender.send(
+            _build_move(channel_id=channel_id, app=app, app_args=app_args)
+        )
 
     def redirect(self, channel_id: str, endpoint: str) -> None:
         """Redirect the channel to a different location.
@@ -2050,7 +2128,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 13.3.0.
         """
-        return self._c.send(_build_redirect(channel_id, endpoint))
+        return self._sender.send(
+            _build_redirect(channel_id=channel_id, endpoint=endpoint)
+        )
 
     def answer(self, channel_id: str) -> None:
         """Answer a channel.
@@ -2066,7 +2146,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_answer(channel_id))
+        return self._sender.send(_build_answer(channel_id=channel_id))
 
     def ring(self, channel_id: str) -> None:
         """Indicate ringing to a channel.
@@ -2082,7 +2162,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_ring(channel_id))
+        return self._sender.send(_build_ring(channel_id=channel_id))
 
     def ring_stop(self, channel_id: str) -> None:
         """Stop ringing indication on a channel if locally generated.
@@ -2098,7 +2178,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_ring_stop(channel_id))
+        return self._sender.send(_build_ring_stop(channel_id=channel_id))
 
     def progress(self, channel_id: str) -> None:
         """Indicate progress on a channel.
@@ -2114,7 +2194,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 22.6.0 / 21.11.0 / 20.16.0.
         """
-        return self._c.send(_build_progress(channel_id))
+        return self._sender.send(_build_progress(channel_id=channel_id))
 
     def send_dtmf(
         self,
@@ -2145,8 +2225,15 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
-            _build_send_dtmf(channel_id, dtmf, before, between, duration, after)
+        return self._sender.send(
+            _build_send_dtmf(
+                channel_id=channel_id,
+                dtmf=dtmf,
+                before=before,
+                between=between,
+                duration=duration,
+                after=after,
+            )
         )
 
     def mute(
@@ -2169,7 +2256,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_mute(channel_id, direction))
+        return self._sender.send(
+            _build_mute(channel_id=channel_id, direction=direction)
+        )
 
     def unmute(
         self,
@@ -2191,7 +2280,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_unmute(channel_id, direction))
+        return self._sender.send(
+            _build_unmute(channel_id=channel_id, direction=direction)
+        )
 
     def hold(self, channel_id: str) -> None:
         """Hold a channel.
@@ -2207,7 +2298,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_hold(channel_id))
+        return self._sender.send(_build_hold(channel_id=channel_id))
 
     def unhold(self, channel_id: str) -> None:
         """Remove a channel from hold.
@@ -2223,7 +2314,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_unhold(channel_id))
+        return self._sender.send(_build_unhold(channel_id=channel_id))
 
     def start_moh(self, channel_id: str, *, moh_class: str | None = None) -> None:
         """Play music on hold to a channel.
@@ -2242,7 +2333,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_start_moh(channel_id, moh_class))
+        return self._sender.send(
+            _build_start_moh(channel_id=channel_id, moh_class=moh_class)
+        )
 
     def stop_moh(self, channel_id: str) -> None:
         """Stop playing music on hold to a channel.
@@ -2258,7 +2351,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_stop_moh(channel_id))
+        return self._sender.send(_build_stop_moh(channel_id=channel_id))
 
     def start_silence(self, channel_id: str) -> None:
         """Play silence to a channel.
@@ -2276,7 +2369,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_start_silence(channel_id))
+        return self._sender.send(_build_start_silence(channel_id=channel_id))
 
     def stop_silence(self, channel_id: str) -> None:
         """Stop playing silence to a channel.
@@ -2292,7 +2385,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_stop_silence(channel_id))
+        return self._sender.send(_build_stop_silence(channel_id=channel_id))
 
     def play(
         self,
@@ -2327,8 +2420,15 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
-            _build_play(channel_id, media, lang, offsetms, skipms, playback_id)
+        return self._sender.send(
+            _build_play(
+                channel_id=channel_id,
+                media=media,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
+                playback_id=playback_id,
+            )
         )
 
     def play_with_id(
@@ -2364,8 +2464,15 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.2.0.
         """
-        return self._c.send(
-            _build_play_with_id(channel_id, playback_id, media, lang, offsetms, skipms)
+        return self._sender.send(
+            _build_play_with_id(
+                channel_id=channel_id,
+                playback_id=playback_id,
+                media=media,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
+            )
         )
 
     def record(
@@ -2410,16 +2517,16 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_record(
-                channel_id,
-                name,
-                format,
-                max_duration_seconds,
-                max_silence_seconds,
-                if_exists,
-                beep,
-                terminate_on,
+                channel_id=channel_id,
+                name=name,
+                format=format,
+                max_duration_seconds=max_duration_seconds,
+                max_silence_seconds=max_silence_seconds,
+                if_exists=if_exists,
+                beep=beep,
+                terminate_on=terminate_on,
             )
         )
 
@@ -2441,7 +2548,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get_channel_var(channel_id, variable))
+        return self._sender.send(
+            _build_get_channel_var(channel_id=channel_id, variable=variable)
+        )
 
     def set_channel_var(
         self, channel_id: str, variable: str, *, value: str | None = None
@@ -2461,7 +2570,11 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_set_channel_var(channel_id, variable, value))
+        return self._sender.send(
+            _build_set_channel_var(
+                channel_id=channel_id, variable=variable, value=value
+            )
+        )
 
     def snoop_channel(
         self,
@@ -2497,8 +2610,15 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(
-            _build_snoop_channel(channel_id, app, spy, whisper, app_args, snoop_id)
+        return self._sender.send(
+            _build_snoop_channel(
+                channel_id=channel_id,
+                app=app,
+                spy=spy,
+                whisper=whisper,
+                app_args=app_args,
+                snoop_id=snoop_id,
+            )
         )
 
     def snoop_channel_with_id(
@@ -2537,9 +2657,14 @@ class Channels(_h.Resource):
 
         Since Asterisk 12.2.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_snoop_channel_with_id(
-                channel_id, snoop_id, app, spy, whisper, app_args
+                channel_id=channel_id,
+                snoop_id=snoop_id,
+                app=app,
+                spy=spy,
+                whisper=whisper,
+                app_args=app_args,
             )
         )
 
@@ -2560,7 +2685,9 @@ class Channels(_h.Resource):
 
         Since Asterisk 14.0.0.
         """
-        return self._c.send(_build_dial(channel_id, caller, timeout))
+        return self._sender.send(
+            _build_dial(channel_id=channel_id, caller=caller, timeout=timeout)
+        )
 
     def rtpstatistics(self, channel_id: str) -> RTPstat:
         """RTP stats on a channel.
@@ -2577,7 +2704,7 @@ class Channels(_h.Resource):
 
         Since Asterisk 13.27.0 / 16.4.0.
         """
-        return self._c.send(_build_rtpstatistics(channel_id))
+        return self._sender.send(_build_rtpstatistics(channel_id=channel_id))
 
     def external_media(
         self,
@@ -2585,7 +2712,7 @@ class Channels(_h.Resource):
         format: str,
         *,
         channel_id: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
         external_host: str | None = None,
         encapsulation: (
             ChannelsExternalMediaEncapsulation | Literal["rtp", "audiosocket", "none"]
@@ -2627,19 +2754,19 @@ class Channels(_h.Resource):
 
         Since Asterisk 16.6.0 / 17.1.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_external_media(
-                app,
-                format,
-                channel_id,
-                variables,
-                external_host,
-                encapsulation,
-                transport,
-                connection_type,
-                direction,
-                data,
-                transport_data,
+                app=app,
+                format=format,
+                channel_id=channel_id,
+                variables=variables,
+                external_host=external_host,
+                encapsulation=encapsulation,
+                transport=transport,
+                connection_type=connection_type,
+                direction=direction,
+                data=data,
+                transport_data=transport_data,
             )
         )
 
@@ -2659,10 +2786,12 @@ class Channels(_h.Resource):
 
         Since Asterisk 22.3.0 / 21.8.0 / 20.13.0.
         """
-        return self._c.send(_build_transfer_progress(channel_id, states))
+        return self._sender.send(
+            _build_transfer_progress(channel_id=channel_id, states=states)
+        )
 
 
-class AsyncChannels(_h.AsyncResource):
+class AsyncChannels(_http.AsyncResource):
     """Channel resources (asyncio).
 
     ``AsyncAriClient(...).channels``; every method validates its arguments
@@ -2671,18 +2800,18 @@ class AsyncChannels(_h.AsyncResource):
 
     __slots__ = ()
 
-    async def list(self) -> List[Channel]:
+    async def list(self) -> list[Channel]:
         """List all active channels in Asterisk.
 
         Returns:
-            List[Channel]
+            list[Channel]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_list())
+        return await self._sender.send(_build_list())
 
     async def originate(
         self,
@@ -2696,7 +2825,7 @@ class AsyncChannels(_h.AsyncResource):
         app_args: str | None = None,
         caller_id: str | None = None,
         timeout: int = 30,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
         channel_id: str | None = None,
         other_channel_id: str | None = None,
         originator: str | None = None,
@@ -2732,22 +2861,22 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_originate(
-                endpoint,
-                extension,
-                context,
-                priority,
-                label,
-                app,
-                app_args,
-                caller_id,
-                timeout,
-                variables,
-                channel_id,
-                other_channel_id,
-                originator,
-                formats,
+                endpoint=endpoint,
+                extension=extension,
+                context=context,
+                priority=priority,
+                label=label,
+                app=app,
+                app_args=app_args,
+                caller_id=caller_id,
+                timeout=timeout,
+                variables=variables,
+                channel_id=channel_id,
+                other_channel_id=other_channel_id,
+                originator=originator,
+                formats=formats,
             )
         )
 
@@ -2761,7 +2890,7 @@ class AsyncChannels(_h.AsyncResource):
         other_channel_id: str | None = None,
         originator: str | None = None,
         formats: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> Channel:
         """Create channel.
 
@@ -2784,16 +2913,16 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 14.0.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_create(
-                endpoint,
-                app,
-                app_args,
-                channel_id,
-                other_channel_id,
-                originator,
-                formats,
-                variables,
+                endpoint=endpoint,
+                app=app,
+                app_args=app_args,
+                channel_id=channel_id,
+                other_channel_id=other_channel_id,
+                originator=originator,
+                formats=formats,
+                variables=variables,
             )
         )
 
@@ -2812,7 +2941,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get(channel_id))
+        return await self._sender.send(_build_get(channel_id=channel_id))
 
     async def originate_with_id(
         self,
@@ -2827,7 +2956,7 @@ class AsyncChannels(_h.AsyncResource):
         app_args: str | None = None,
         caller_id: str | None = None,
         timeout: int = 30,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
         other_channel_id: str | None = None,
         originator: str | None = None,
         formats: str | None = None,
@@ -2862,22 +2991,22 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.2.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_originate_with_id(
-                channel_id,
-                endpoint,
-                extension,
-                context,
-                priority,
-                label,
-                app,
-                app_args,
-                caller_id,
-                timeout,
-                variables,
-                other_channel_id,
-                originator,
-                formats,
+                channel_id=channel_id,
+                endpoint=endpoint,
+                extension=extension,
+                context=context,
+                priority=priority,
+                label=label,
+                app=app,
+                app_args=app_args,
+                caller_id=caller_id,
+                timeout=timeout,
+                variables=variables,
+                other_channel_id=other_channel_id,
+                originator=originator,
+                formats=formats,
             )
         )
 
@@ -2920,7 +3049,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_hangup(channel_id, reason_code, reason))
+        return await self._sender.send(
+            _build_hangup(channel_id=channel_id, reason_code=reason_code, reason=reason)
+        )
 
     async def continue_in_dialplan(
         self,
@@ -2948,8 +3079,14 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
-            _build_continue_in_dialplan(channel_id, context, extension, priority, label)
+        return await self._sender.send(
+            _build_continue_in_dialplan(
+                channel_id=channel_id,
+                context=context,
+                extension=extension,
+                priority=priority,
+                label=label,
+            )
         )
 
     async def move(
@@ -2969,7 +3106,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 13.26.0 / 16.3.0.
         """
-        return await self._c.send(_build_move(channel_id, app, app_args))
+        return await self._sender.send(
+            _build_move(channel_id=channel_id, app=app, app_args=app_args)
+        )
 
     async def redirect(self, channel_id: str, endpoint: str) -> None:
         """Redirect the channel to a different location.
@@ -2988,7 +3127,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 13.3.0.
         """
-        return await self._c.send(_build_redirect(channel_id, endpoint))
+        return await self._sender.send(
+            _build_redirect(channel_id=channel_id, endpoint=endpoint)
+        )
 
     async def answer(self, channel_id: str) -> None:
         """Answer a channel.
@@ -3004,7 +3145,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_answer(channel_id))
+        return await self._sender.send(_build_answer(channel_id=channel_id))
 
     async def ring(self, channel_id: str) -> None:
         """Indicate ringing to a channel.
@@ -3020,7 +3161,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_ring(channel_id))
+        return await self._sender.send(_build_ring(channel_id=channel_id))
 
     async def ring_stop(self, channel_id: str) -> None:
         """Stop ringing indication on a channel if locally generated.
@@ -3036,7 +3177,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_ring_stop(channel_id))
+        return await self._sender.send(_build_ring_stop(channel_id=channel_id))
 
     async def progress(self, channel_id: str) -> None:
         """Indicate progress on a channel.
@@ -3052,7 +3193,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 22.6.0 / 21.11.0 / 20.16.0.
         """
-        return await self._c.send(_build_progress(channel_id))
+        return await self._sender.send(_build_progress(channel_id=channel_id))
 
     async def send_dtmf(
         self,
@@ -3083,8 +3224,15 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
-            _build_send_dtmf(channel_id, dtmf, before, between, duration, after)
+        return await self._sender.send(
+            _build_send_dtmf(
+                channel_id=channel_id,
+                dtmf=dtmf,
+                before=before,
+                between=between,
+                duration=duration,
+                after=after,
+            )
         )
 
     async def mute(
@@ -3107,7 +3255,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_mute(channel_id, direction))
+        return await self._sender.send(
+            _build_mute(channel_id=channel_id, direction=direction)
+        )
 
     async def unmute(
         self,
@@ -3129,7 +3279,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_unmute(channel_id, direction))
+        return await self._sender.send(
+            _build_unmute(channel_id=channel_id, direction=direction)
+        )
 
     async def hold(self, channel_id: str) -> None:
         """Hold a channel.
@@ -3145,7 +3297,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_hold(channel_id))
+        return await self._sender.send(_build_hold(channel_id=channel_id))
 
     async def unhold(self, channel_id: str) -> None:
         """Remove a channel from hold.
@@ -3161,7 +3313,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_unhold(channel_id))
+        return await self._sender.send(_build_unhold(channel_id=channel_id))
 
     async def start_moh(self, channel_id: str, *, moh_class: str | None = None) -> None:
         """Play music on hold to a channel.
@@ -3180,7 +3332,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_start_moh(channel_id, moh_class))
+        return await self._sender.send(
+            _build_start_moh(channel_id=channel_id, moh_class=moh_class)
+        )
 
     async def stop_moh(self, channel_id: str) -> None:
         """Stop playing music on hold to a channel.
@@ -3196,7 +3350,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_stop_moh(channel_id))
+        return await self._sender.send(_build_stop_moh(channel_id=channel_id))
 
     async def start_silence(self, channel_id: str) -> None:
         """Play silence to a channel.
@@ -3214,7 +3368,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_start_silence(channel_id))
+        return await self._sender.send(_build_start_silence(channel_id=channel_id))
 
     async def stop_silence(self, channel_id: str) -> None:
         """Stop playing silence to a channel.
@@ -3230,7 +3384,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_stop_silence(channel_id))
+        return await self._sender.send(_build_stop_silence(channel_id=channel_id))
 
     async def play(
         self,
@@ -3265,8 +3419,15 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
-            _build_play(channel_id, media, lang, offsetms, skipms, playback_id)
+        return await self._sender.send(
+            _build_play(
+                channel_id=channel_id,
+                media=media,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
+                playback_id=playback_id,
+            )
         )
 
     async def play_with_id(
@@ -3302,8 +3463,15 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.2.0.
         """
-        return await self._c.send(
-            _build_play_with_id(channel_id, playback_id, media, lang, offsetms, skipms)
+        return await self._sender.send(
+            _build_play_with_id(
+                channel_id=channel_id,
+                playback_id=playback_id,
+                media=media,
+                lang=lang,
+                offsetms=offsetms,
+                skipms=skipms,
+            )
         )
 
     async def record(
@@ -3348,16 +3516,16 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_record(
-                channel_id,
-                name,
-                format,
-                max_duration_seconds,
-                max_silence_seconds,
-                if_exists,
-                beep,
-                terminate_on,
+                channel_id=channel_id,
+                name=name,
+                format=format,
+                max_duration_seconds=max_duration_seconds,
+                max_silence_seconds=max_silence_seconds,
+                if_exists=if_exists,
+                beep=beep,
+                terminate_on=terminate_on,
             )
         )
 
@@ -3379,7 +3547,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get_channel_var(channel_id, variable))
+        return await self._sender.send(
+            _build_get_channel_var(channel_id=channel_id, variable=variable)
+        )
 
     async def set_channel_var(
         self, channel_id: str, variable: str, *, value: str | None = None
@@ -3399,7 +3569,11 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_set_channel_var(channel_id, variable, value))
+        return await self._sender.send(
+            _build_set_channel_var(
+                channel_id=channel_id, variable=variable, value=value
+            )
+        )
 
     async def snoop_channel(
         self,
@@ -3435,8 +3609,15 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(
-            _build_snoop_channel(channel_id, app, spy, whisper, app_args, snoop_id)
+        return await self._sender.send(
+            _build_snoop_channel(
+                channel_id=channel_id,
+                app=app,
+                spy=spy,
+                whisper=whisper,
+                app_args=app_args,
+                snoop_id=snoop_id,
+            )
         )
 
     async def snoop_channel_with_id(
@@ -3475,9 +3656,14 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 12.2.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_snoop_channel_with_id(
-                channel_id, snoop_id, app, spy, whisper, app_args
+                channel_id=channel_id,
+                snoop_id=snoop_id,
+                app=app,
+                spy=spy,
+                whisper=whisper,
+                app_args=app_args,
             )
         )
 
@@ -3498,7 +3684,9 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 14.0.0.
         """
-        return await self._c.send(_build_dial(channel_id, caller, timeout))
+        return await self._sender.send(
+            _build_dial(channel_id=channel_id, caller=caller, timeout=timeout)
+        )
 
     async def rtpstatistics(self, channel_id: str) -> RTPstat:
         """RTP stats on a channel.
@@ -3515,7 +3703,7 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 13.27.0 / 16.4.0.
         """
-        return await self._c.send(_build_rtpstatistics(channel_id))
+        return await self._sender.send(_build_rtpstatistics(channel_id=channel_id))
 
     async def external_media(
         self,
@@ -3523,7 +3711,7 @@ class AsyncChannels(_h.AsyncResource):
         format: str,
         *,
         channel_id: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
         external_host: str | None = None,
         encapsulation: (
             ChannelsExternalMediaEncapsulation | Literal["rtp", "audiosocket", "none"]
@@ -3565,19 +3753,19 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 16.6.0 / 17.1.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_external_media(
-                app,
-                format,
-                channel_id,
-                variables,
-                external_host,
-                encapsulation,
-                transport,
-                connection_type,
-                direction,
-                data,
-                transport_data,
+                app=app,
+                format=format,
+                channel_id=channel_id,
+                variables=variables,
+                external_host=external_host,
+                encapsulation=encapsulation,
+                transport=transport,
+                connection_type=connection_type,
+                direction=direction,
+                data=data,
+                transport_data=transport_data,
             )
         )
 
@@ -3597,4 +3785,6 @@ class AsyncChannels(_h.AsyncResource):
 
         Since Asterisk 22.3.0 / 21.8.0 / 20.13.0.
         """
-        return await self._c.send(_build_transfer_progress(channel_id, states))
+        return await self._sender.send(
+            _build_transfer_progress(channel_id=channel_id, states=states)
+        )

@@ -9,89 +9,102 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+from typing import Literal
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.device_states import DeviceState, DeviceStatesUpdateDeviceState
 
 __all__ = ["DeviceStates", "AsyncDeviceStates"]
 
 
-_op_list = _h.Operation(
+_LIST = _http.Operation(
     "deviceStates.list",
     "GET",
     "/deviceStates",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_list() -> _h.Request[List[DeviceState]]:
+def _build_list() -> _http.Request[list[DeviceState]]:
     """Check the arguments of deviceStates.list and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list)
-    return _h.Request(_op_list, "/deviceStates", _q, None, _h.model_list(DeviceState))
-
-
-_op_get = _h.Operation(
-    "deviceStates.get",
-    "GET",
-    "/deviceStates/{deviceName}",
-    ("12.0.0",),
-    {},
-)
-
-
-def _build_get(device_name: Any) -> _h.Request[DeviceState]:
-    """Check the arguments of deviceStates.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if device_name is None:
-        _p.append(Problem("deviceName", "missing required parameter"))
-    elif not isinstance(device_name, str):
-        _p.append(Problem("deviceName", "expected a string"))
-    elif not device_name:
-        _p.append(Problem("deviceName", "must not be empty"))
-    else:
-        _path_device_name = _h.segment(device_name)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(
-        _op_get, "/deviceStates/" + _path_device_name, _q, None, _h.model(DeviceState)
+    return _http.Request(
+        _LIST, "/deviceStates", [], None, _http.model_list(DeviceState)
     )
 
 
-_op_update = _h.Operation(
+_GET = _http.Operation(
+    "deviceStates.get",
+    "GET",
+    "/deviceStates/{deviceName}",
+    since=("12.0.0",),
+    errors={},
+)
+
+
+def _build_get(*, device_name: str) -> _http.Request[DeviceState]:
+    """Check the arguments of deviceStates.get and build its request."""
+    problems: list[Problem] = []
+    if device_name is None:
+        problems.append(Problem("deviceName", "missing required parameter"))
+    elif not isinstance(device_name, str):
+        problems.append(Problem("deviceName", "expected a string"))
+    elif not device_name:
+        problems.append(Problem("deviceName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET,
+        "/deviceStates/" + _http.segment(device_name),
+        [],
+        None,
+        _http.model(DeviceState),
+    )
+
+
+_UPDATE = _http.Operation(
     "deviceStates.update",
     "PUT",
     "/deviceStates/{deviceName}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Device name is missing",
         409: "Uncontrolled device specified",
     },
 )
 
 
-def _build_update(device_name: Any, device_state: Any) -> _h.Request[None]:
+def _build_update(
+    *,
+    device_name: str,
+    device_state: (
+        DeviceStatesUpdateDeviceState
+        | Literal[
+            "NOT_INUSE",
+            "INUSE",
+            "BUSY",
+            "INVALID",
+            "UNAVAILABLE",
+            "RINGING",
+            "RINGINUSE",
+            "ONHOLD",
+        ]
+    ),
+) -> _http.Request[None]:
     """Check the arguments of deviceStates.update and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if device_name is None:
-        _p.append(Problem("deviceName", "missing required parameter"))
+        problems.append(Problem("deviceName", "missing required parameter"))
     elif not isinstance(device_name, str):
-        _p.append(Problem("deviceName", "expected a string"))
+        problems.append(Problem("deviceName", "expected a string"))
     elif not device_name:
-        _p.append(Problem("deviceName", "must not be empty"))
-    else:
-        _path_device_name = _h.segment(device_name)
+        problems.append(Problem("deviceName", "must not be empty"))
     if device_state is None:
-        _p.append(Problem("deviceState", "missing required parameter"))
+        problems.append(Problem("deviceState", "missing required parameter"))
     elif not isinstance(device_state, str):
-        _p.append(Problem("deviceState", "expected a string"))
+        problems.append(Problem("deviceState", "expected a string"))
     elif device_state not in (
         "NOT_INUSE",
         "INUSE",
@@ -102,53 +115,50 @@ def _build_update(device_name: Any, device_state: Any) -> _h.Request[None]:
         "RINGINUSE",
         "ONHOLD",
     ):
-        _p.append(
+        problems.append(
             Problem(
                 "deviceState",
                 "must be one of NOT_INUSE, INUSE, BUSY, INVALID, UNAVAILABLE, RINGING, RINGINUSE, ONHOLD",
             )
         )
     else:
-        _q.append(("deviceState", device_state))
-    if _p:
-        raise _h.invalid(_p, _op_update)
-    return _h.Request(
-        _op_update, "/deviceStates/" + _path_device_name, _q, None, _h.void
+        query.append(("deviceState", device_state))
+    if problems:
+        raise _http.invalid(problems, _UPDATE)
+    return _http.Request(
+        _UPDATE, "/deviceStates/" + _http.segment(device_name), query, None, _http.void
     )
 
 
-_op_delete = _h.Operation(
+_DELETE = _http.Operation(
     "deviceStates.delete",
     "DELETE",
     "/deviceStates/{deviceName}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Device name is missing",
         409: "Uncontrolled device specified",
     },
 )
 
 
-def _build_delete(device_name: Any) -> _h.Request[None]:
+def _build_delete(*, device_name: str) -> _http.Request[None]:
     """Check the arguments of deviceStates.delete and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if device_name is None:
-        _p.append(Problem("deviceName", "missing required parameter"))
+        problems.append(Problem("deviceName", "missing required parameter"))
     elif not isinstance(device_name, str):
-        _p.append(Problem("deviceName", "expected a string"))
+        problems.append(Problem("deviceName", "expected a string"))
     elif not device_name:
-        _p.append(Problem("deviceName", "must not be empty"))
-    else:
-        _path_device_name = _h.segment(device_name)
-    if _p:
-        raise _h.invalid(_p, _op_delete)
-    return _h.Request(
-        _op_delete, "/deviceStates/" + _path_device_name, _q, None, _h.void
+        problems.append(Problem("deviceName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _DELETE)
+    return _http.Request(
+        _DELETE, "/deviceStates/" + _http.segment(device_name), [], None, _http.void
     )
 
 
-class DeviceStates(_h.Resource):
+class DeviceStates(_http.Resource):
     """Device state resources.
 
     ``AriClient(...).device_states``; every method validates its arguments
@@ -157,18 +167,18 @@ class DeviceStates(_h.Resource):
 
     __slots__ = ()
 
-    def list(self) -> List[DeviceState]:
+    def list(self) -> list[DeviceState]:
         """List all ARI controlled device states.
 
         Returns:
-            List[DeviceState]
+            list[DeviceState]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_list())
+        return self._sender.send(_build_list())
 
     def get(self, device_name: str) -> DeviceState:
         """Retrieve the current state of a device.
@@ -184,7 +194,7 @@ class DeviceStates(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get(device_name))
+        return self._sender.send(_build_get(device_name=device_name))
 
     def update(
         self,
@@ -216,7 +226,9 @@ class DeviceStates(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_update(device_name, device_state))
+        return self._sender.send(
+            _build_update(device_name=device_name, device_state=device_state)
+        )
 
     def delete(self, device_name: str) -> None:
         """Destroy a device-state controlled by ARI.
@@ -231,10 +243,10 @@ class DeviceStates(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_delete(device_name))
+        return self._sender.send(_build_delete(device_name=device_name))
 
 
-class AsyncDeviceStates(_h.AsyncResource):
+class AsyncDeviceStates(_http.AsyncResource):
     """Device state resources (asyncio).
 
     ``AsyncAriClient(...).device_states``; every method validates its arguments
@@ -243,18 +255,18 @@ class AsyncDeviceStates(_h.AsyncResource):
 
     __slots__ = ()
 
-    async def list(self) -> List[DeviceState]:
+    async def list(self) -> list[DeviceState]:
         """List all ARI controlled device states.
 
         Returns:
-            List[DeviceState]
+            list[DeviceState]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_list())
+        return await self._sender.send(_build_list())
 
     async def get(self, device_name: str) -> DeviceState:
         """Retrieve the current state of a device.
@@ -270,7 +282,7 @@ class AsyncDeviceStates(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get(device_name))
+        return await self._sender.send(_build_get(device_name=device_name))
 
     async def update(
         self,
@@ -302,7 +314,9 @@ class AsyncDeviceStates(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_update(device_name, device_state))
+        return await self._sender.send(
+            _build_update(device_name=device_name, device_state=device_state)
+        )
 
     async def delete(self, device_name: str) -> None:
         """Destroy a device-state controlled by ARI.
@@ -317,4 +331,4 @@ class AsyncDeviceStates(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_delete(device_name))
+        return await self._sender.send(_build_delete(device_name=device_name))

@@ -9,39 +9,36 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+import builtins
+from typing import Any
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.endpoints import Endpoint
 
 __all__ = ["Endpoints", "AsyncEndpoints"]
 
 
-_op_list = _h.Operation(
+_LIST = _http.Operation(
     "endpoints.list",
     "GET",
     "/endpoints",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_list() -> _h.Request[List[Endpoint]]:
+def _build_list() -> _http.Request[list[Endpoint]]:
     """Check the arguments of endpoints.list and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list)
-    return _h.Request(_op_list, "/endpoints", _q, None, _h.model_list(Endpoint))
+    return _http.Request(_LIST, "/endpoints", [], None, _http.model_list(Endpoint))
 
 
-_op_send_message = _h.Operation(
+_SEND_MESSAGE = _http.Operation(
     "endpoints.sendMessage",
     "PUT",
     "/endpoints/sendMessage",
-    ("13.0.0",),
-    {
+    since=("13.0.0",),
+    errors={
         400: "Invalid parameters for sending a message.",
         404: "Endpoint not found",
     },
@@ -49,47 +46,47 @@ _op_send_message = _h.Operation(
 
 
 def _build_send_message(
-    to: Any, from_: Any, body: Any, variables: Any
-) -> _h.Request[None]:
+    *, to: str, from_: str, body: str | None, variables: dict[str, Any] | None
+) -> _http.Request[None]:
     """Check the arguments of endpoints.sendMessage and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if to is None:
-        _p.append(Problem("to", "missing required parameter"))
+        problems.append(Problem("to", "missing required parameter"))
     elif not isinstance(to, str):
-        _p.append(Problem("to", "expected a string"))
+        problems.append(Problem("to", "expected a string"))
     else:
-        _q.append(("to", to))
+        query.append(("to", to))
     if from_ is None:
-        _p.append(Problem("from", "missing required parameter"))
+        problems.append(Problem("from", "missing required parameter"))
     elif not isinstance(from_, str):
-        _p.append(Problem("from", "expected a string"))
+        problems.append(Problem("from", "expected a string"))
     else:
-        _q.append(("from", from_))
+        query.append(("from", from_))
     if body is not None:
         if not isinstance(body, str):
-            _p.append(Problem("body", "expected a string"))
+            problems.append(Problem("body", "expected a string"))
         else:
-            _q.append(("body", body))
+            query.append(("body", body))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
-    if _p:
-        raise _h.invalid(_p, _op_send_message)
-    return _h.Request(
-        _op_send_message, "/endpoints/sendMessage", _q, _b or None, _h.void
+            json_body["variables"] = variables
+    if problems:
+        raise _http.invalid(problems, _SEND_MESSAGE)
+    return _http.Request(
+        _SEND_MESSAGE, "/endpoints/sendMessage", query, json_body or None, _http.void
     )
 
 
-_op_refer = _h.Operation(
+_REFER = _http.Operation(
     "endpoints.refer",
     "POST",
     "/endpoints/refer",
-    ("18.20.0", "20.5.0"),
-    {
+    since=("18.20.0", "20.5.0"),
+    errors={
         400: "Invalid parameters for referring.",
         404: "Endpoint not found",
     },
@@ -97,124 +94,127 @@ _op_refer = _h.Operation(
 
 
 def _build_refer(
-    to: Any, from_: Any, refer_to: Any, to_self: Any, variables: Any
-) -> _h.Request[None]:
+    *,
+    to: str,
+    from_: str,
+    refer_to: str,
+    to_self: bool,
+    variables: dict[str, Any] | None,
+) -> _http.Request[None]:
     """Check the arguments of endpoints.refer and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if to is None:
-        _p.append(Problem("to", "missing required parameter"))
+        problems.append(Problem("to", "missing required parameter"))
     elif not isinstance(to, str):
-        _p.append(Problem("to", "expected a string"))
+        problems.append(Problem("to", "expected a string"))
     else:
-        _q.append(("to", to))
+        query.append(("to", to))
     if from_ is None:
-        _p.append(Problem("from", "missing required parameter"))
+        problems.append(Problem("from", "missing required parameter"))
     elif not isinstance(from_, str):
-        _p.append(Problem("from", "expected a string"))
+        problems.append(Problem("from", "expected a string"))
     else:
-        _q.append(("from", from_))
+        query.append(("from", from_))
     if refer_to is None:
-        _p.append(Problem("refer_to", "missing required parameter"))
+        problems.append(Problem("refer_to", "missing required parameter"))
     elif not isinstance(refer_to, str):
-        _p.append(Problem("refer_to", "expected a string"))
+        problems.append(Problem("refer_to", "expected a string"))
     else:
-        _q.append(("refer_to", refer_to))
+        query.append(("refer_to", refer_to))
     if to_self is not None:
-        if to_self.__class__ is not bool:
-            _p.append(Problem("to_self", "expected a boolean"))
+        if not isinstance(to_self, bool):
+            problems.append(Problem("to_self", "expected a boolean"))
         else:
-            _q.append(("to_self", _h.text(to_self)))
+            query.append(("to_self", _http.text(to_self)))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
-    if _p:
-        raise _h.invalid(_p, _op_refer)
-    return _h.Request(_op_refer, "/endpoints/refer", _q, _b or None, _h.void)
+            json_body["variables"] = variables
+    if problems:
+        raise _http.invalid(problems, _REFER)
+    return _http.Request(
+        _REFER, "/endpoints/refer", query, json_body or None, _http.void
+    )
 
 
-_op_list_by_tech = _h.Operation(
+_LIST_BY_TECH = _http.Operation(
     "endpoints.listByTech",
     "GET",
     "/endpoints/{tech}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Endpoints not found",
     },
 )
 
 
-def _build_list_by_tech(tech: Any) -> _h.Request[List[Endpoint]]:
+def _build_list_by_tech(*, tech: str) -> _http.Request[builtins.list[Endpoint]]:
     """Check the arguments of endpoints.listByTech and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if tech is None:
-        _p.append(Problem("tech", "missing required parameter"))
+        problems.append(Problem("tech", "missing required parameter"))
     elif not isinstance(tech, str):
-        _p.append(Problem("tech", "expected a string"))
+        problems.append(Problem("tech", "expected a string"))
     elif not tech:
-        _p.append(Problem("tech", "must not be empty"))
-    else:
-        _path_tech = _h.segment(tech)
-    if _p:
-        raise _h.invalid(_p, _op_list_by_tech)
-    return _h.Request(
-        _op_list_by_tech, "/endpoints/" + _path_tech, _q, None, _h.model_list(Endpoint)
+        problems.append(Problem("tech", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _LIST_BY_TECH)
+    return _http.Request(
+        _LIST_BY_TECH,
+        "/endpoints/" + _http.segment(tech),
+        [],
+        None,
+        _http.model_list(Endpoint),
     )
 
 
-_op_get = _h.Operation(
+_GET = _http.Operation(
     "endpoints.get",
     "GET",
     "/endpoints/{tech}/{resource}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "Invalid parameters for sending a message.",
         404: "Endpoints not found",
     },
 )
 
 
-def _build_get(tech: Any, resource: Any) -> _h.Request[Endpoint]:
+def _build_get(*, tech: str, resource: str) -> _http.Request[Endpoint]:
     """Check the arguments of endpoints.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if tech is None:
-        _p.append(Problem("tech", "missing required parameter"))
+        problems.append(Problem("tech", "missing required parameter"))
     elif not isinstance(tech, str):
-        _p.append(Problem("tech", "expected a string"))
+        problems.append(Problem("tech", "expected a string"))
     elif not tech:
-        _p.append(Problem("tech", "must not be empty"))
-    else:
-        _path_tech = _h.segment(tech)
+        problems.append(Problem("tech", "must not be empty"))
     if resource is None:
-        _p.append(Problem("resource", "missing required parameter"))
+        problems.append(Problem("resource", "missing required parameter"))
     elif not isinstance(resource, str):
-        _p.append(Problem("resource", "expected a string"))
+        problems.append(Problem("resource", "expected a string"))
     elif not resource:
-        _p.append(Problem("resource", "must not be empty"))
-    else:
-        _path_resource = _h.segment(resource)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(
-        _op_get,
-        "/endpoints/" + _path_tech + "/" + _path_resource,
-        _q,
+        problems.append(Problem("resource", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET,
+        "/endpoints/" + _http.segment(tech) + "/" + _http.segment(resource),
+        [],
         None,
-        _h.model(Endpoint),
+        _http.model(Endpoint),
     )
 
 
-_op_send_message_to_endpoint = _h.Operation(
+_SEND_MESSAGE_TO_ENDPOINT = _http.Operation(
     "endpoints.sendMessageToEndpoint",
     "PUT",
     "/endpoints/{tech}/{resource}/sendMessage",
-    ("13.0.0",),
-    {
+    since=("13.0.0",),
+    errors={
         400: "Invalid parameters for sending a message.",
         404: "Endpoint not found",
     },
@@ -222,61 +222,66 @@ _op_send_message_to_endpoint = _h.Operation(
 
 
 def _build_send_message_to_endpoint(
-    tech: Any, resource: Any, from_: Any, body: Any, variables: Any
-) -> _h.Request[None]:
+    *,
+    tech: str,
+    resource: str,
+    from_: str,
+    body: str | None,
+    variables: dict[str, Any] | None,
+) -> _http.Request[None]:
     """Check the arguments of endpoints.sendMessageToEndpoint and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if tech is None:
-        _p.append(Problem("tech", "missing required parameter"))
+        problems.append(Problem("tech", "missing required parameter"))
     elif not isinstance(tech, str):
-        _p.append(Problem("tech", "expected a string"))
+        problems.append(Problem("tech", "expected a string"))
     elif not tech:
-        _p.append(Problem("tech", "must not be empty"))
-    else:
-        _path_tech = _h.segment(tech)
+        problems.append(Problem("tech", "must not be empty"))
     if resource is None:
-        _p.append(Problem("resource", "missing required parameter"))
+        problems.append(Problem("resource", "missing required parameter"))
     elif not isinstance(resource, str):
-        _p.append(Problem("resource", "expected a string"))
+        problems.append(Problem("resource", "expected a string"))
     elif not resource:
-        _p.append(Problem("resource", "must not be empty"))
-    else:
-        _path_resource = _h.segment(resource)
+        problems.append(Problem("resource", "must not be empty"))
     if from_ is None:
-        _p.append(Problem("from", "missing required parameter"))
+        problems.append(Problem("from", "missing required parameter"))
     elif not isinstance(from_, str):
-        _p.append(Problem("from", "expected a string"))
+        problems.append(Problem("from", "expected a string"))
     else:
-        _q.append(("from", from_))
+        query.append(("from", from_))
     if body is not None:
         if not isinstance(body, str):
-            _p.append(Problem("body", "expected a string"))
+            problems.append(Problem("body", "expected a string"))
         else:
-            _q.append(("body", body))
+            query.append(("body", body))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
-    if _p:
-        raise _h.invalid(_p, _op_send_message_to_endpoint)
-    return _h.Request(
-        _op_send_message_to_endpoint,
-        "/endpoints/" + _path_tech + "/" + _path_resource + "/sendMessage",
-        _q,
-        _b or None,
-        _h.void,
+            json_body["variables"] = variables
+    if problems:
+        raise _http.invalid(problems, _SEND_MESSAGE_TO_ENDPOINT)
+    return _http.Request(
+        _SEND_MESSAGE_TO_ENDPOINT,
+        "/endpoints/"
+        + _http.segment(tech)
+        + "/"
+        + _http.segment(resource)
+        + "/sendMessage",
+        query,
+        json_body or None,
+        _http.void,
     )
 
 
-_op_refer_to_endpoint = _h.Operation(
+_REFER_TO_ENDPOINT = _http.Operation(
     "endpoints.referToEndpoint",
     "POST",
     "/endpoints/{tech}/{resource}/refer",
-    ("18.20.0", "20.5.0"),
-    {
+    since=("18.20.0", "20.5.0"),
+    errors={
         400: "Invalid parameters for referring.",
         404: "Endpoint not found",
     },
@@ -284,62 +289,64 @@ _op_refer_to_endpoint = _h.Operation(
 
 
 def _build_refer_to_endpoint(
-    tech: Any, resource: Any, from_: Any, refer_to: Any, to_self: Any, variables: Any
-) -> _h.Request[None]:
+    *,
+    tech: str,
+    resource: str,
+    from_: str,
+    refer_to: str,
+    to_self: bool,
+    variables: dict[str, Any] | None,
+) -> _http.Request[None]:
     """Check the arguments of endpoints.referToEndpoint and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if tech is None:
-        _p.append(Problem("tech", "missing required parameter"))
+        problems.append(Problem("tech", "missing required parameter"))
     elif not isinstance(tech, str):
-        _p.append(Problem("tech", "expected a string"))
+        problems.append(Problem("tech", "expected a string"))
     elif not tech:
-        _p.append(Problem("tech", "must not be empty"))
-    else:
-        _path_tech = _h.segment(tech)
+        problems.append(Problem("tech", "must not be empty"))
     if resource is None:
-        _p.append(Problem("resource", "missing required parameter"))
+        problems.append(Problem("resource", "missing required parameter"))
     elif not isinstance(resource, str):
-        _p.append(Problem("resource", "expected a string"))
+        problems.append(Problem("resource", "expected a string"))
     elif not resource:
-        _p.append(Problem("resource", "must not be empty"))
-    else:
-        _path_resource = _h.segment(resource)
+        problems.append(Problem("resource", "must not be empty"))
     if from_ is None:
-        _p.append(Problem("from", "missing required parameter"))
+        problems.append(Problem("from", "missing required parameter"))
     elif not isinstance(from_, str):
-        _p.append(Problem("from", "expected a string"))
+        problems.append(Problem("from", "expected a string"))
     else:
-        _q.append(("from", from_))
+        query.append(("from", from_))
     if refer_to is None:
-        _p.append(Problem("refer_to", "missing required parameter"))
+        problems.append(Problem("refer_to", "missing required parameter"))
     elif not isinstance(refer_to, str):
-        _p.append(Problem("refer_to", "expected a string"))
+        problems.append(Problem("refer_to", "expected a string"))
     else:
-        _q.append(("refer_to", refer_to))
+        query.append(("refer_to", refer_to))
     if to_self is not None:
-        if to_self.__class__ is not bool:
-            _p.append(Problem("to_self", "expected a boolean"))
+        if not isinstance(to_self, bool):
+            problems.append(Problem("to_self", "expected a boolean"))
         else:
-            _q.append(("to_self", _h.text(to_self)))
+            query.append(("to_self", _http.text(to_self)))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
-    if _p:
-        raise _h.invalid(_p, _op_refer_to_endpoint)
-    return _h.Request(
-        _op_refer_to_endpoint,
-        "/endpoints/" + _path_tech + "/" + _path_resource + "/refer",
-        _q,
-        _b or None,
-        _h.void,
+            json_body["variables"] = variables
+    if problems:
+        raise _http.invalid(problems, _REFER_TO_ENDPOINT)
+    return _http.Request(
+        _REFER_TO_ENDPOINT,
+        "/endpoints/" + _http.segment(tech) + "/" + _http.segment(resource) + "/refer",
+        query,
+        json_body or None,
+        _http.void,
     )
 
 
-class Endpoints(_h.Resource):
+class Endpoints(_http.Resource):
     """Endpoint resources.
 
     ``AriClient(...).endpoints``; every method validates its arguments
@@ -348,18 +355,18 @@ class Endpoints(_h.Resource):
 
     __slots__ = ()
 
-    def list(self) -> List[Endpoint]:
+    def list(self) -> list[Endpoint]:
         """List all endpoints.
 
         Returns:
-            List[Endpoint]
+            list[Endpoint]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_list())
+        return self._sender.send(_build_list())
 
     def send_message(
         self,
@@ -367,7 +374,7 @@ class Endpoints(_h.Resource):
         from_: str,
         *,
         body: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Send a message to some technology URI or endpoint.
 
@@ -384,7 +391,9 @@ class Endpoints(_h.Resource):
 
         Since Asterisk 13.0.0.
         """
-        return self._c.send(_build_send_message(to, from_, body, variables))
+        return self._sender.send(
+            _build_send_message(to=to, from_=from_, body=body, variables=variables)
+        )
 
     def refer(
         self,
@@ -393,7 +402,7 @@ class Endpoints(_h.Resource):
         refer_to: str,
         *,
         to_self: bool = False,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Refer an endpoint or technology URI to some technology URI or endpoint.
 
@@ -411,16 +420,24 @@ class Endpoints(_h.Resource):
 
         Since Asterisk 18.20.0 / 20.5.0.
         """
-        return self._c.send(_build_refer(to, from_, refer_to, to_self, variables))
+        return self._sender.send(
+            _build_refer(
+                to=to,
+                from_=from_,
+                refer_to=refer_to,
+                to_self=to_self,
+                variables=variables,
+            )
+        )
 
-    def list_by_tech(self, tech: str) -> List[Endpoint]:
+    def list_by_tech(self, tech: str) -> builtins.list[Endpoint]:
         """List available endoints for a given endpoint technology.
 
         Args:
             tech: Technology of the endpoints (pjsip,iax2,...)
 
         Returns:
-            List[Endpoint]
+            builtins.list[Endpoint]
 
         Raises:
             NotFound: 404: Endpoints not found
@@ -428,7 +445,7 @@ class Endpoints(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_list_by_tech(tech))
+        return self._sender.send(_build_list_by_tech(tech=tech))
 
     def get(self, tech: str, resource: str) -> Endpoint:
         """Details for an endpoint.
@@ -447,7 +464,7 @@ class Endpoints(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get(tech, resource))
+        return self._sender.send(_build_get(tech=tech, resource=resource))
 
     def send_message_to_endpoint(
         self,
@@ -456,7 +473,7 @@ class Endpoints(_h.Resource):
         from_: str,
         *,
         body: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Send a message to some endpoint in a technology.
 
@@ -474,8 +491,14 @@ class Endpoints(_h.Resource):
 
         Since Asterisk 13.0.0.
         """
-        return self._c.send(
-            _build_send_message_to_endpoint(tech, resource, from_, body, variables)
+        return self._sender.send(
+            _build_send_message_to_endpoint(
+                tech=tech,
+                resource=resource,
+                from_=from_,
+                body=body,
+                variables=variables,
+            )
         )
 
     def refer_to_endpoint(
@@ -486,7 +509,7 @@ class Endpoints(_h.Resource):
         refer_to: str,
         *,
         to_self: bool = False,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Refer an endpoint or technology URI to some technology URI or endpoint.
 
@@ -505,14 +528,19 @@ class Endpoints(_h.Resource):
 
         Since Asterisk 18.20.0 / 20.5.0.
         """
-        return self._c.send(
+        return self._sender.send(
             _build_refer_to_endpoint(
-                tech, resource, from_, refer_to, to_self, variables
+                tech=tech,
+                resource=resource,
+                from_=from_,
+                refer_to=refer_to,
+                to_self=to_self,
+                variables=variables,
             )
         )
 
 
-class AsyncEndpoints(_h.AsyncResource):
+class AsyncEndpoints(_http.AsyncResource):
     """Endpoint resources (asyncio).
 
     ``AsyncAriClient(...).endpoints``; every method validates its arguments
@@ -521,18 +549,18 @@ class AsyncEndpoints(_h.AsyncResource):
 
     __slots__ = ()
 
-    async def list(self) -> List[Endpoint]:
+    async def list(self) -> list[Endpoint]:
         """List all endpoints.
 
         Returns:
-            List[Endpoint]
+            list[Endpoint]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_list())
+        return await self._sender.send(_build_list())
 
     async def send_message(
         self,
@@ -540,7 +568,7 @@ class AsyncEndpoints(_h.AsyncResource):
         from_: str,
         *,
         body: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Send a message to some technology URI or endpoint.
 
@@ -557,7 +585,9 @@ class AsyncEndpoints(_h.AsyncResource):
 
         Since Asterisk 13.0.0.
         """
-        return await self._c.send(_build_send_message(to, from_, body, variables))
+        return await self._sender.send(
+            _build_send_message(to=to, from_=from_, body=body, variables=variables)
+        )
 
     async def refer(
         self,
@@ -566,7 +596,7 @@ class AsyncEndpoints(_h.AsyncResource):
         refer_to: str,
         *,
         to_self: bool = False,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Refer an endpoint or technology URI to some technology URI or endpoint.
 
@@ -584,16 +614,24 @@ class AsyncEndpoints(_h.AsyncResource):
 
         Since Asterisk 18.20.0 / 20.5.0.
         """
-        return await self._c.send(_build_refer(to, from_, refer_to, to_self, variables))
+        return await self._sender.send(
+            _build_refer(
+                to=to,
+                from_=from_,
+                refer_to=refer_to,
+                to_self=to_self,
+                variables=variables,
+            )
+        )
 
-    async def list_by_tech(self, tech: str) -> List[Endpoint]:
+    async def list_by_tech(self, tech: str) -> builtins.list[Endpoint]:
         """List available endoints for a given endpoint technology.
 
         Args:
             tech: Technology of the endpoints (pjsip,iax2,...)
 
         Returns:
-            List[Endpoint]
+            builtins.list[Endpoint]
 
         Raises:
             NotFound: 404: Endpoints not found
@@ -601,7 +639,7 @@ class AsyncEndpoints(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_list_by_tech(tech))
+        return await self._sender.send(_build_list_by_tech(tech=tech))
 
     async def get(self, tech: str, resource: str) -> Endpoint:
         """Details for an endpoint.
@@ -620,7 +658,7 @@ class AsyncEndpoints(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get(tech, resource))
+        return await self._sender.send(_build_get(tech=tech, resource=resource))
 
     async def send_message_to_endpoint(
         self,
@@ -629,7 +667,7 @@ class AsyncEndpoints(_h.AsyncResource):
         from_: str,
         *,
         body: str | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Send a message to some endpoint in a technology.
 
@@ -647,8 +685,14 @@ class AsyncEndpoints(_h.AsyncResource):
 
         Since Asterisk 13.0.0.
         """
-        return await self._c.send(
-            _build_send_message_to_endpoint(tech, resource, from_, body, variables)
+        return await self._sender.send(
+            _build_send_message_to_endpoint(
+                tech=tech,
+                resource=resource,
+                from_=from_,
+                body=body,
+                variables=variables,
+            )
         )
 
     async def refer_to_endpoint(
@@ -659,7 +703,7 @@ class AsyncEndpoints(_h.AsyncResource):
         refer_to: str,
         *,
         to_self: bool = False,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Refer an endpoint or technology URI to some technology URI or endpoint.
 
@@ -678,8 +722,13 @@ class AsyncEndpoints(_h.AsyncResource):
 
         Since Asterisk 18.20.0 / 20.5.0.
         """
-        return await self._c.send(
+        return await self._sender.send(
             _build_refer_to_endpoint(
-                tech, resource, from_, refer_to, to_self, variables
+                tech=tech,
+                resource=resource,
+                from_=from_,
+                refer_to=refer_to,
+                to_self=to_self,
+                variables=variables,
             )
         )

@@ -9,10 +9,11 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+from typing import TYPE_CHECKING, Any
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.events import Message, parse_message
 
@@ -22,42 +23,43 @@ if TYPE_CHECKING:
 __all__ = ["Events", "AsyncEvents"]
 
 
-_op_event_websocket = _h.Operation(
+_EVENT_WEBSOCKET = _http.Operation(
     "events.eventWebsocket",
     "GET",
     "/events",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_event_websocket(app: Any, subscribe_all: Any) -> _h.Request[Any]:
+def _build_event_websocket(
+    *, app: str | Sequence[str], subscribe_all: bool | None
+) -> _http.Request[Any]:
     """Check the arguments of events.eventWebsocket and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if app is None:
-        _p.append(Problem("app", "missing required parameter"))
+        problems.append(Problem("app", "missing required parameter"))
     else:
-        _v = _h.values(app)
-        _h.check_values(_p, "app", _v, _h.is_str, "a string")
-        _q.append(("app", ",".join(map(_h.text, _v))))
+        values = _http.values(app)
+        _http.check_values(problems, "app", values, _http.is_str, "a string")
+        query.append(("app", ",".join(map(_http.text, values))))
     if subscribe_all is not None:
-        if subscribe_all.__class__ is not bool:
-            _p.append(Problem("subscribeAll", "expected a boolean"))
+        if not isinstance(subscribe_all, bool):
+            problems.append(Problem("subscribeAll", "expected a boolean"))
         else:
-            _q.append(("subscribeAll", _h.text(subscribe_all)))
-    if _p:
-        raise _h.invalid(_p, _op_event_websocket)
-    return _h.Request(_op_event_websocket, "/events", _q, None, _h.json_value)
+            query.append(("subscribeAll", _http.text(subscribe_all)))
+    if problems:
+        raise _http.invalid(problems, _EVENT_WEBSOCKET)
+    return _http.Request(_EVENT_WEBSOCKET, "/events", query, None, _http.json_value)
 
 
-_op_user_event = _h.Operation(
+_USER_EVENT = _http.Operation(
     "events.userEvent",
     "POST",
     "/events/user/{eventName}",
-    ("12.3.0",),
-    {
+    since=("12.3.0",),
+    errors={
         404: "Application does not exist.",
         422: "Event source not found.",
         400: "Invalid even tsource URI or userevent data.",
@@ -66,44 +68,49 @@ _op_user_event = _h.Operation(
 
 
 def _build_user_event(
-    event_name: Any, application: Any, source: Any, variables: Any
-) -> _h.Request[None]:
+    *,
+    event_name: str,
+    application: str,
+    source: str | Sequence[str] | None,
+    variables: dict[str, Any] | None,
+) -> _http.Request[None]:
     """Check the arguments of events.userEvent and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    _b: Dict[str, Any] = {}
-    _v: List[Any]
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
+    json_body: dict[str, Any] = {}
     if event_name is None:
-        _p.append(Problem("eventName", "missing required parameter"))
+        problems.append(Problem("eventName", "missing required parameter"))
     elif not isinstance(event_name, str):
-        _p.append(Problem("eventName", "expected a string"))
+        problems.append(Problem("eventName", "expected a string"))
     elif not event_name:
-        _p.append(Problem("eventName", "must not be empty"))
-    else:
-        _path_event_name = _h.segment(event_name)
+        problems.append(Problem("eventName", "must not be empty"))
     if application is None:
-        _p.append(Problem("application", "missing required parameter"))
+        problems.append(Problem("application", "missing required parameter"))
     elif not isinstance(application, str):
-        _p.append(Problem("application", "expected a string"))
+        problems.append(Problem("application", "expected a string"))
     else:
-        _q.append(("application", application))
+        query.append(("application", application))
     if source is not None:
-        _v = _h.values(source)
-        _h.check_values(_p, "source", _v, _h.is_str, "a string")
-        _q.append(("source", ",".join(map(_h.text, _v))))
+        values = _http.values(source)
+        _http.check_values(problems, "source", values, _http.is_str, "a string")
+        query.append(("source", ",".join(map(_http.text, values))))
     if variables is not None:
         if not isinstance(variables, dict):
-            _p.append(Problem("variables", "expected an object"))
+            problems.append(Problem("variables", "expected an object"))
         else:
-            _b["variables"] = variables
-    if _p:
-        raise _h.invalid(_p, _op_user_event)
-    return _h.Request(
-        _op_user_event, "/events/user/" + _path_event_name, _q, _b or None, _h.void
+            json_body["variables"] = variables
+    if problems:
+        raise _http.invalid(problems, _USER_EVENT)
+    return _http.Request(
+        _USER_EVENT,
+        "/events/user/" + _http.segment(event_name),
+        query,
+        json_body or None,
+        _http.void,
     )
 
 
-class Events(_h.Resource):
+class Events(_http.Resource):
     """WebSocket resource.
 
     ``AriClient(...).events``; every method validates its arguments
@@ -129,8 +136,8 @@ class Events(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.open_events(
-            _build_event_websocket(app, subscribe_all),
+        return self._sender.open_events(
+            _build_event_websocket(app=app, subscribe_all=subscribe_all),
             partial(parse_message, strict=False),
         )
 
@@ -138,7 +145,7 @@ class Events(_h.Resource):
         self, app: str | Sequence[str], *, subscribe_all: bool | None = None
     ) -> EventStream[Message]:
         """Open the events websocket (``event_websocket``): ``for event in client.events(app="demo")``."""
-        return self.event_websocket(app, subscribe_all=subscribe_all)
+        return self.event_websocket(app=app, subscribe_all=subscribe_all)
 
     def user_event(
         self,
@@ -146,7 +153,7 @@ class Events(_h.Resource):
         application: str,
         *,
         source: str | Sequence[str] | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Generate a user event.
 
@@ -164,12 +171,17 @@ class Events(_h.Resource):
 
         Since Asterisk 12.3.0.
         """
-        return self._c.send(
-            _build_user_event(event_name, application, source, variables)
+        return self._sender.send(
+            _build_user_event(
+                event_name=event_name,
+                application=application,
+                source=source,
+                variables=variables,
+            )
         )
 
 
-class AsyncEvents(_h.AsyncResource):
+class AsyncEvents(_http.AsyncResource):
     """WebSocket resource (asyncio).
 
     ``AsyncAriClient(...).events``; every method validates its arguments
@@ -195,8 +207,8 @@ class AsyncEvents(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.open_events(
-            _build_event_websocket(app, subscribe_all),
+        return self._sender.open_events(
+            _build_event_websocket(app=app, subscribe_all=subscribe_all),
             partial(parse_message, strict=False),
         )
 
@@ -204,7 +216,7 @@ class AsyncEvents(_h.AsyncResource):
         self, app: str | Sequence[str], *, subscribe_all: bool | None = None
     ) -> AsyncEventStream[Message]:
         """Open the events websocket (``event_websocket``): ``for event in client.events(app="demo")`` with ``async for``."""
-        return self.event_websocket(app, subscribe_all=subscribe_all)
+        return self.event_websocket(app=app, subscribe_all=subscribe_all)
 
     async def user_event(
         self,
@@ -212,7 +224,7 @@ class AsyncEvents(_h.AsyncResource):
         application: str,
         *,
         source: str | Sequence[str] | None = None,
-        variables: Dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
     ) -> None:
         """Generate a user event.
 
@@ -230,6 +242,11 @@ class AsyncEvents(_h.AsyncResource):
 
         Since Asterisk 12.3.0.
         """
-        return await self._c.send(
-            _build_user_event(event_name, application, source, variables)
+        return await self._sender.send(
+            _build_user_event(
+                event_name=event_name,
+                application=application,
+                source=source,
+                variables=variables,
+            )
         )

@@ -9,134 +9,128 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
-
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.mailboxes import Mailbox
 
 __all__ = ["Mailboxes", "AsyncMailboxes"]
 
 
-_op_list = _h.Operation(
+_LIST = _http.Operation(
     "mailboxes.list",
     "GET",
     "/mailboxes",
-    ("12.1.0",),
-    {},
+    since=("12.1.0",),
+    errors={},
 )
 
 
-def _build_list() -> _h.Request[List[Mailbox]]:
+def _build_list() -> _http.Request[list[Mailbox]]:
     """Check the arguments of mailboxes.list and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list)
-    return _h.Request(_op_list, "/mailboxes", _q, None, _h.model_list(Mailbox))
+    return _http.Request(_LIST, "/mailboxes", [], None, _http.model_list(Mailbox))
 
 
-_op_get = _h.Operation(
+_GET = _http.Operation(
     "mailboxes.get",
     "GET",
     "/mailboxes/{mailboxName}",
-    ("12.1.0",),
-    {
+    since=("12.1.0",),
+    errors={
         404: "Mailbox not found",
     },
 )
 
 
-def _build_get(mailbox_name: Any) -> _h.Request[Mailbox]:
+def _build_get(*, mailbox_name: str) -> _http.Request[Mailbox]:
     """Check the arguments of mailboxes.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if mailbox_name is None:
-        _p.append(Problem("mailboxName", "missing required parameter"))
+        problems.append(Problem("mailboxName", "missing required parameter"))
     elif not isinstance(mailbox_name, str):
-        _p.append(Problem("mailboxName", "expected a string"))
+        problems.append(Problem("mailboxName", "expected a string"))
     elif not mailbox_name:
-        _p.append(Problem("mailboxName", "must not be empty"))
-    else:
-        _path_mailbox_name = _h.segment(mailbox_name)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(
-        _op_get, "/mailboxes/" + _path_mailbox_name, _q, None, _h.model(Mailbox)
+        problems.append(Problem("mailboxName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET,
+        "/mailboxes/" + _http.segment(mailbox_name),
+        [],
+        None,
+        _http.model(Mailbox),
     )
 
 
-_op_update = _h.Operation(
+_UPDATE = _http.Operation(
     "mailboxes.update",
     "PUT",
     "/mailboxes/{mailboxName}",
-    ("12.1.0",),
-    {
+    since=("12.1.0",),
+    errors={
         404: "Mailbox not found",
     },
 )
 
 
 def _build_update(
-    mailbox_name: Any, old_messages: Any, new_messages: Any
-) -> _h.Request[None]:
+    *, mailbox_name: str, old_messages: int, new_messages: int
+) -> _http.Request[None]:
     """Check the arguments of mailboxes.update and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if mailbox_name is None:
-        _p.append(Problem("mailboxName", "missing required parameter"))
+        problems.append(Problem("mailboxName", "missing required parameter"))
     elif not isinstance(mailbox_name, str):
-        _p.append(Problem("mailboxName", "expected a string"))
+        problems.append(Problem("mailboxName", "expected a string"))
     elif not mailbox_name:
-        _p.append(Problem("mailboxName", "must not be empty"))
-    else:
-        _path_mailbox_name = _h.segment(mailbox_name)
+        problems.append(Problem("mailboxName", "must not be empty"))
     if old_messages is None:
-        _p.append(Problem("oldMessages", "missing required parameter"))
-    elif not _h.is_int(old_messages):
-        _p.append(Problem("oldMessages", "expected an integer"))
+        problems.append(Problem("oldMessages", "missing required parameter"))
+    elif not _http.is_int(old_messages):
+        problems.append(Problem("oldMessages", "expected an integer"))
     else:
-        _q.append(("oldMessages", _h.text(old_messages)))
+        query.append(("oldMessages", _http.text(old_messages)))
     if new_messages is None:
-        _p.append(Problem("newMessages", "missing required parameter"))
-    elif not _h.is_int(new_messages):
-        _p.append(Problem("newMessages", "expected an integer"))
+        problems.append(Problem("newMessages", "missing required parameter"))
+    elif not _http.is_int(new_messages):
+        problems.append(Problem("newMessages", "expected an integer"))
     else:
-        _q.append(("newMessages", _h.text(new_messages)))
-    if _p:
-        raise _h.invalid(_p, _op_update)
-    return _h.Request(_op_update, "/mailboxes/" + _path_mailbox_name, _q, None, _h.void)
+        query.append(("newMessages", _http.text(new_messages)))
+    if problems:
+        raise _http.invalid(problems, _UPDATE)
+    return _http.Request(
+        _UPDATE, "/mailboxes/" + _http.segment(mailbox_name), query, None, _http.void
+    )
 
 
-_op_delete = _h.Operation(
+_DELETE = _http.Operation(
     "mailboxes.delete",
     "DELETE",
     "/mailboxes/{mailboxName}",
-    ("12.1.0",),
-    {
+    since=("12.1.0",),
+    errors={
         404: "Mailbox not found",
     },
 )
 
 
-def _build_delete(mailbox_name: Any) -> _h.Request[None]:
+def _build_delete(*, mailbox_name: str) -> _http.Request[None]:
     """Check the arguments of mailboxes.delete and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if mailbox_name is None:
-        _p.append(Problem("mailboxName", "missing required parameter"))
+        problems.append(Problem("mailboxName", "missing required parameter"))
     elif not isinstance(mailbox_name, str):
-        _p.append(Problem("mailboxName", "expected a string"))
+        problems.append(Problem("mailboxName", "expected a string"))
     elif not mailbox_name:
-        _p.append(Problem("mailboxName", "must not be empty"))
-    else:
-        _path_mailbox_name = _h.segment(mailbox_name)
-    if _p:
-        raise _h.invalid(_p, _op_delete)
-    return _h.Request(_op_delete, "/mailboxes/" + _path_mailbox_name, _q, None, _h.void)
+        problems.append(Problem("mailboxName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _DELETE)
+    return _http.Request(
+        _DELETE, "/mailboxes/" + _http.segment(mailbox_name), [], None, _http.void
+    )
 
 
-class Mailboxes(_h.Resource):
+class Mailboxes(_http.Resource):
     """Mailboxes resources.
 
     ``AriClient(...).mailboxes``; every method validates its arguments
@@ -145,18 +139,18 @@ class Mailboxes(_h.Resource):
 
     __slots__ = ()
 
-    def list(self) -> List[Mailbox]:
+    def list(self) -> list[Mailbox]:
         """List all mailboxes.
 
         Returns:
-            List[Mailbox]
+            list[Mailbox]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.1.0.
         """
-        return self._c.send(_build_list())
+        return self._sender.send(_build_list())
 
     def get(self, mailbox_name: str) -> Mailbox:
         """Retrieve the current state of a mailbox.
@@ -173,7 +167,7 @@ class Mailboxes(_h.Resource):
 
         Since Asterisk 12.1.0.
         """
-        return self._c.send(_build_get(mailbox_name))
+        return self._sender.send(_build_get(mailbox_name=mailbox_name))
 
     def update(self, mailbox_name: str, old_messages: int, new_messages: int) -> None:
         """Change the state of a mailbox. (Note - implicitly creates the mailbox).
@@ -189,7 +183,13 @@ class Mailboxes(_h.Resource):
 
         Since Asterisk 12.1.0.
         """
-        return self._c.send(_build_update(mailbox_name, old_messages, new_messages))
+        return self._sender.send(
+            _build_update(
+                mailbox_name=mailbox_name,
+                old_messages=old_messages,
+                new_messages=new_messages,
+            )
+        )
 
     def delete(self, mailbox_name: str) -> None:
         """Destroy a mailbox.
@@ -203,10 +203,10 @@ class Mailboxes(_h.Resource):
 
         Since Asterisk 12.1.0.
         """
-        return self._c.send(_build_delete(mailbox_name))
+        return self._sender.send(_build_delete(mailbox_name=mailbox_name))
 
 
-class AsyncMailboxes(_h.AsyncResource):
+class AsyncMailboxes(_http.AsyncResource):
     """Mailboxes resources (asyncio).
 
     ``AsyncAriClient(...).mailboxes``; every method validates its arguments
@@ -215,18 +215,18 @@ class AsyncMailboxes(_h.AsyncResource):
 
     __slots__ = ()
 
-    async def list(self) -> List[Mailbox]:
+    async def list(self) -> list[Mailbox]:
         """List all mailboxes.
 
         Returns:
-            List[Mailbox]
+            list[Mailbox]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.1.0.
         """
-        return await self._c.send(_build_list())
+        return await self._sender.send(_build_list())
 
     async def get(self, mailbox_name: str) -> Mailbox:
         """Retrieve the current state of a mailbox.
@@ -243,7 +243,7 @@ class AsyncMailboxes(_h.AsyncResource):
 
         Since Asterisk 12.1.0.
         """
-        return await self._c.send(_build_get(mailbox_name))
+        return await self._sender.send(_build_get(mailbox_name=mailbox_name))
 
     async def update(
         self, mailbox_name: str, old_messages: int, new_messages: int
@@ -261,8 +261,12 @@ class AsyncMailboxes(_h.AsyncResource):
 
         Since Asterisk 12.1.0.
         """
-        return await self._c.send(
-            _build_update(mailbox_name, old_messages, new_messages)
+        return await self._sender.send(
+            _build_update(
+                mailbox_name=mailbox_name,
+                old_messages=old_messages,
+                new_messages=new_messages,
+            )
         )
 
     async def delete(self, mailbox_name: str) -> None:
@@ -277,4 +281,4 @@ class AsyncMailboxes(_h.AsyncResource):
 
         Since Asterisk 12.1.0.
         """
-        return await self._c.send(_build_delete(mailbox_name))
+        return await self._sender.send(_build_delete(mailbox_name=mailbox_name))

@@ -9,79 +9,79 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
+from typing import Literal
 
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.playbacks import Playback, PlaybacksControlOperation
 
 __all__ = ["Playbacks", "AsyncPlaybacks"]
 
 
-_op_get = _h.Operation(
+_GET = _http.Operation(
     "playbacks.get",
     "GET",
     "/playbacks/{playbackId}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "The playback cannot be found",
     },
 )
 
 
-def _build_get(playback_id: Any) -> _h.Request[Playback]:
+def _build_get(*, playback_id: str) -> _http.Request[Playback]:
     """Check the arguments of playbacks.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if playback_id is None:
-        _p.append(Problem("playbackId", "missing required parameter"))
+        problems.append(Problem("playbackId", "missing required parameter"))
     elif not isinstance(playback_id, str):
-        _p.append(Problem("playbackId", "expected a string"))
+        problems.append(Problem("playbackId", "expected a string"))
     elif not playback_id:
-        _p.append(Problem("playbackId", "must not be empty"))
-    else:
-        _path_playback_id = _h.segment(playback_id)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(
-        _op_get, "/playbacks/" + _path_playback_id, _q, None, _h.model(Playback)
+        problems.append(Problem("playbackId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET,
+        "/playbacks/" + _http.segment(playback_id),
+        [],
+        None,
+        _http.model(Playback),
     )
 
 
-_op_stop = _h.Operation(
+_STOP = _http.Operation(
     "playbacks.stop",
     "DELETE",
     "/playbacks/{playbackId}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "The playback cannot be found",
     },
 )
 
 
-def _build_stop(playback_id: Any) -> _h.Request[None]:
+def _build_stop(*, playback_id: str) -> _http.Request[None]:
     """Check the arguments of playbacks.stop and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if playback_id is None:
-        _p.append(Problem("playbackId", "missing required parameter"))
+        problems.append(Problem("playbackId", "missing required parameter"))
     elif not isinstance(playback_id, str):
-        _p.append(Problem("playbackId", "expected a string"))
+        problems.append(Problem("playbackId", "expected a string"))
     elif not playback_id:
-        _p.append(Problem("playbackId", "must not be empty"))
-    else:
-        _path_playback_id = _h.segment(playback_id)
-    if _p:
-        raise _h.invalid(_p, _op_stop)
-    return _h.Request(_op_stop, "/playbacks/" + _path_playback_id, _q, None, _h.void)
+        problems.append(Problem("playbackId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _STOP)
+    return _http.Request(
+        _STOP, "/playbacks/" + _http.segment(playback_id), [], None, _http.void
+    )
 
 
-_op_control = _h.Operation(
+_CONTROL = _http.Operation(
     "playbacks.control",
     "POST",
     "/playbacks/{playbackId}/control",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         400: "The provided operation parameter was invalid",
         404: "The playback cannot be found",
         409: "The operation cannot be performed in the playback's current state",
@@ -89,38 +89,47 @@ _op_control = _h.Operation(
 )
 
 
-def _build_control(playback_id: Any, operation: Any) -> _h.Request[None]:
+def _build_control(
+    *,
+    playback_id: str,
+    operation: (
+        PlaybacksControlOperation
+        | Literal["restart", "pause", "unpause", "reverse", "forward"]
+    ),
+) -> _http.Request[None]:
     """Check the arguments of playbacks.control and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if playback_id is None:
-        _p.append(Problem("playbackId", "missing required parameter"))
+        problems.append(Problem("playbackId", "missing required parameter"))
     elif not isinstance(playback_id, str):
-        _p.append(Problem("playbackId", "expected a string"))
+        problems.append(Problem("playbackId", "expected a string"))
     elif not playback_id:
-        _p.append(Problem("playbackId", "must not be empty"))
-    else:
-        _path_playback_id = _h.segment(playback_id)
+        problems.append(Problem("playbackId", "must not be empty"))
     if operation is None:
-        _p.append(Problem("operation", "missing required parameter"))
+        problems.append(Problem("operation", "missing required parameter"))
     elif not isinstance(operation, str):
-        _p.append(Problem("operation", "expected a string"))
+        problems.append(Problem("operation", "expected a string"))
     elif operation not in ("restart", "pause", "unpause", "reverse", "forward"):
-        _p.append(
+        problems.append(
             Problem(
                 "operation", "must be one of restart, pause, unpause, reverse, forward"
             )
         )
     else:
-        _q.append(("operation", operation))
-    if _p:
-        raise _h.invalid(_p, _op_control)
-    return _h.Request(
-        _op_control, "/playbacks/" + _path_playback_id + "/control", _q, None, _h.void
+        query.append(("operation", operation))
+    if problems:
+        raise _http.invalid(problems, _CONTROL)
+    return _http.Request(
+        _CONTROL,
+        "/playbacks/" + _http.segment(playback_id) + "/control",
+        query,
+        None,
+        _http.void,
     )
 
 
-class Playbacks(_h.Resource):
+class Playbacks(_http.Resource):
     """Playback control resources.
 
     ``AriClient(...).playbacks``; every method validates its arguments
@@ -144,7 +153,7 @@ class Playbacks(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get(playback_id))
+        return self._sender.send(_build_get(playback_id=playback_id))
 
     def stop(self, playback_id: str) -> None:
         """Stop a playback.
@@ -158,7 +167,7 @@ class Playbacks(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_stop(playback_id))
+        return self._sender.send(_build_stop(playback_id=playback_id))
 
     def control(
         self,
@@ -182,10 +191,12 @@ class Playbacks(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_control(playback_id, operation))
+        return self._sender.send(
+            _build_control(playback_id=playback_id, operation=operation)
+        )
 
 
-class AsyncPlaybacks(_h.AsyncResource):
+class AsyncPlaybacks(_http.AsyncResource):
     """Playback control resources (asyncio).
 
     ``AsyncAriClient(...).playbacks``; every method validates its arguments
@@ -209,7 +220,7 @@ class AsyncPlaybacks(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get(playback_id))
+        return await self._sender.send(_build_get(playback_id=playback_id))
 
     async def stop(self, playback_id: str) -> None:
         """Stop a playback.
@@ -223,7 +234,7 @@ class AsyncPlaybacks(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_stop(playback_id))
+        return await self._sender.send(_build_stop(playback_id=playback_id))
 
     async def control(
         self,
@@ -247,4 +258,6 @@ class AsyncPlaybacks(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_control(playback_id, operation))
+        return await self._sender.send(
+            _build_control(playback_id=playback_id, operation=operation)
+        )

@@ -9,144 +9,129 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
-
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.recordings import LiveRecording, StoredRecording
 
 __all__ = ["Recordings", "AsyncRecordings"]
 
 
-_op_list_stored = _h.Operation(
+_LIST_STORED = _http.Operation(
     "recordings.listStored",
     "GET",
     "/recordings/stored",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_list_stored() -> _h.Request[List[StoredRecording]]:
+def _build_list_stored() -> _http.Request[list[StoredRecording]]:
     """Check the arguments of recordings.listStored and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
-    if _p:
-        raise _h.invalid(_p, _op_list_stored)
-    return _h.Request(
-        _op_list_stored, "/recordings/stored", _q, None, _h.model_list(StoredRecording)
+    return _http.Request(
+        _LIST_STORED, "/recordings/stored", [], None, _http.model_list(StoredRecording)
     )
 
 
-_op_get_stored = _h.Operation(
+_GET_STORED = _http.Operation(
     "recordings.getStored",
     "GET",
     "/recordings/stored/{recordingName}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
     },
 )
 
 
-def _build_get_stored(recording_name: Any) -> _h.Request[StoredRecording]:
+def _build_get_stored(*, recording_name: str) -> _http.Request[StoredRecording]:
     """Check the arguments of recordings.getStored and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_get_stored)
-    return _h.Request(
-        _op_get_stored,
-        "/recordings/stored/" + _path_recording_name,
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET_STORED)
+    return _http.Request(
+        _GET_STORED,
+        "/recordings/stored/" + _http.segment(recording_name),
+        [],
         None,
-        _h.model(StoredRecording),
+        _http.model(StoredRecording),
     )
 
 
-_op_delete_stored = _h.Operation(
+_DELETE_STORED = _http.Operation(
     "recordings.deleteStored",
     "DELETE",
     "/recordings/stored/{recordingName}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
     },
 )
 
 
-def _build_delete_stored(recording_name: Any) -> _h.Request[None]:
+def _build_delete_stored(*, recording_name: str) -> _http.Request[None]:
     """Check the arguments of recordings.deleteStored and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_delete_stored)
-    return _h.Request(
-        _op_delete_stored,
-        "/recordings/stored/" + _path_recording_name,
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _DELETE_STORED)
+    return _http.Request(
+        _DELETE_STORED,
+        "/recordings/stored/" + _http.segment(recording_name),
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_get_stored_file = _h.Operation(
+_GET_STORED_FILE = _http.Operation(
     "recordings.getStoredFile",
     "GET",
     "/recordings/stored/{recordingName}/file",
-    ("14.0.0",),
-    {
+    since=("14.0.0",),
+    errors={
         403: "The recording file could not be opened",
         404: "Recording not found",
     },
 )
 
 
-def _build_get_stored_file(recording_name: Any) -> _h.Request[bytes]:
+def _build_get_stored_file(*, recording_name: str) -> _http.Request[bytes]:
     """Check the arguments of recordings.getStoredFile and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_get_stored_file)
-    return _h.Request(
-        _op_get_stored_file,
-        "/recordings/stored/" + _path_recording_name + "/file",
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET_STORED_FILE)
+    return _http.Request(
+        _GET_STORED_FILE,
+        "/recordings/stored/" + _http.segment(recording_name) + "/file",
+        [],
         None,
-        _h.binary,
+        _http.binary,
     )
 
 
-_op_copy_stored = _h.Operation(
+_COPY_STORED = _http.Operation(
     "recordings.copyStored",
     "POST",
     "/recordings/stored/{recordingName}/copy",
-    ("12.5.0",),
-    {
+    since=("12.5.0",),
+    errors={
         404: "Recording not found",
         409: "A recording with the same name already exists on the system",
     },
@@ -154,275 +139,258 @@ _op_copy_stored = _h.Operation(
 
 
 def _build_copy_stored(
-    recording_name: Any, destination_recording_name: Any
-) -> _h.Request[StoredRecording]:
+    *, recording_name: str, destination_recording_name: str
+) -> _http.Request[StoredRecording]:
     """Check the arguments of recordings.copyStored and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
+        problems.append(Problem("recordingName", "must not be empty"))
     if destination_recording_name is None:
-        _p.append(Problem("destinationRecordingName", "missing required parameter"))
+        problems.append(
+            Problem("destinationRecordingName", "missing required parameter")
+        )
     elif not isinstance(destination_recording_name, str):
-        _p.append(Problem("destinationRecordingName", "expected a string"))
+        problems.append(Problem("destinationRecordingName", "expected a string"))
     else:
-        _q.append(("destinationRecordingName", destination_recording_name))
-    if _p:
-        raise _h.invalid(_p, _op_copy_stored)
-    return _h.Request(
-        _op_copy_stored,
-        "/recordings/stored/" + _path_recording_name + "/copy",
-        _q,
+        query.append(("destinationRecordingName", destination_recording_name))
+    if problems:
+        raise _http.invalid(problems, _COPY_STORED)
+    return _http.Request(
+        _COPY_STORED,
+        "/recordings/stored/" + _http.segment(recording_name) + "/copy",
+        query,
         None,
-        _h.model(StoredRecording),
+        _http.model(StoredRecording),
     )
 
 
-_op_get_live = _h.Operation(
+_GET_LIVE = _http.Operation(
     "recordings.getLive",
     "GET",
     "/recordings/live/{recordingName}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
     },
 )
 
 
-def _build_get_live(recording_name: Any) -> _h.Request[LiveRecording]:
+def _build_get_live(*, recording_name: str) -> _http.Request[LiveRecording]:
     """Check the arguments of recordings.getLive and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_get_live)
-    return _h.Request(
-        _op_get_live,
-        "/recordings/live/" + _path_recording_name,
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET_LIVE)
+    return _http.Request(
+        _GET_LIVE,
+        "/recordings/live/" + _http.segment(recording_name),
+        [],
         None,
-        _h.model(LiveRecording),
+        _http.model(LiveRecording),
     )
 
 
-_op_cancel = _h.Operation(
+_CANCEL = _http.Operation(
     "recordings.cancel",
     "DELETE",
     "/recordings/live/{recordingName}",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
     },
 )
 
 
-def _build_cancel(recording_name: Any) -> _h.Request[None]:
+def _build_cancel(*, recording_name: str) -> _http.Request[None]:
     """Check the arguments of recordings.cancel and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_cancel)
-    return _h.Request(
-        _op_cancel, "/recordings/live/" + _path_recording_name, _q, None, _h.void
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _CANCEL)
+    return _http.Request(
+        _CANCEL,
+        "/recordings/live/" + _http.segment(recording_name),
+        [],
+        None,
+        _http.void,
     )
 
 
-_op_stop = _h.Operation(
+_STOP = _http.Operation(
     "recordings.stop",
     "POST",
     "/recordings/live/{recordingName}/stop",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
     },
 )
 
 
-def _build_stop(recording_name: Any) -> _h.Request[None]:
+def _build_stop(*, recording_name: str) -> _http.Request[None]:
     """Check the arguments of recordings.stop and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_stop)
-    return _h.Request(
-        _op_stop,
-        "/recordings/live/" + _path_recording_name + "/stop",
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _STOP)
+    return _http.Request(
+        _STOP,
+        "/recordings/live/" + _http.segment(recording_name) + "/stop",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_pause = _h.Operation(
+_PAUSE = _http.Operation(
     "recordings.pause",
     "POST",
     "/recordings/live/{recordingName}/pause",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
         409: "Recording not in session",
     },
 )
 
 
-def _build_pause(recording_name: Any) -> _h.Request[None]:
+def _build_pause(*, recording_name: str) -> _http.Request[None]:
     """Check the arguments of recordings.pause and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_pause)
-    return _h.Request(
-        _op_pause,
-        "/recordings/live/" + _path_recording_name + "/pause",
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _PAUSE)
+    return _http.Request(
+        _PAUSE,
+        "/recordings/live/" + _http.segment(recording_name) + "/pause",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_unpause = _h.Operation(
+_UNPAUSE = _http.Operation(
     "recordings.unpause",
     "DELETE",
     "/recordings/live/{recordingName}/pause",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
         409: "Recording not in session",
     },
 )
 
 
-def _build_unpause(recording_name: Any) -> _h.Request[None]:
+def _build_unpause(*, recording_name: str) -> _http.Request[None]:
     """Check the arguments of recordings.unpause and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_unpause)
-    return _h.Request(
-        _op_unpause,
-        "/recordings/live/" + _path_recording_name + "/pause",
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _UNPAUSE)
+    return _http.Request(
+        _UNPAUSE,
+        "/recordings/live/" + _http.segment(recording_name) + "/pause",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_mute = _h.Operation(
+_MUTE = _http.Operation(
     "recordings.mute",
     "POST",
     "/recordings/live/{recordingName}/mute",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
         409: "Recording not in session",
     },
 )
 
 
-def _build_mute(recording_name: Any) -> _h.Request[None]:
+def _build_mute(*, recording_name: str) -> _http.Request[None]:
     """Check the arguments of recordings.mute and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_mute)
-    return _h.Request(
-        _op_mute,
-        "/recordings/live/" + _path_recording_name + "/mute",
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _MUTE)
+    return _http.Request(
+        _MUTE,
+        "/recordings/live/" + _http.segment(recording_name) + "/mute",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-_op_unmute = _h.Operation(
+_UNMUTE = _http.Operation(
     "recordings.unmute",
     "DELETE",
     "/recordings/live/{recordingName}/mute",
-    ("12.0.0",),
-    {
+    since=("12.0.0",),
+    errors={
         404: "Recording not found",
         409: "Recording not in session",
     },
 )
 
 
-def _build_unmute(recording_name: Any) -> _h.Request[None]:
+def _build_unmute(*, recording_name: str) -> _http.Request[None]:
     """Check the arguments of recordings.unmute and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if recording_name is None:
-        _p.append(Problem("recordingName", "missing required parameter"))
+        problems.append(Problem("recordingName", "missing required parameter"))
     elif not isinstance(recording_name, str):
-        _p.append(Problem("recordingName", "expected a string"))
+        problems.append(Problem("recordingName", "expected a string"))
     elif not recording_name:
-        _p.append(Problem("recordingName", "must not be empty"))
-    else:
-        _path_recording_name = _h.segment(recording_name)
-    if _p:
-        raise _h.invalid(_p, _op_unmute)
-    return _h.Request(
-        _op_unmute,
-        "/recordings/live/" + _path_recording_name + "/mute",
-        _q,
+        problems.append(Problem("recordingName", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _UNMUTE)
+    return _http.Request(
+        _UNMUTE,
+        "/recordings/live/" + _http.segment(recording_name) + "/mute",
+        [],
         None,
-        _h.void,
+        _http.void,
     )
 
 
-class Recordings(_h.Resource):
+class Recordings(_http.Resource):
     """Recording resources.
 
     ``AriClient(...).recordings``; every method validates its arguments
@@ -431,18 +399,18 @@ class Recordings(_h.Resource):
 
     __slots__ = ()
 
-    def list_stored(self) -> List[StoredRecording]:
+    def list_stored(self) -> list[StoredRecording]:
         """List recordings that are complete.
 
         Returns:
-            List[StoredRecording]
+            list[StoredRecording]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_list_stored())
+        return self._sender.send(_build_list_stored())
 
     def get_stored(self, recording_name: str) -> StoredRecording:
         """Get a stored recording's details.
@@ -459,7 +427,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get_stored(recording_name))
+        return self._sender.send(_build_get_stored(recording_name=recording_name))
 
     def delete_stored(self, recording_name: str) -> None:
         """Delete a stored recording.
@@ -473,7 +441,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_delete_stored(recording_name))
+        return self._sender.send(_build_delete_stored(recording_name=recording_name))
 
     def get_stored_file(self, recording_name: str) -> bytes:
         """Get the file associated with the stored recording.
@@ -491,7 +459,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 14.0.0.
         """
-        return self._c.send(_build_get_stored_file(recording_name))
+        return self._sender.send(_build_get_stored_file(recording_name=recording_name))
 
     def copy_stored(
         self, recording_name: str, destination_recording_name: str
@@ -512,8 +480,11 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.5.0.
         """
-        return self._c.send(
-            _build_copy_stored(recording_name, destination_recording_name)
+        return self._sender.send(
+            _build_copy_stored(
+                recording_name=recording_name,
+                destination_recording_name=destination_recording_name,
+            )
         )
 
     def get_live(self, recording_name: str) -> LiveRecording:
@@ -531,7 +502,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get_live(recording_name))
+        return self._sender.send(_build_get_live(recording_name=recording_name))
 
     def cancel(self, recording_name: str) -> None:
         """Stop a live recording and discard it.
@@ -545,7 +516,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_cancel(recording_name))
+        return self._sender.send(_build_cancel(recording_name=recording_name))
 
     def stop(self, recording_name: str) -> None:
         """Stop a live recording and store it.
@@ -559,7 +530,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_stop(recording_name))
+        return self._sender.send(_build_stop(recording_name=recording_name))
 
     def pause(self, recording_name: str) -> None:
         """Pause a live recording.
@@ -576,7 +547,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_pause(recording_name))
+        return self._sender.send(_build_pause(recording_name=recording_name))
 
     def unpause(self, recording_name: str) -> None:
         """Unpause a live recording.
@@ -591,7 +562,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_unpause(recording_name))
+        return self._sender.send(_build_unpause(recording_name=recording_name))
 
     def mute(self, recording_name: str) -> None:
         """Mute a live recording.
@@ -608,7 +579,7 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_mute(recording_name))
+        return self._sender.send(_build_mute(recording_name=recording_name))
 
     def unmute(self, recording_name: str) -> None:
         """Unmute a live recording.
@@ -623,10 +594,10 @@ class Recordings(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_unmute(recording_name))
+        return self._sender.send(_build_unmute(recording_name=recording_name))
 
 
-class AsyncRecordings(_h.AsyncResource):
+class AsyncRecordings(_http.AsyncResource):
     """Recording resources (asyncio).
 
     ``AsyncAriClient(...).recordings``; every method validates its arguments
@@ -635,18 +606,18 @@ class AsyncRecordings(_h.AsyncResource):
 
     __slots__ = ()
 
-    async def list_stored(self) -> List[StoredRecording]:
+    async def list_stored(self) -> list[StoredRecording]:
         """List recordings that are complete.
 
         Returns:
-            List[StoredRecording]
+            list[StoredRecording]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_list_stored())
+        return await self._sender.send(_build_list_stored())
 
     async def get_stored(self, recording_name: str) -> StoredRecording:
         """Get a stored recording's details.
@@ -663,7 +634,7 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get_stored(recording_name))
+        return await self._sender.send(_build_get_stored(recording_name=recording_name))
 
     async def delete_stored(self, recording_name: str) -> None:
         """Delete a stored recording.
@@ -677,7 +648,9 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_delete_stored(recording_name))
+        return await self._sender.send(
+            _build_delete_stored(recording_name=recording_name)
+        )
 
     async def get_stored_file(self, recording_name: str) -> bytes:
         """Get the file associated with the stored recording.
@@ -695,7 +668,9 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 14.0.0.
         """
-        return await self._c.send(_build_get_stored_file(recording_name))
+        return await self._sender.send(
+            _build_get_stored_file(recording_name=recording_name)
+        )
 
     async def copy_stored(
         self, recording_name: str, destination_recording_name: str
@@ -716,8 +691,11 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.5.0.
         """
-        return await self._c.send(
-            _build_copy_stored(recording_name, destination_recording_name)
+        return await self._sender.send(
+            _build_copy_stored(
+                recording_name=recording_name,
+                destination_recording_name=destination_recording_name,
+            )
         )
 
     async def get_live(self, recording_name: str) -> LiveRecording:
@@ -735,7 +713,7 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get_live(recording_name))
+        return await self._sender.send(_build_get_live(recording_name=recording_name))
 
     async def cancel(self, recording_name: str) -> None:
         """Stop a live recording and discard it.
@@ -749,7 +727,7 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_cancel(recording_name))
+        return await self._sender.send(_build_cancel(recording_name=recording_name))
 
     async def stop(self, recording_name: str) -> None:
         """Stop a live recording and store it.
@@ -763,7 +741,7 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_stop(recording_name))
+        return await self._sender.send(_build_stop(recording_name=recording_name))
 
     async def pause(self, recording_name: str) -> None:
         """Pause a live recording.
@@ -780,7 +758,7 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_pause(recording_name))
+        return await self._sender.send(_build_pause(recording_name=recording_name))
 
     async def unpause(self, recording_name: str) -> None:
         """Unpause a live recording.
@@ -795,7 +773,7 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_unpause(recording_name))
+        return await self._sender.send(_build_unpause(recording_name=recording_name))
 
     async def mute(self, recording_name: str) -> None:
         """Mute a live recording.
@@ -812,7 +790,7 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_mute(recording_name))
+        return await self._sender.send(_build_mute(recording_name=recording_name))
 
     async def unmute(self, recording_name: str) -> None:
         """Unmute a live recording.
@@ -827,4 +805,4 @@ class AsyncRecordings(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_unmute(recording_name))
+        return await self._sender.send(_build_unmute(recording_name=recording_name))

@@ -9,70 +9,67 @@ apply every default its spec documents.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Sequence, Tuple
-
-from .. import _http as _h
+from .. import _http
 from .._runtime import Problem
 from ..models.sounds import Sound
 
 __all__ = ["Sounds", "AsyncSounds"]
 
 
-_op_list = _h.Operation(
+_LIST = _http.Operation(
     "sounds.list",
     "GET",
     "/sounds",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_list(lang: Any, format: Any) -> _h.Request[List[Sound]]:
+def _build_list(*, lang: str | None, format: str | None) -> _http.Request[list[Sound]]:
     """Check the arguments of sounds.list and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
+    query: list[tuple[str, str]] = []
     if lang is not None:
         if not isinstance(lang, str):
-            _p.append(Problem("lang", "expected a string"))
+            problems.append(Problem("lang", "expected a string"))
         else:
-            _q.append(("lang", lang))
+            query.append(("lang", lang))
     if format is not None:
         if not isinstance(format, str):
-            _p.append(Problem("format", "expected a string"))
+            problems.append(Problem("format", "expected a string"))
         else:
-            _q.append(("format", format))
-    if _p:
-        raise _h.invalid(_p, _op_list)
-    return _h.Request(_op_list, "/sounds", _q, None, _h.model_list(Sound))
+            query.append(("format", format))
+    if problems:
+        raise _http.invalid(problems, _LIST)
+    return _http.Request(_LIST, "/sounds", query, None, _http.model_list(Sound))
 
 
-_op_get = _h.Operation(
+_GET = _http.Operation(
     "sounds.get",
     "GET",
     "/sounds/{soundId}",
-    ("12.0.0",),
-    {},
+    since=("12.0.0",),
+    errors={},
 )
 
 
-def _build_get(sound_id: Any) -> _h.Request[Sound]:
+def _build_get(*, sound_id: str) -> _http.Request[Sound]:
     """Check the arguments of sounds.get and build its request."""
-    _p: List[Problem] = []
-    _q: List[Tuple[str, str]] = []
+    problems: list[Problem] = []
     if sound_id is None:
-        _p.append(Problem("soundId", "missing required parameter"))
+        problems.append(Problem("soundId", "missing required parameter"))
     elif not isinstance(sound_id, str):
-        _p.append(Problem("soundId", "expected a string"))
+        problems.append(Problem("soundId", "expected a string"))
     elif not sound_id:
-        _p.append(Problem("soundId", "must not be empty"))
-    else:
-        _path_sound_id = _h.segment(sound_id)
-    if _p:
-        raise _h.invalid(_p, _op_get)
-    return _h.Request(_op_get, "/sounds/" + _path_sound_id, _q, None, _h.model(Sound))
+        problems.append(Problem("soundId", "must not be empty"))
+    if problems:
+        raise _http.invalid(problems, _GET)
+    return _http.Request(
+        _GET, "/sounds/" + _http.segment(sound_id), [], None, _http.model(Sound)
+    )
 
 
-class Sounds(_h.Resource):
+class Sounds(_http.Resource):
     """Sound resources.
 
     ``AriClient(...).sounds``; every method validates its arguments
@@ -83,7 +80,7 @@ class Sounds(_h.Resource):
 
     def list(
         self, *, lang: str | None = None, format: str | None = None
-    ) -> List[Sound]:
+    ) -> list[Sound]:
         """List all sounds.
 
         Args:
@@ -91,14 +88,14 @@ class Sounds(_h.Resource):
             format: Lookup sound in a specific format.
 
         Returns:
-            List[Sound]
+            list[Sound]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_list(lang, format))
+        return self._sender.send(_build_list(lang=lang, format=format))
 
     def get(self, sound_id: str) -> Sound:
         """Get a sound's details.
@@ -114,10 +111,10 @@ class Sounds(_h.Resource):
 
         Since Asterisk 12.0.0.
         """
-        return self._c.send(_build_get(sound_id))
+        return self._sender.send(_build_get(sound_id=sound_id))
 
 
-class AsyncSounds(_h.AsyncResource):
+class AsyncSounds(_http.AsyncResource):
     """Sound resources (asyncio).
 
     ``AsyncAriClient(...).sounds``; every method validates its arguments
@@ -128,7 +125,7 @@ class AsyncSounds(_h.AsyncResource):
 
     async def list(
         self, *, lang: str | None = None, format: str | None = None
-    ) -> List[Sound]:
+    ) -> list[Sound]:
         """List all sounds.
 
         Args:
@@ -136,14 +133,14 @@ class AsyncSounds(_h.AsyncResource):
             format: Lookup sound in a specific format.
 
         Returns:
-            List[Sound]
+            list[Sound]
 
         Raises:
             ValidationError: an argument breaks the spec (nothing was sent).
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_list(lang, format))
+        return await self._sender.send(_build_list(lang=lang, format=format))
 
     async def get(self, sound_id: str) -> Sound:
         """Get a sound's details.
@@ -159,4 +156,4 @@ class AsyncSounds(_h.AsyncResource):
 
         Since Asterisk 12.0.0.
         """
-        return await self._c.send(_build_get(sound_id))
+        return await self._sender.send(_build_get(sound_id=sound_id))

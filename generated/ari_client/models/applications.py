@@ -3,82 +3,103 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    index,
+    is_mapping,
+    join,
+    new_instance,
+)
 
 
 @dataclass(slots=True, kw_only=True)
-class Application(_rt.Model):
+class Application(Model):
     """Details of a Stasis application"""
 
     name: str
     """Name of this application"""
-    channel_ids: List[str]
+    channel_ids: list[str]
     """Id's for channels subscribed to."""
-    bridge_ids: List[str]
+    bridge_ids: list[str]
     """Id's for bridges subscribed to."""
-    endpoint_ids: List[str]
+    endpoint_ids: list[str]
     """{tech}/{resource} for endpoints subscribed to."""
-    device_names: List[str]
+    device_names: list[str]
     """Names of the devices subscribed to."""
-    events_allowed: List[Dict[str, Any]]
+    events_allowed: list[dict[str, Any]]
     """Event types sent to the application."""
-    events_disallowed: List[Dict[str, Any]]
+    events_disallowed: list[dict[str, Any]]
     """Event types not sent to the application."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Application:
         """Decode the JSON object of a Application (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["channel_ids"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.channel_ids = v
-            v = data["bridge_ids"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.bridge_ids = v
-            v = data["endpoint_ids"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.endpoint_ids = v
-            v = data["device_names"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.device_names = v
-            v = data["events_allowed"]
-            if v.__class__ is not list or any(
-                _x0.__class__ is not dict and not _rt.is_mapping(_x0) for _x0 in v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["channel_ids"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
             ):
-                raise _rt.DecodeFailure
-            obj.events_allowed = v
-            v = data["events_disallowed"]
-            if v.__class__ is not list or any(
-                _x0.__class__ is not dict and not _rt.is_mapping(_x0) for _x0 in v
+                raise DecodeFailure
+            instance.channel_ids = value
+            value = data["bridge_ids"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
             ):
-                raise _rt.DecodeFailure
-            obj.events_disallowed = v
+                raise DecodeFailure
+            instance.bridge_ids = value
+            value = data["endpoint_ids"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
+            ):
+                raise DecodeFailure
+            instance.endpoint_ids = value
+            value = data["device_names"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
+            ):
+                raise DecodeFailure
+            instance.device_names = value
+            value = data["events_allowed"]
+            if value.__class__ is not list or any(
+                item.__class__ is not dict and not is_mapping(item) for item in value
+            ):
+                raise DecodeFailure
+            instance.events_allowed = value
+            value = data["events_disallowed"]
+            if value.__class__ is not list or any(
+                item.__class__ is not dict and not is_mapping(item) for item in value
+            ):
+                raise DecodeFailure
+            instance.events_disallowed = value
         except Exception as exc:
-            raise _rt.failure("Application", validate_application(data), exc) from None
+            raise failure("Application", validate_application(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 7 or _Application_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Application_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _Application_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Application, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "channel_ids": list(self.channel_ids),
             "bridge_ids": list(self.bridge_ids),
@@ -105,129 +126,86 @@ _Application_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_application(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_application(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Application model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Application)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
+        return [Problem(path, "expected an object (Application)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("channel_ids", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel_ids"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "channel_ids"), "expected an array"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("channel_ids", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel_ids"), "missing required field")
-        )
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "channel_ids"), i), "expected a string")
+                )
+    value = data.get("bridge_ids", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge_ids"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "bridge_ids"), "expected an array"))
     else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "channel_ids"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "channel_ids"), _i0),
-                            "expected a string",
-                        )
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "bridge_ids"), i), "expected a string")
+                )
+    value = data.get("endpoint_ids", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "endpoint_ids"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "endpoint_ids"), "expected an array"))
+    else:
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "endpoint_ids"), i), "expected a string")
+                )
+    value = data.get("device_names", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "device_names"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "device_names"), "expected an array"))
+    else:
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "device_names"), i), "expected a string")
+                )
+    value = data.get("events_allowed", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "events_allowed"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "events_allowed"), "expected an array"))
+    else:
+        for i, item in enumerate(value):
+            if item.__class__ is not dict and not is_mapping(item):
+                problems.append(
+                    Problem(
+                        index(join(path, "events_allowed"), i), "expected an object"
                     )
-    v = data.get("bridge_ids", _MISSING)
-    if v is _MISSING:
+                )
+    value = data.get("events_disallowed", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "bridge_ids"), "missing required field")
+            Problem(join(path, "events_disallowed"), "missing required field")
         )
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "events_disallowed"), "expected an array"))
     else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "bridge_ids"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "bridge_ids"), _i0),
-                            "expected a string",
-                        )
+        for i, item in enumerate(value):
+            if item.__class__ is not dict and not is_mapping(item):
+                problems.append(
+                    Problem(
+                        index(join(path, "events_disallowed"), i), "expected an object"
                     )
-    v = data.get("endpoint_ids", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "endpoint_ids"), "missing required field")
-        )
-    else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "endpoint_ids"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "endpoint_ids"), _i0),
-                            "expected a string",
-                        )
-                    )
-    v = data.get("device_names", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "device_names"), "missing required field")
-        )
-    else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "device_names"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "device_names"), _i0),
-                            "expected a string",
-                        )
-                    )
-    v = data.get("events_allowed", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "events_allowed"), "missing required field")
-        )
-    else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "events_allowed"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not dict and not _rt.is_mapping(_x0):
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "events_allowed"), _i0),
-                            "expected an object",
-                        )
-                    )
-    v = data.get("events_disallowed", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "events_disallowed"), "missing required field")
-        )
-    else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "events_disallowed"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not dict and not _rt.is_mapping(_x0):
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "events_disallowed"), _i0),
-                            "expected an object",
-                        )
-                    )
+                )
     return problems

@@ -3,14 +3,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    format_date,
+    is_date,
+    is_int,
+    join,
+    new_instance,
+    parse_date,
+)
 
 
 class AsteriskGetInfoOnly(StrEnum):
@@ -22,13 +33,13 @@ class AsteriskGetInfoOnly(StrEnum):
     STATUS = "status"
 
 
-_AsteriskGetInfoOnly_VALUES: Dict[str, AsteriskGetInfoOnly] = {
+_AsteriskGetInfoOnly_VALUES: dict[str, AsteriskGetInfoOnly] = {
     m.value: m for m in AsteriskGetInfoOnly
 }
 
 
 @dataclass(slots=True, kw_only=True)
-class BuildInfo(_rt.Model):
+class BuildInfo(Model):
     """Info about how Asterisk was built"""
 
     os: str
@@ -47,44 +58,46 @@ class BuildInfo(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BuildInfo:
         """Decode the JSON object of a BuildInfo (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["os"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.os = v
-            v = data["kernel"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.kernel = v
-            v = data["options"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.options = v
-            v = data["machine"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.machine = v
-            v = data["date"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.date = v
-            v = data["user"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.user = v
+            value = data["os"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.os = value
+            value = data["kernel"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.kernel = value
+            value = data["options"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.options = value
+            value = data["machine"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.machine = value
+            value = data["date"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.date = value
+            value = data["user"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.user = value
         except Exception as exc:
-            raise _rt.failure("BuildInfo", validate_build_info(data), exc) from None
+            raise failure("BuildInfo", validate_build_info(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _BuildInfo_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _BuildInfo_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _BuildInfo_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this BuildInfo, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "os": self.os,
             "kernel": self.kernel,
             "options": self.options,
@@ -102,56 +115,46 @@ _BuildInfo_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_build_info(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_build_info(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's BuildInfo model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (BuildInfo)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("os", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "os"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "os"), "expected a string"))
-    v = data.get("kernel", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "kernel"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "kernel"), "expected a string"))
-    v = data.get("options", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "options"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "options"), "expected a string"))
-    v = data.get("machine", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "machine"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "machine"), "expected a string"))
-    v = data.get("date", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "date"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "date"), "expected a string"))
-    v = data.get("user", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "user"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "user"), "expected a string"))
+        return [Problem(path, "expected an object (BuildInfo)")]
+    problems: list[Problem] = []
+    value = data.get("os", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "os"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "os"), "expected a string"))
+    value = data.get("kernel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "kernel"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "kernel"), "expected a string"))
+    value = data.get("options", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "options"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "options"), "expected a string"))
+    value = data.get("machine", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "machine"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "machine"), "expected a string"))
+    value = data.get("date", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "date"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "date"), "expected a string"))
+    value = data.get("user", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "user"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "user"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class SystemInfo(_rt.Model):
+class SystemInfo(Model):
     """Info about Asterisk"""
 
     version: str
@@ -161,28 +164,30 @@ class SystemInfo(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SystemInfo:
         """Decode the JSON object of a SystemInfo (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["version"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.version = v
-            v = data["entity_id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.entity_id = v
+            value = data["version"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.version = value
+            value = data["entity_id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.entity_id = value
         except Exception as exc:
-            raise _rt.failure("SystemInfo", validate_system_info(data), exc) from None
+            raise failure("SystemInfo", validate_system_info(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _SystemInfo_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _SystemInfo_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _SystemInfo_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this SystemInfo, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "version": self.version,
             "entity_id": self.entity_id,
         }
@@ -194,34 +199,26 @@ class SystemInfo(_rt.Model):
 _SystemInfo_KEYS: frozenset[str] = frozenset(("version", "entity_id"))
 
 
-def validate_system_info(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_system_info(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's SystemInfo model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (SystemInfo)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("version", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "version"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "version"), "expected a string"))
-    v = data.get("entity_id", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "entity_id"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "entity_id"), "expected a string")
-            )
+        return [Problem(path, "expected an object (SystemInfo)")]
+    problems: list[Problem] = []
+    value = data.get("version", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "version"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "version"), "expected a string"))
+    value = data.get("entity_id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "entity_id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "entity_id"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class SetId(_rt.Model):
+class SetId(Model):
     """Effective user/group id"""
 
     user: str
@@ -232,28 +229,30 @@ class SetId(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SetId:
         """Decode the JSON object of a SetId (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["user"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.user = v
-            v = data["group"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.group = v
+            value = data["user"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.user = value
+            value = data["group"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.group = value
         except Exception as exc:
-            raise _rt.failure("SetId", validate_set_id(data), exc) from None
+            raise failure("SetId", validate_set_id(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _SetId_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _SetId_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _SetId_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this SetId, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "user": self.user,
             "group": self.group,
         }
@@ -265,28 +264,26 @@ class SetId(_rt.Model):
 _SetId_KEYS: frozenset[str] = frozenset(("user", "group"))
 
 
-def validate_set_id(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_set_id(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's SetId model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (SetId)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("user", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "user"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "user"), "expected a string"))
-    v = data.get("group", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "group"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "group"), "expected a string"))
+        return [Problem(path, "expected an object (SetId)")]
+    problems: list[Problem] = []
+    value = data.get("user", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "user"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "user"), "expected a string"))
+    value = data.get("group", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "group"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "group"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class ConfigInfo(_rt.Model):
+class ConfigInfo(Model):
     """Info about Asterisk configuration"""
 
     name: str
@@ -305,42 +302,46 @@ class ConfigInfo(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ConfigInfo:
         """Decode the JSON object of a ConfigInfo (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["default_language"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.default_language = v
-            v = data.get("max_channels")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.max_channels = v
-            v = data.get("max_open_files")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.max_open_files = v
-            v = data.get("max_load")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.max_load = v
-            v = data["setid"]
-            obj.setid = SetId.from_dict(v)
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["default_language"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.default_language = value
+            value = data.get("max_channels")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.max_channels = value
+            value = data.get("max_open_files")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.max_open_files = value
+            value = data.get("max_load")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.max_load = value
+            value = data["setid"]
+            instance.setid = SetId.from_dict(value)
         except Exception as exc:
-            raise _rt.failure("ConfigInfo", validate_config_info(data), exc) from None
+            raise failure("ConfigInfo", validate_config_info(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ConfigInfo_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ConfigInfo_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _ConfigInfo_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ConfigInfo, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "default_language": self.default_language,
             "setid": self.setid.to_dict(),
@@ -361,55 +362,47 @@ _ConfigInfo_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_config_info(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_config_info(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ConfigInfo model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ConfigInfo)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("default_language", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (ConfigInfo)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("default_language", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "default_language"), "missing required field")
+            Problem(join(path, "default_language"), "missing required field")
         )
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "default_language"), "expected a string"))
+    value = data.get("max_channels", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
+            problems.append(Problem(join(path, "max_channels"), "expected an integer"))
+    value = data.get("max_open_files", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
+            problems.append(
+                Problem(join(path, "max_open_files"), "expected an integer")
+            )
+    value = data.get("max_load", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "max_load"), "expected a number"))
+    value = data.get("setid", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "setid"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "default_language"), "expected a string")
-            )
-    v = data.get("max_channels", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "max_channels"), "expected an integer")
-            )
-    v = data.get("max_open_files", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "max_open_files"), "expected an integer")
-            )
-    v = data.get("max_load", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "max_load"), "expected a number")
-            )
-    v = data.get("setid", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "setid"), "missing required field"))
-    else:
-        problems.extend(validate_set_id(v, _rt.join(path, "setid")))
+        problems.extend(validate_set_id(value, join(path, "setid")))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class StatusInfo(_rt.Model):
+class StatusInfo(Model):
     """Info about Asterisk status"""
 
     startup_time: datetime
@@ -420,26 +413,28 @@ class StatusInfo(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StatusInfo:
         """Decode the JSON object of a StatusInfo (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["startup_time"]
-            obj.startup_time = _rt.parse_date(v)
-            v = data["last_reload_time"]
-            obj.last_reload_time = _rt.parse_date(v)
+            value = data["startup_time"]
+            instance.startup_time = parse_date(value)
+            value = data["last_reload_time"]
+            instance.last_reload_time = parse_date(value)
         except Exception as exc:
-            raise _rt.failure("StatusInfo", validate_status_info(data), exc) from None
+            raise failure("StatusInfo", validate_status_info(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _StatusInfo_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _StatusInfo_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _StatusInfo_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this StatusInfo, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
-            "startup_time": _rt.format_date(self.startup_time),
-            "last_reload_time": _rt.format_date(self.last_reload_time),
+        data: dict[str, Any] = {
+            "startup_time": format_date(self.startup_time),
+            "last_reload_time": format_date(self.last_reload_time),
         }
         if self.extras:
             data.update(self.extras)
@@ -449,40 +444,32 @@ class StatusInfo(_rt.Model):
 _StatusInfo_KEYS: frozenset[str] = frozenset(("startup_time", "last_reload_time"))
 
 
-def validate_status_info(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_status_info(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's StatusInfo model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (StatusInfo)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("startup_time", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (StatusInfo)")]
+    problems: list[Problem] = []
+    value = data.get("startup_time", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "startup_time"), "missing required field"))
+    elif not is_date(value):
         problems.append(
-            _rt.Problem(_rt.join(path, "startup_time"), "missing required field")
+            Problem(join(path, "startup_time"), "expected a date-time string")
         )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "startup_time"), "expected a date-time string"
-                )
-            )
-    v = data.get("last_reload_time", _MISSING)
-    if v is _MISSING:
+    value = data.get("last_reload_time", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "last_reload_time"), "missing required field")
+            Problem(join(path, "last_reload_time"), "missing required field")
         )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "last_reload_time"), "expected a date-time string"
-                )
-            )
+    elif not is_date(value):
+        problems.append(
+            Problem(join(path, "last_reload_time"), "expected a date-time string")
+        )
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class AsteriskInfo(_rt.Model):
+class AsteriskInfo(Model):
     """Asterisk system information"""
 
     build: BuildInfo | None = None
@@ -497,37 +484,39 @@ class AsteriskInfo(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AsteriskInfo:
         """Decode the JSON object of a AsteriskInfo (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data.get("build")
-            if v is not None:
-                v = BuildInfo.from_dict(v)
-            obj.build = v
-            v = data.get("system")
-            if v is not None:
-                v = SystemInfo.from_dict(v)
-            obj.system = v
-            v = data.get("config")
-            if v is not None:
-                v = ConfigInfo.from_dict(v)
-            obj.config = v
-            v = data.get("status")
-            if v is not None:
-                v = StatusInfo.from_dict(v)
-            obj.status = v
+            value = data.get("build")
+            if value is not None:
+                value = BuildInfo.from_dict(value)
+            instance.build = value
+            value = data.get("system")
+            if value is not None:
+                value = SystemInfo.from_dict(value)
+            instance.system = value
+            value = data.get("config")
+            if value is not None:
+                value = ConfigInfo.from_dict(value)
+            instance.config = value
+            value = data.get("status")
+            if value is not None:
+                value = StatusInfo.from_dict(value)
+            instance.status = value
         except Exception as exc:
-            raise _rt.failure(
-                "AsteriskInfo", validate_asterisk_info(data), exc
-            ) from None
+            raise failure("AsteriskInfo", validate_asterisk_info(data), exc) from None
         if _AsteriskInfo_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _AsteriskInfo_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _AsteriskInfo_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this AsteriskInfo, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {}
+        data: dict[str, Any] = {}
         if self.build is not None:
             data["build"] = self.build.to_dict()
         if self.system is not None:
@@ -544,28 +533,28 @@ class AsteriskInfo(_rt.Model):
 _AsteriskInfo_KEYS: frozenset[str] = frozenset(("build", "system", "config", "status"))
 
 
-def validate_asterisk_info(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_asterisk_info(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's AsteriskInfo model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (AsteriskInfo)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("build", _MISSING)
-    if v is not _MISSING:
-        problems.extend(validate_build_info(v, _rt.join(path, "build")))
-    v = data.get("system", _MISSING)
-    if v is not _MISSING:
-        problems.extend(validate_system_info(v, _rt.join(path, "system")))
-    v = data.get("config", _MISSING)
-    if v is not _MISSING:
-        problems.extend(validate_config_info(v, _rt.join(path, "config")))
-    v = data.get("status", _MISSING)
-    if v is not _MISSING:
-        problems.extend(validate_status_info(v, _rt.join(path, "status")))
+        return [Problem(path, "expected an object (AsteriskInfo)")]
+    problems: list[Problem] = []
+    value = data.get("build", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_build_info(value, join(path, "build")))
+    value = data.get("system", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_system_info(value, join(path, "system")))
+    value = data.get("config", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_config_info(value, join(path, "config")))
+    value = data.get("status", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_status_info(value, join(path, "status")))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class AsteriskPing(_rt.Model):
+class AsteriskPing(Model):
     """Asterisk ping information"""
 
     asterisk_id: str
@@ -578,34 +567,36 @@ class AsteriskPing(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AsteriskPing:
         """Decode the JSON object of a AsteriskPing (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["asterisk_id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["ping"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.ping = v
-            v = data["timestamp"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.timestamp = v
+            value = data["asterisk_id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["ping"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.ping = value
+            value = data["timestamp"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.timestamp = value
         except Exception as exc:
-            raise _rt.failure(
-                "AsteriskPing", validate_asterisk_ping(data), exc
-            ) from None
+            raise failure("AsteriskPing", validate_asterisk_ping(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _AsteriskPing_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _AsteriskPing_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _AsteriskPing_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this AsteriskPing, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "asterisk_id": self.asterisk_id,
             "ping": self.ping,
             "timestamp": self.timestamp,
@@ -618,42 +609,31 @@ class AsteriskPing(_rt.Model):
 _AsteriskPing_KEYS: frozenset[str] = frozenset(("asterisk_id", "ping", "timestamp"))
 
 
-def validate_asterisk_ping(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_asterisk_ping(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's AsteriskPing model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (AsteriskPing)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("asterisk_id", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "asterisk_id"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("ping", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "ping"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "ping"), "expected a string"))
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a string")
-            )
+        return [Problem(path, "expected an object (AsteriskPing)")]
+    problems: list[Problem] = []
+    value = data.get("asterisk_id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "asterisk_id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("ping", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "ping"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "ping"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "timestamp"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class Module(_rt.Model):
+class Module(Model):
     """Details of an Asterisk module"""
 
     name: str
@@ -670,40 +650,42 @@ class Module(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Module:
         """Decode the JSON object of a Module (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["description"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.description = v
-            v = data["use_count"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.use_count = v
-            v = data["status"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.status = v
-            v = data["support_level"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.support_level = v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["description"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.description = value
+            value = data["use_count"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.use_count = value
+            value = data["status"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.status = value
+            value = data["support_level"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.support_level = value
         except Exception as exc:
-            raise _rt.failure("Module", validate_module(data), exc) from None
+            raise failure("Module", validate_module(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _Module_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Module_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Module_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Module, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "description": self.description,
             "use_count": self.use_count,
@@ -720,58 +702,41 @@ _Module_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_module(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_module(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Module model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Module)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("description", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "description"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "description"), "expected a string")
-            )
-    v = data.get("use_count", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "use_count"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "use_count"), "expected an integer")
-            )
-    v = data.get("status", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "status"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "status"), "expected a string"))
-    v = data.get("support_level", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "support_level"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "support_level"), "expected a string")
-            )
+        return [Problem(path, "expected an object (Module)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("description", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "description"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "description"), "expected a string"))
+    value = data.get("use_count", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "use_count"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "use_count"), "expected an integer"))
+    value = data.get("status", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "status"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "status"), "expected a string"))
+    value = data.get("support_level", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "support_level"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "support_level"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class LogChannel(_rt.Model):
+class LogChannel(Model):
     """Details of an Asterisk log channel"""
 
     channel: str
@@ -786,36 +751,38 @@ class LogChannel(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LogChannel:
         """Decode the JSON object of a LogChannel (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["channel"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.channel = v
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data["status"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.status = v
-            v = data["configuration"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.configuration = v
+            value = data["channel"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.channel = value
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data["status"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.status = value
+            value = data["configuration"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.configuration = value
         except Exception as exc:
-            raise _rt.failure("LogChannel", validate_log_channel(data), exc) from None
+            raise failure("LogChannel", validate_log_channel(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _LogChannel_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _LogChannel_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _LogChannel_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this LogChannel, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "channel": self.channel,
             "type": self.type,
             "status": self.status,
@@ -831,46 +798,36 @@ _LogChannel_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_log_channel(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_log_channel(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's LogChannel model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (LogChannel)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "channel"), "expected a string"))
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("status", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "status"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "status"), "expected a string"))
-    v = data.get("configuration", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "configuration"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "configuration"), "expected a string")
-            )
+        return [Problem(path, "expected an object (LogChannel)")]
+    problems: list[Problem] = []
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "channel"), "expected a string"))
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("status", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "status"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "status"), "expected a string"))
+    value = data.get("configuration", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "configuration"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "configuration"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class Variable(_rt.Model):
+class Variable(Model):
     """The value of a channel variable"""
 
     value: str
@@ -879,24 +836,26 @@ class Variable(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Variable:
         """Decode the JSON object of a Variable (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["value"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.value = v
+            value = data["value"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.value = value
         except Exception as exc:
-            raise _rt.failure("Variable", validate_variable(data), exc) from None
+            raise failure("Variable", validate_variable(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 1 or _Variable_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Variable_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Variable_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Variable, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "value": self.value,
         }
         if self.extras:
@@ -907,22 +866,21 @@ class Variable(_rt.Model):
 _Variable_KEYS: frozenset[str] = frozenset(("value",))
 
 
-def validate_variable(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_variable(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Variable model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Variable)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("value", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "value"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "value"), "expected a string"))
+        return [Problem(path, "expected an object (Variable)")]
+    problems: list[Problem] = []
+    value = data.get("value", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "value"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "value"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class ConfigTuple(_rt.Model):
+class ConfigTuple(Model):
     """A key/value pair that makes up part of a configuration object."""
 
     attribute: str
@@ -933,28 +891,32 @@ class ConfigTuple(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ConfigTuple:
         """Decode the JSON object of a ConfigTuple (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["attribute"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.attribute = v
-            v = data["value"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.value = v
+            value = data["attribute"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.attribute = value
+            value = data["value"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.value = value
         except Exception as exc:
-            raise _rt.failure("ConfigTuple", validate_config_tuple(data), exc) from None
+            raise failure("ConfigTuple", validate_config_tuple(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _ConfigTuple_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ConfigTuple_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ConfigTuple_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ConfigTuple, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "attribute": self.attribute,
             "value": self.value,
         }
@@ -966,25 +928,19 @@ class ConfigTuple(_rt.Model):
 _ConfigTuple_KEYS: frozenset[str] = frozenset(("attribute", "value"))
 
 
-def validate_config_tuple(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_config_tuple(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ConfigTuple model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ConfigTuple)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("attribute", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "attribute"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "attribute"), "expected a string")
-            )
-    v = data.get("value", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "value"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "value"), "expected a string"))
+        return [Problem(path, "expected an object (ConfigTuple)")]
+    problems: list[Problem] = []
+    value = data.get("attribute", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "attribute"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "attribute"), "expected a string"))
+    value = data.get("value", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "value"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "value"), "expected a string"))
     return problems

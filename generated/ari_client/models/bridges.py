@@ -3,14 +3,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    format_date,
+    index,
+    is_date,
+    join,
+    new_instance,
+    parse_date,
+)
 
 
 class BridgeBridgeType(StrEnum):
@@ -20,7 +31,7 @@ class BridgeBridgeType(StrEnum):
     HOLDING = "holding"
 
 
-_BridgeBridgeType_VALUES: Dict[str, BridgeBridgeType] = {
+_BridgeBridgeType_VALUES: dict[str, BridgeBridgeType] = {
     m.value: m for m in BridgeBridgeType
 }
 
@@ -33,7 +44,7 @@ class BridgesRecordIfExists(StrEnum):
     APPEND = "append"
 
 
-_BridgesRecordIfExists_VALUES: Dict[str, BridgesRecordIfExists] = {
+_BridgesRecordIfExists_VALUES: dict[str, BridgesRecordIfExists] = {
     m.value: m for m in BridgesRecordIfExists
 }
 
@@ -47,13 +58,13 @@ class BridgesRecordTerminateOn(StrEnum):
     HASH = "#"
 
 
-_BridgesRecordTerminateOn_VALUES: Dict[str, BridgesRecordTerminateOn] = {
+_BridgesRecordTerminateOn_VALUES: dict[str, BridgesRecordTerminateOn] = {
     m.value: m for m in BridgesRecordTerminateOn
 }
 
 
 @dataclass(slots=True, kw_only=True)
-class Bridge(_rt.Model):
+class Bridge(Model):
     """The merging of media from one or more channels.
 
     Everyone on the bridge receives the same audio."""
@@ -70,7 +81,7 @@ class Bridge(_rt.Model):
     """Entity that created the bridge"""
     name: str
     """Name the creator gave the bridge"""
-    channels: List[str]
+    channels: list[str]
     """Ids of channels participating in this bridge"""
     creationtime: datetime
     """Timestamp when bridge was created"""
@@ -82,58 +93,62 @@ class Bridge(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Bridge:
         """Decode the JSON object of a Bridge (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.id = v
-            v = data["technology"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.technology = v
-            v = data["bridge_type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.bridge_type = _BridgeBridgeType_VALUES.get(v, v)
-            v = data["bridge_class"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.bridge_class = v
-            v = data["creator"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.creator = v
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["channels"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.channels = v
-            v = data.get("video_mode")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.video_mode = v
-            v = data.get("video_source_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.video_source_id = v
-            v = data["creationtime"]
-            obj.creationtime = _rt.parse_date(v)
+            value = data["id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.id = value
+            value = data["technology"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.technology = value
+            value = data["bridge_type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.bridge_type = _BridgeBridgeType_VALUES.get(value, value)
+            value = data["bridge_class"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.bridge_class = value
+            value = data["creator"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.creator = value
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["channels"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
+            ):
+                raise DecodeFailure
+            instance.channels = value
+            value = data.get("video_mode")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.video_mode = value
+            value = data.get("video_source_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.video_source_id = value
+            value = data["creationtime"]
+            instance.creationtime = parse_date(value)
         except Exception as exc:
-            raise _rt.failure("Bridge", validate_bridge(data), exc) from None
+            raise failure("Bridge", validate_bridge(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 8 or _Bridge_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Bridge_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Bridge_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Bridge, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "id": self.id,
             "technology": self.technology,
             "bridge_type": str(self.bridge_type),
@@ -141,7 +156,7 @@ class Bridge(_rt.Model):
             "creator": self.creator,
             "name": self.name,
             "channels": list(self.channels),
-            "creationtime": _rt.format_date(self.creationtime),
+            "creationtime": format_date(self.creationtime),
         }
         if self.video_mode is not None:
             data["video_mode"] = self.video_mode
@@ -168,108 +183,69 @@ _Bridge_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_bridge(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_bridge(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Bridge model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Bridge)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("id", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "id"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "id"), "expected a string"))
-    v = data.get("technology", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (Bridge)")]
+    problems: list[Problem] = []
+    value = data.get("id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "id"), "expected a string"))
+    value = data.get("technology", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "technology"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "technology"), "expected a string"))
+    value = data.get("bridge_type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge_type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "bridge_type"), "expected a string"))
+    elif value not in ("mixing", "holding"):
         problems.append(
-            _rt.Problem(_rt.join(path, "technology"), "missing required field")
+            Problem(join(path, "bridge_type"), "must be one of mixing, holding")
         )
+    value = data.get("bridge_class", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge_class"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "bridge_class"), "expected a string"))
+    value = data.get("creator", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "creator"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "creator"), "expected a string"))
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("channels", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channels"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "channels"), "expected an array"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "technology"), "expected a string")
-            )
-    v = data.get("bridge_type", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "bridge_type"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "bridge_type"), "expected a string")
-            )
-        elif v not in ("mixing", "holding"):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "bridge_type"), "must be one of mixing, holding"
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "channels"), i), "expected a string")
                 )
-            )
-    v = data.get("bridge_class", _MISSING)
-    if v is _MISSING:
+    value = data.get("video_mode", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "video_mode"), "expected a string"))
+    value = data.get("video_source_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "video_source_id"), "expected a string"))
+    value = data.get("creationtime", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "creationtime"), "missing required field"))
+    elif not is_date(value):
         problems.append(
-            _rt.Problem(_rt.join(path, "bridge_class"), "missing required field")
+            Problem(join(path, "creationtime"), "expected a date-time string")
         )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "bridge_class"), "expected a string")
-            )
-    v = data.get("creator", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "creator"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "creator"), "expected a string"))
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("channels", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channels"), "missing required field")
-        )
-    else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "channels"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "channels"), _i0),
-                            "expected a string",
-                        )
-                    )
-    v = data.get("video_mode", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "video_mode"), "expected a string")
-            )
-    v = data.get("video_source_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "video_source_id"), "expected a string")
-            )
-    v = data.get("creationtime", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "creationtime"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "creationtime"), "expected a date-time string"
-                )
-            )
     return problems

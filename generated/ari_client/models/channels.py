@@ -3,14 +3,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    format_date,
+    is_date,
+    is_int,
+    is_mapping,
+    join,
+    new_instance,
+    parse_date,
+)
 
 
 class ChannelState(StrEnum):
@@ -29,7 +41,7 @@ class ChannelState(StrEnum):
     UNKNOWN = "Unknown"
 
 
-_ChannelState_VALUES: Dict[str, ChannelState] = {m.value: m for m in ChannelState}
+_ChannelState_VALUES: dict[str, ChannelState] = {m.value: m for m in ChannelState}
 
 
 class ChannelsHangupReason(StrEnum):
@@ -50,7 +62,7 @@ class ChannelsHangupReason(StrEnum):
     ANSWERED_ELSEWHERE = "answered_elsewhere"
 
 
-_ChannelsHangupReason_VALUES: Dict[str, ChannelsHangupReason] = {
+_ChannelsHangupReason_VALUES: dict[str, ChannelsHangupReason] = {
     m.value: m for m in ChannelsHangupReason
 }
 
@@ -63,7 +75,7 @@ class ChannelsMuteDirection(StrEnum):
     OUT = "out"
 
 
-_ChannelsMuteDirection_VALUES: Dict[str, ChannelsMuteDirection] = {
+_ChannelsMuteDirection_VALUES: dict[str, ChannelsMuteDirection] = {
     m.value: m for m in ChannelsMuteDirection
 }
 
@@ -76,7 +88,7 @@ class ChannelsUnmuteDirection(StrEnum):
     OUT = "out"
 
 
-_ChannelsUnmuteDirection_VALUES: Dict[str, ChannelsUnmuteDirection] = {
+_ChannelsUnmuteDirection_VALUES: dict[str, ChannelsUnmuteDirection] = {
     m.value: m for m in ChannelsUnmuteDirection
 }
 
@@ -89,7 +101,7 @@ class ChannelsRecordIfExists(StrEnum):
     APPEND = "append"
 
 
-_ChannelsRecordIfExists_VALUES: Dict[str, ChannelsRecordIfExists] = {
+_ChannelsRecordIfExists_VALUES: dict[str, ChannelsRecordIfExists] = {
     m.value: m for m in ChannelsRecordIfExists
 }
 
@@ -103,7 +115,7 @@ class ChannelsRecordTerminateOn(StrEnum):
     HASH = "#"
 
 
-_ChannelsRecordTerminateOn_VALUES: Dict[str, ChannelsRecordTerminateOn] = {
+_ChannelsRecordTerminateOn_VALUES: dict[str, ChannelsRecordTerminateOn] = {
     m.value: m for m in ChannelsRecordTerminateOn
 }
 
@@ -117,7 +129,7 @@ class ChannelsSnoopChannelSpy(StrEnum):
     IN = "in"
 
 
-_ChannelsSnoopChannelSpy_VALUES: Dict[str, ChannelsSnoopChannelSpy] = {
+_ChannelsSnoopChannelSpy_VALUES: dict[str, ChannelsSnoopChannelSpy] = {
     m.value: m for m in ChannelsSnoopChannelSpy
 }
 
@@ -131,7 +143,7 @@ class ChannelsSnoopChannelWhisper(StrEnum):
     IN = "in"
 
 
-_ChannelsSnoopChannelWhisper_VALUES: Dict[str, ChannelsSnoopChannelWhisper] = {
+_ChannelsSnoopChannelWhisper_VALUES: dict[str, ChannelsSnoopChannelWhisper] = {
     m.value: m for m in ChannelsSnoopChannelWhisper
 }
 
@@ -145,7 +157,7 @@ class ChannelsSnoopChannelWithIdSpy(StrEnum):
     IN = "in"
 
 
-_ChannelsSnoopChannelWithIdSpy_VALUES: Dict[str, ChannelsSnoopChannelWithIdSpy] = {
+_ChannelsSnoopChannelWithIdSpy_VALUES: dict[str, ChannelsSnoopChannelWithIdSpy] = {
     m.value: m for m in ChannelsSnoopChannelWithIdSpy
 }
 
@@ -159,7 +171,7 @@ class ChannelsSnoopChannelWithIdWhisper(StrEnum):
     IN = "in"
 
 
-_ChannelsSnoopChannelWithIdWhisper_VALUES: Dict[
+_ChannelsSnoopChannelWithIdWhisper_VALUES: dict[
     str, ChannelsSnoopChannelWithIdWhisper
 ] = {m.value: m for m in ChannelsSnoopChannelWithIdWhisper}
 
@@ -172,7 +184,7 @@ class ChannelsExternalMediaEncapsulation(StrEnum):
     NONE = "none"
 
 
-_ChannelsExternalMediaEncapsulation_VALUES: Dict[
+_ChannelsExternalMediaEncapsulation_VALUES: dict[
     str, ChannelsExternalMediaEncapsulation
 ] = {m.value: m for m in ChannelsExternalMediaEncapsulation}
 
@@ -185,7 +197,7 @@ class ChannelsExternalMediaTransport(StrEnum):
     WEBSOCKET = "websocket"
 
 
-_ChannelsExternalMediaTransport_VALUES: Dict[str, ChannelsExternalMediaTransport] = {
+_ChannelsExternalMediaTransport_VALUES: dict[str, ChannelsExternalMediaTransport] = {
     m.value: m for m in ChannelsExternalMediaTransport
 }
 
@@ -197,7 +209,7 @@ class ChannelsExternalMediaConnectionType(StrEnum):
     SERVER = "server"
 
 
-_ChannelsExternalMediaConnectionType_VALUES: Dict[
+_ChannelsExternalMediaConnectionType_VALUES: dict[
     str, ChannelsExternalMediaConnectionType
 ] = {m.value: m for m in ChannelsExternalMediaConnectionType}
 
@@ -208,30 +220,32 @@ class ChannelsExternalMediaDirection(StrEnum):
     BOTH = "both"
 
 
-_ChannelsExternalMediaDirection_VALUES: Dict[str, ChannelsExternalMediaDirection] = {
+_ChannelsExternalMediaDirection_VALUES: dict[str, ChannelsExternalMediaDirection] = {
     m.value: m for m in ChannelsExternalMediaDirection
 }
 
 
 @dataclass(slots=True, kw_only=True)
-class Dialed(_rt.Model):
+class Dialed(Model):
     """Dialed channel information."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dialed:
         """Decode the JSON object of a Dialed (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         if data.__class__ is not dict and not isinstance(data, Mapping):
-            raise _rt.failure("Dialed", validate_dialed(data), TypeError())
+            raise failure("Dialed", validate_dialed(data), TypeError())
         if _Dialed_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Dialed_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Dialed_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Dialed, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {}
+        data: dict[str, Any] = {}
         if self.extras:
             data.update(self.extras)
         return data
@@ -240,16 +254,16 @@ class Dialed(_rt.Model):
 _Dialed_KEYS: frozenset[str] = frozenset(())
 
 
-def validate_dialed(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_dialed(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Dialed model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Dialed)")]
-    problems: List[_rt.Problem] = []
+        return [Problem(path, "expected an object (Dialed)")]
+    problems: list[Problem] = []
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class DialplanCEP(_rt.Model):
+class DialplanCEP(Model):
     """Dialplan location (context/extension/priority)"""
 
     context: str
@@ -266,40 +280,44 @@ class DialplanCEP(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DialplanCEP:
         """Decode the JSON object of a DialplanCEP (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["context"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.context = v
-            v = data["exten"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.exten = v
-            v = data["priority"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.priority = v
-            v = data["app_name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.app_name = v
-            v = data["app_data"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.app_data = v
+            value = data["context"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.context = value
+            value = data["exten"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.exten = value
+            value = data["priority"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.priority = value
+            value = data["app_name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.app_name = value
+            value = data["app_data"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.app_data = value
         except Exception as exc:
-            raise _rt.failure("DialplanCEP", validate_dialplan_cep(data), exc) from None
+            raise failure("DialplanCEP", validate_dialplan_cep(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _DialplanCEP_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _DialplanCEP_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _DialplanCEP_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this DialplanCEP, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "context": self.context,
             "exten": self.exten,
             "priority": self.priority,
@@ -316,60 +334,41 @@ _DialplanCEP_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_dialplan_cep(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_dialplan_cep(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's DialplanCEP model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (DialplanCEP)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("context", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "context"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "context"), "expected a string"))
-    v = data.get("exten", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "exten"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "exten"), "expected a string"))
-    v = data.get("priority", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "priority"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "priority"), "expected an integer")
-            )
-    v = data.get("app_name", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "app_name"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "app_name"), "expected a string")
-            )
-    v = data.get("app_data", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "app_data"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "app_data"), "expected a string")
-            )
+        return [Problem(path, "expected an object (DialplanCEP)")]
+    problems: list[Problem] = []
+    value = data.get("context", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "context"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "context"), "expected a string"))
+    value = data.get("exten", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "exten"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "exten"), "expected a string"))
+    value = data.get("priority", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "priority"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "priority"), "expected an integer"))
+    value = data.get("app_name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "app_name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "app_name"), "expected a string"))
+    value = data.get("app_data", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "app_data"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "app_data"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class CallerID(_rt.Model):
+class CallerID(Model):
     """Caller identification"""
 
     name: str
@@ -378,28 +377,30 @@ class CallerID(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CallerID:
         """Decode the JSON object of a CallerID (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["number"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.number = v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["number"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.number = value
         except Exception as exc:
-            raise _rt.failure("CallerID", validate_caller_id(data), exc) from None
+            raise failure("CallerID", validate_caller_id(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _CallerID_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _CallerID_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _CallerID_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this CallerID, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "number": self.number,
         }
@@ -411,28 +412,26 @@ class CallerID(_rt.Model):
 _CallerID_KEYS: frozenset[str] = frozenset(("name", "number"))
 
 
-def validate_caller_id(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_caller_id(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's CallerID model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (CallerID)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("number", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "number"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "number"), "expected a string"))
+        return [Problem(path, "expected an object (CallerID)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("number", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "number"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "number"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class RTPstat(_rt.Model):
+class RTPstat(Model):
     """A statistics of a RTP."""
 
     txcount: int
@@ -503,148 +502,196 @@ class RTPstat(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RTPstat:
         """Decode the JSON object of a RTPstat (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["txcount"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.txcount = v
-            v = data["rxcount"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.rxcount = v
-            v = data.get("txjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.txjitter = v
-            v = data.get("rxjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.rxjitter = v
-            v = data.get("remote_maxjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_maxjitter = v
-            v = data.get("remote_minjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_minjitter = v
-            v = data.get("remote_normdevjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_normdevjitter = v
-            v = data.get("remote_stdevjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_stdevjitter = v
-            v = data.get("local_maxjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_maxjitter = v
-            v = data.get("local_minjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_minjitter = v
-            v = data.get("local_normdevjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_normdevjitter = v
-            v = data.get("local_stdevjitter")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_stdevjitter = v
-            v = data["txploss"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.txploss = v
-            v = data["rxploss"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.rxploss = v
-            v = data.get("remote_maxrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_maxrxploss = v
-            v = data.get("remote_minrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_minrxploss = v
-            v = data.get("remote_normdevrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_normdevrxploss = v
-            v = data.get("remote_stdevrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.remote_stdevrxploss = v
-            v = data.get("local_maxrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_maxrxploss = v
-            v = data.get("local_minrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_minrxploss = v
-            v = data.get("local_normdevrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_normdevrxploss = v
-            v = data.get("local_stdevrxploss")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.local_stdevrxploss = v
-            v = data.get("rtt")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.rtt = v
-            v = data.get("maxrtt")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.maxrtt = v
-            v = data.get("minrtt")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.minrtt = v
-            v = data.get("normdevrtt")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.normdevrtt = v
-            v = data.get("stdevrtt")
-            if v is not None and (v.__class__ is not float and v.__class__ is not int):
-                raise _rt.DecodeFailure
-            obj.stdevrtt = v
-            v = data["local_ssrc"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.local_ssrc = v
-            v = data["remote_ssrc"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.remote_ssrc = v
-            v = data["txoctetcount"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.txoctetcount = v
-            v = data["rxoctetcount"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.rxoctetcount = v
-            v = data["channel_uniqueid"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.channel_uniqueid = v
+            value = data["txcount"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.txcount = value
+            value = data["rxcount"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.rxcount = value
+            value = data.get("txjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.txjitter = value
+            value = data.get("rxjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.rxjitter = value
+            value = data.get("remote_maxjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_maxjitter = value
+            value = data.get("remote_minjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_minjitter = value
+            value = data.get("remote_normdevjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_normdevjitter = value
+            value = data.get("remote_stdevjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_stdevjitter = value
+            value = data.get("local_maxjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_maxjitter = value
+            value = data.get("local_minjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_minjitter = value
+            value = data.get("local_normdevjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_normdevjitter = value
+            value = data.get("local_stdevjitter")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_stdevjitter = value
+            value = data["txploss"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.txploss = value
+            value = data["rxploss"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.rxploss = value
+            value = data.get("remote_maxrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_maxrxploss = value
+            value = data.get("remote_minrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_minrxploss = value
+            value = data.get("remote_normdevrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_normdevrxploss = value
+            value = data.get("remote_stdevrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.remote_stdevrxploss = value
+            value = data.get("local_maxrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_maxrxploss = value
+            value = data.get("local_minrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_minrxploss = value
+            value = data.get("local_normdevrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_normdevrxploss = value
+            value = data.get("local_stdevrxploss")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.local_stdevrxploss = value
+            value = data.get("rtt")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.rtt = value
+            value = data.get("maxrtt")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.maxrtt = value
+            value = data.get("minrtt")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.minrtt = value
+            value = data.get("normdevrtt")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.normdevrtt = value
+            value = data.get("stdevrtt")
+            if value is not None and (
+                value.__class__ is not float and value.__class__ is not int
+            ):
+                raise DecodeFailure
+            instance.stdevrtt = value
+            value = data["local_ssrc"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.local_ssrc = value
+            value = data["remote_ssrc"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.remote_ssrc = value
+            value = data["txoctetcount"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.txoctetcount = value
+            value = data["rxoctetcount"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.rxoctetcount = value
+            value = data["channel_uniqueid"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.channel_uniqueid = value
         except Exception as exc:
-            raise _rt.failure("RTPstat", validate_rt_pstat(data), exc) from None
+            raise failure("RTPstat", validate_rt_pstat(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 9 or _RTPstat_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _RTPstat_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _RTPstat_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RTPstat, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "txcount": self.txcount,
             "rxcount": self.rxcount,
             "txploss": self.txploss,
@@ -744,240 +791,183 @@ _RTPstat_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_rt_pstat(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_rt_pstat(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RTPstat model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RTPstat)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("txcount", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (RTPstat)")]
+    problems: list[Problem] = []
+    value = data.get("txcount", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "txcount"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "txcount"), "expected an integer"))
+    value = data.get("rxcount", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "rxcount"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "rxcount"), "expected an integer"))
+    value = data.get("txjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "txjitter"), "expected a number"))
+    value = data.get("rxjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "rxjitter"), "expected a number"))
+    value = data.get("remote_maxjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_maxjitter"), "expected a number")
+            )
+    value = data.get("remote_minjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_minjitter"), "expected a number")
+            )
+    value = data.get("remote_normdevjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_normdevjitter"), "expected a number")
+            )
+    value = data.get("remote_stdevjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_stdevjitter"), "expected a number")
+            )
+    value = data.get("local_maxjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "local_maxjitter"), "expected a number"))
+    value = data.get("local_minjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "local_minjitter"), "expected a number"))
+    value = data.get("local_normdevjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "local_normdevjitter"), "expected a number")
+            )
+    value = data.get("local_stdevjitter", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "local_stdevjitter"), "expected a number")
+            )
+    value = data.get("txploss", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "txploss"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "txploss"), "expected an integer"))
+    value = data.get("rxploss", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "rxploss"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "rxploss"), "expected an integer"))
+    value = data.get("remote_maxrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_maxrxploss"), "expected a number")
+            )
+    value = data.get("remote_minrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_minrxploss"), "expected a number")
+            )
+    value = data.get("remote_normdevrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_normdevrxploss"), "expected a number")
+            )
+    value = data.get("remote_stdevrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "remote_stdevrxploss"), "expected a number")
+            )
+    value = data.get("local_maxrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "local_maxrxploss"), "expected a number")
+            )
+    value = data.get("local_minrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "local_minrxploss"), "expected a number")
+            )
+    value = data.get("local_normdevrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "local_normdevrxploss"), "expected a number")
+            )
+    value = data.get("local_stdevrxploss", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(
+                Problem(join(path, "local_stdevrxploss"), "expected a number")
+            )
+    value = data.get("rtt", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "rtt"), "expected a number"))
+    value = data.get("maxrtt", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "maxrtt"), "expected a number"))
+    value = data.get("minrtt", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "minrtt"), "expected a number"))
+    value = data.get("normdevrtt", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "normdevrtt"), "expected a number"))
+    value = data.get("stdevrtt", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not float and value.__class__ is not int:
+            problems.append(Problem(join(path, "stdevrtt"), "expected a number"))
+    value = data.get("local_ssrc", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "local_ssrc"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "local_ssrc"), "expected an integer"))
+    value = data.get("remote_ssrc", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "remote_ssrc"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "remote_ssrc"), "expected an integer"))
+    value = data.get("txoctetcount", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "txoctetcount"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "txoctetcount"), "expected an integer"))
+    value = data.get("rxoctetcount", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "rxoctetcount"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "rxoctetcount"), "expected an integer"))
+    value = data.get("channel_uniqueid", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "txcount"), "missing required field")
+            Problem(join(path, "channel_uniqueid"), "missing required field")
         )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "txcount"), "expected an integer")
-            )
-    v = data.get("rxcount", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "rxcount"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "rxcount"), "expected an integer")
-            )
-    v = data.get("txjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "txjitter"), "expected a number")
-            )
-    v = data.get("rxjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "rxjitter"), "expected a number")
-            )
-    v = data.get("remote_maxjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_maxjitter"), "expected a number")
-            )
-    v = data.get("remote_minjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_minjitter"), "expected a number")
-            )
-    v = data.get("remote_normdevjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_normdevjitter"), "expected a number")
-            )
-    v = data.get("remote_stdevjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_stdevjitter"), "expected a number")
-            )
-    v = data.get("local_maxjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_maxjitter"), "expected a number")
-            )
-    v = data.get("local_minjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_minjitter"), "expected a number")
-            )
-    v = data.get("local_normdevjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_normdevjitter"), "expected a number")
-            )
-    v = data.get("local_stdevjitter", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_stdevjitter"), "expected a number")
-            )
-    v = data.get("txploss", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "txploss"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "txploss"), "expected an integer")
-            )
-    v = data.get("rxploss", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "rxploss"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "rxploss"), "expected an integer")
-            )
-    v = data.get("remote_maxrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_maxrxploss"), "expected a number")
-            )
-    v = data.get("remote_minrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_minrxploss"), "expected a number")
-            )
-    v = data.get("remote_normdevrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "remote_normdevrxploss"), "expected a number"
-                )
-            )
-    v = data.get("remote_stdevrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_stdevrxploss"), "expected a number")
-            )
-    v = data.get("local_maxrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_maxrxploss"), "expected a number")
-            )
-    v = data.get("local_minrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_minrxploss"), "expected a number")
-            )
-    v = data.get("local_normdevrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_normdevrxploss"), "expected a number")
-            )
-    v = data.get("local_stdevrxploss", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_stdevrxploss"), "expected a number")
-            )
-    v = data.get("rtt", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(_rt.Problem(_rt.join(path, "rtt"), "expected a number"))
-    v = data.get("maxrtt", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(_rt.Problem(_rt.join(path, "maxrtt"), "expected a number"))
-    v = data.get("minrtt", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(_rt.Problem(_rt.join(path, "minrtt"), "expected a number"))
-    v = data.get("normdevrtt", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "normdevrtt"), "expected a number")
-            )
-    v = data.get("stdevrtt", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not float and v.__class__ is not int:
-            problems.append(
-                _rt.Problem(_rt.join(path, "stdevrtt"), "expected a number")
-            )
-    v = data.get("local_ssrc", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "local_ssrc"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "local_ssrc"), "expected an integer")
-            )
-    v = data.get("remote_ssrc", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "remote_ssrc"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "remote_ssrc"), "expected an integer")
-            )
-    v = data.get("txoctetcount", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "txoctetcount"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "txoctetcount"), "expected an integer")
-            )
-    v = data.get("rxoctetcount", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "rxoctetcount"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "rxoctetcount"), "expected an integer")
-            )
-    v = data.get("channel_uniqueid", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel_uniqueid"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "channel_uniqueid"), "expected a string")
-            )
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "channel_uniqueid"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class Channel(_rt.Model):
+class Channel(Model):
     """A specific communication connection between Asterisk and an Endpoint."""
 
     id: str
@@ -998,7 +988,7 @@ class Channel(_rt.Model):
     """Timestamp when channel was created"""
     language: str
     """The default spoken language"""
-    channelvars: Dict[str, Any] | None = None
+    channelvars: dict[str, Any] | None = None
     """Channel variables"""
     caller_rdnis: str | None = None
     """The Caller ID RDNIS"""
@@ -1008,64 +998,68 @@ class Channel(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Channel:
         """Decode the JSON object of a Channel (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.id = v
-            v = data["protocol_id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.protocol_id = v
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["state"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.state = _ChannelState_VALUES.get(v, v)
-            v = data["caller"]
-            obj.caller = CallerID.from_dict(v)
-            v = data["connected"]
-            obj.connected = CallerID.from_dict(v)
-            v = data["accountcode"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.accountcode = v
-            v = data["dialplan"]
-            obj.dialplan = DialplanCEP.from_dict(v)
-            v = data["creationtime"]
-            obj.creationtime = _rt.parse_date(v)
-            v = data["language"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.language = v
-            v = data.get("channelvars")
-            if v is not None and (v.__class__ is not dict and not _rt.is_mapping(v)):
-                raise _rt.DecodeFailure
-            obj.channelvars = v
-            v = data.get("caller_rdnis")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.caller_rdnis = v
-            v = data.get("tenantid")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.tenantid = v
+            value = data["id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.id = value
+            value = data["protocol_id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.protocol_id = value
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["state"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.state = _ChannelState_VALUES.get(value, value)
+            value = data["caller"]
+            instance.caller = CallerID.from_dict(value)
+            value = data["connected"]
+            instance.connected = CallerID.from_dict(value)
+            value = data["accountcode"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.accountcode = value
+            value = data["dialplan"]
+            instance.dialplan = DialplanCEP.from_dict(value)
+            value = data["creationtime"]
+            instance.creationtime = parse_date(value)
+            value = data["language"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.language = value
+            value = data.get("channelvars")
+            if value is not None and (
+                value.__class__ is not dict and not is_mapping(value)
+            ):
+                raise DecodeFailure
+            instance.channelvars = value
+            value = data.get("caller_rdnis")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.caller_rdnis = value
+            value = data.get("tenantid")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.tenantid = value
         except Exception as exc:
-            raise _rt.failure("Channel", validate_channel(data), exc) from None
+            raise failure("Channel", validate_channel(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 10 or _Channel_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Channel_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Channel_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Channel, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "id": self.id,
             "protocol_id": self.protocol_id,
             "name": self.name,
@@ -1074,7 +1068,7 @@ class Channel(_rt.Model):
             "connected": self.connected.to_dict(),
             "accountcode": self.accountcode,
             "dialplan": self.dialplan.to_dict(),
-            "creationtime": _rt.format_date(self.creationtime),
+            "creationtime": format_date(self.creationtime),
             "language": self.language,
         }
         if self.channelvars is not None:
@@ -1107,125 +1101,92 @@ _Channel_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Channel model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Channel)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("id", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "id"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "id"), "expected a string"))
-    v = data.get("protocol_id", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (Channel)")]
+    problems: list[Problem] = []
+    value = data.get("id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "id"), "expected a string"))
+    value = data.get("protocol_id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "protocol_id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "protocol_id"), "expected a string"))
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("state", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "state"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "state"), "expected a string"))
+    elif value not in (
+        "Down",
+        "Rsrved",
+        "OffHook",
+        "Dialing",
+        "Ring",
+        "Ringing",
+        "Up",
+        "Busy",
+        "Dialing Offhook",
+        "Pre-ring",
+        "Unknown",
+    ):
         problems.append(
-            _rt.Problem(_rt.join(path, "protocol_id"), "missing required field")
+            Problem(
+                join(path, "state"),
+                "must be one of Down, Rsrved, OffHook, Dialing, Ring, Ringing, Up, Busy, Dialing Offhook, Pre-ring, Unknown",
+            )
         )
+    value = data.get("caller", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "caller"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "protocol_id"), "expected a string")
-            )
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
+        problems.extend(validate_caller_id(value, join(path, "caller")))
+    value = data.get("connected", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "connected"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("state", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "state"), "missing required field"))
+        problems.extend(validate_caller_id(value, join(path, "connected")))
+    value = data.get("accountcode", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "accountcode"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "accountcode"), "expected a string"))
+    value = data.get("dialplan", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "dialplan"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "state"), "expected a string"))
-        elif v not in (
-            "Down",
-            "Rsrved",
-            "OffHook",
-            "Dialing",
-            "Ring",
-            "Ringing",
-            "Up",
-            "Busy",
-            "Dialing Offhook",
-            "Pre-ring",
-            "Unknown",
-        ):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "state"),
-                    "must be one of Down, Rsrved, OffHook, Dialing, Ring, Ringing, Up, Busy, Dialing Offhook, Pre-ring, Unknown",
-                )
-            )
-    v = data.get("caller", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "caller"), "missing required field"))
-    else:
-        problems.extend(validate_caller_id(v, _rt.join(path, "caller")))
-    v = data.get("connected", _MISSING)
-    if v is _MISSING:
+        problems.extend(validate_dialplan_cep(value, join(path, "dialplan")))
+    value = data.get("creationtime", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "creationtime"), "missing required field"))
+    elif not is_date(value):
         problems.append(
-            _rt.Problem(_rt.join(path, "connected"), "missing required field")
+            Problem(join(path, "creationtime"), "expected a date-time string")
         )
-    else:
-        problems.extend(validate_caller_id(v, _rt.join(path, "connected")))
-    v = data.get("accountcode", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "accountcode"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "accountcode"), "expected a string")
-            )
-    v = data.get("dialplan", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "dialplan"), "missing required field")
-        )
-    else:
-        problems.extend(validate_dialplan_cep(v, _rt.join(path, "dialplan")))
-    v = data.get("creationtime", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "creationtime"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "creationtime"), "expected a date-time string"
-                )
-            )
-    v = data.get("language", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "language"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "language"), "expected a string")
-            )
-    v = data.get("channelvars", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not dict and not _rt.is_mapping(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "channelvars"), "expected an object")
-            )
-    v = data.get("caller_rdnis", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "caller_rdnis"), "expected a string")
-            )
-    v = data.get("tenantid", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "tenantid"), "expected a string")
-            )
+    value = data.get("language", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "language"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "language"), "expected a string"))
+    value = data.get("channelvars", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not dict and not is_mapping(value):
+            problems.append(Problem(join(path, "channelvars"), "expected an object"))
+    value = data.get("caller_rdnis", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "caller_rdnis"), "expected a string"))
+    value = data.get("tenantid", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "tenantid"), "expected a string"))
     return problems

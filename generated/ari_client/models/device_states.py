@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    join,
+    new_instance,
+)
 
 
 class DeviceStateState(StrEnum):
@@ -26,7 +33,7 @@ class DeviceStateState(StrEnum):
     ONHOLD = "ONHOLD"
 
 
-_DeviceStateState_VALUES: Dict[str, DeviceStateState] = {
+_DeviceStateState_VALUES: dict[str, DeviceStateState] = {
     m.value: m for m in DeviceStateState
 }
 
@@ -44,13 +51,13 @@ class DeviceStatesUpdateDeviceState(StrEnum):
     ONHOLD = "ONHOLD"
 
 
-_DeviceStatesUpdateDeviceState_VALUES: Dict[str, DeviceStatesUpdateDeviceState] = {
+_DeviceStatesUpdateDeviceState_VALUES: dict[str, DeviceStatesUpdateDeviceState] = {
     m.value: m for m in DeviceStatesUpdateDeviceState
 }
 
 
 @dataclass(slots=True, kw_only=True)
-class DeviceState(_rt.Model):
+class DeviceState(Model):
     """Represents the state of a device."""
 
     name: str
@@ -61,28 +68,32 @@ class DeviceState(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DeviceState:
         """Decode the JSON object of a DeviceState (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["state"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.state = _DeviceStateState_VALUES.get(v, v)
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["state"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.state = _DeviceStateState_VALUES.get(value, value)
         except Exception as exc:
-            raise _rt.failure("DeviceState", validate_device_state(data), exc) from None
+            raise failure("DeviceState", validate_device_state(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _DeviceState_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _DeviceState_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _DeviceState_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this DeviceState, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "state": str(self.state),
         }
@@ -94,38 +105,36 @@ class DeviceState(_rt.Model):
 _DeviceState_KEYS: frozenset[str] = frozenset(("name", "state"))
 
 
-def validate_device_state(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_device_state(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's DeviceState model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (DeviceState)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("state", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "state"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "state"), "expected a string"))
-        elif v not in (
-            "UNKNOWN",
-            "NOT_INUSE",
-            "INUSE",
-            "BUSY",
-            "INVALID",
-            "UNAVAILABLE",
-            "RINGING",
-            "RINGINUSE",
-            "ONHOLD",
-        ):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "state"),
-                    "must be one of UNKNOWN, NOT_INUSE, INUSE, BUSY, INVALID, UNAVAILABLE, RINGING, RINGINUSE, ONHOLD",
-                )
+        return [Problem(path, "expected an object (DeviceState)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("state", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "state"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "state"), "expected a string"))
+    elif value not in (
+        "UNKNOWN",
+        "NOT_INUSE",
+        "INUSE",
+        "BUSY",
+        "INVALID",
+        "UNAVAILABLE",
+        "RINGING",
+        "RINGINUSE",
+        "ONHOLD",
+    ):
+        problems.append(
+            Problem(
+                join(path, "state"),
+                "must be one of UNKNOWN, NOT_INUSE, INUSE, BUSY, INVALID, UNAVAILABLE, RINGING, RINGINUSE, ONHOLD",
             )
+        )
     return problems

@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    index,
+    is_mapping,
+    join,
+    new_instance,
+)
 
 
 class EndpointState(StrEnum):
@@ -20,11 +29,11 @@ class EndpointState(StrEnum):
     ONLINE = "online"
 
 
-_EndpointState_VALUES: Dict[str, EndpointState] = {m.value: m for m in EndpointState}
+_EndpointState_VALUES: dict[str, EndpointState] = {m.value: m for m in EndpointState}
 
 
 @dataclass(slots=True, kw_only=True)
-class Endpoint(_rt.Model):
+class Endpoint(Model):
     """An external device that may offer/accept calls to/from Asterisk.
 
     Unlike most resources, which have a single unique identifier, an endpoint is uniquely identified by the technology/resource pair.
@@ -34,7 +43,7 @@ class Endpoint(_rt.Model):
     """Technology of the endpoint"""
     resource: str
     """Identifier of the endpoint, specific to the given technology."""
-    channel_ids: List[str]
+    channel_ids: list[str]
     """Id's of channels associated with this endpoint"""
     state: EndpointState | str | None = None
     """Endpoint's state"""
@@ -42,38 +51,42 @@ class Endpoint(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Endpoint:
         """Decode the JSON object of a Endpoint (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["technology"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.technology = v
-            v = data["resource"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.resource = v
-            v = data.get("state")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            if v is not None:
-                v = _EndpointState_VALUES.get(v, v)
-            obj.state = v
-            v = data["channel_ids"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.channel_ids = v
+            value = data["technology"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.technology = value
+            value = data["resource"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.resource = value
+            value = data.get("state")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            if value is not None:
+                value = _EndpointState_VALUES.get(value, value)
+            instance.state = value
+            value = data["channel_ids"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
+            ):
+                raise DecodeFailure
+            instance.channel_ids = value
         except Exception as exc:
-            raise _rt.failure("Endpoint", validate_endpoint(data), exc) from None
+            raise failure("Endpoint", validate_endpoint(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _Endpoint_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Endpoint_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Endpoint_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Endpoint, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "technology": self.technology,
             "resource": self.resource,
             "channel_ids": list(self.channel_ids),
@@ -90,65 +103,45 @@ _Endpoint_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_endpoint(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_endpoint(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Endpoint model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Endpoint)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("technology", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "technology"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
+        return [Problem(path, "expected an object (Endpoint)")]
+    problems: list[Problem] = []
+    value = data.get("technology", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "technology"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "technology"), "expected a string"))
+    value = data.get("resource", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "resource"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "resource"), "expected a string"))
+    value = data.get("state", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "state"), "expected a string"))
+        elif value not in ("unknown", "offline", "online"):
             problems.append(
-                _rt.Problem(_rt.join(path, "technology"), "expected a string")
+                Problem(join(path, "state"), "must be one of unknown, offline, online")
             )
-    v = data.get("resource", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "resource"), "missing required field")
-        )
+    value = data.get("channel_ids", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel_ids"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "channel_ids"), "expected an array"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "resource"), "expected a string")
-            )
-    v = data.get("state", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "state"), "expected a string"))
-        elif v not in ("unknown", "offline", "online"):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "state"), "must be one of unknown, offline, online"
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "channel_ids"), i), "expected a string")
                 )
-            )
-    v = data.get("channel_ids", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel_ids"), "missing required field")
-        )
-    else:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "channel_ids"), "expected an array")
-            )
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "channel_ids"), _i0),
-                            "expected a string",
-                        )
-                    )
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class TextMessage(_rt.Model):
+class TextMessage(Model):
     """A text message."""
 
     from_: str
@@ -157,42 +150,48 @@ class TextMessage(_rt.Model):
     """A technology specific URI specifying the destination of the message. Valid technologies include pjsip, and xmp. The destination of a message should be an endpoint."""
     body: str
     """The text of the message."""
-    variables: Dict[str, Any] | None = None
+    variables: dict[str, Any] | None = None
     """Technology specific key/value pairs (JSON object) associated with the message."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TextMessage:
         """Decode the JSON object of a TextMessage (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["from"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.from_ = v
-            v = data["to"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.to = v
-            v = data["body"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.body = v
-            v = data.get("variables")
-            if v is not None and (v.__class__ is not dict and not _rt.is_mapping(v)):
-                raise _rt.DecodeFailure
-            obj.variables = v
+            value = data["from"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.from_ = value
+            value = data["to"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.to = value
+            value = data["body"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.body = value
+            value = data.get("variables")
+            if value is not None and (
+                value.__class__ is not dict and not is_mapping(value)
+            ):
+                raise DecodeFailure
+            instance.variables = value
         except Exception as exc:
-            raise _rt.failure("TextMessage", validate_text_message(data), exc) from None
+            raise failure("TextMessage", validate_text_message(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _TextMessage_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _TextMessage_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _TextMessage_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this TextMessage, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "from": self.from_,
             "to": self.to,
             "body": self.body,
@@ -207,33 +206,28 @@ class TextMessage(_rt.Model):
 _TextMessage_KEYS: frozenset[str] = frozenset(("from", "to", "body", "variables"))
 
 
-def validate_text_message(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_text_message(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's TextMessage model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (TextMessage)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("from", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "from"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "from"), "expected a string"))
-    v = data.get("to", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "to"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "to"), "expected a string"))
-    v = data.get("body", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "body"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "body"), "expected a string"))
-    v = data.get("variables", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not dict and not _rt.is_mapping(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "variables"), "expected an object")
-            )
+        return [Problem(path, "expected an object (TextMessage)")]
+    problems: list[Problem] = []
+    value = data.get("from", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "from"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "from"), "expected a string"))
+    value = data.get("to", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "to"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "to"), "expected a string"))
+    value = data.get("body", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "body"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "body"), "expected a string"))
+    value = data.get("variables", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not dict and not is_mapping(value):
+            problems.append(Problem(join(path, "variables"), "expected an object"))
     return problems

@@ -3,22 +3,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Type
+from typing import Any
 
-from .. import _runtime as _rt
-
-if TYPE_CHECKING:
-    from .bridges import Bridge
-    from .channels import Channel
-    from .device_states import DeviceState
-    from .endpoints import Endpoint, TextMessage
-    from .playbacks import Playback
-    from .recordings import LiveRecording
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    ValidationError,
+    failure,
+    format_date,
+    index,
+    is_date,
+    is_int,
+    is_mapping,
+    join,
+    nearest_base,
+    new_instance,
+    parse_date,
+)
+from .bridges import Bridge, validate_bridge
+from .channels import Channel, validate_channel
+from .device_states import DeviceState, validate_device_state
+from .endpoints import Endpoint, TextMessage, validate_endpoint, validate_text_message
+from .playbacks import Playback, validate_playback
+from .recordings import LiveRecording, validate_live_recording
 
 
 class ContactInfoContactStatus(StrEnum):
@@ -31,13 +44,13 @@ class ContactInfoContactStatus(StrEnum):
     REMOVED = "Removed"
 
 
-_ContactInfoContactStatus_VALUES: Dict[str, ContactInfoContactStatus] = {
+_ContactInfoContactStatus_VALUES: dict[str, ContactInfoContactStatus] = {
     m.value: m for m in ContactInfoContactStatus
 }
 
 
 @dataclass(slots=True, kw_only=True)
-class Message(_rt.Model):
+class Message(Model):
     """Base type for errors and events"""
 
     type: str
@@ -48,28 +61,30 @@ class Message(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Message:
         """Decode the JSON object of a Message (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
         except Exception as exc:
-            raise _rt.failure("Message", validate_message(data), exc) from None
+            raise failure("Message", validate_message(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 1 or _Message_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Message_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Message_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Message, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
         }
         if self.asterisk_id is not None:
@@ -82,27 +97,21 @@ class Message(_rt.Model):
 _Message_KEYS: frozenset[str] = frozenset(("type", "asterisk_id"))
 
 
-def validate_message(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_message(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Message model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Message)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
+        return [Problem(path, "expected an object (Message)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
     return problems
-
-
-_Message_TYPES: Dict[str, Type[Message]] = {}
 
 
 def parse_message(data: Mapping[str, Any], *, strict: bool = True) -> Message:
@@ -113,9 +122,8 @@ def parse_message(data: Mapping[str, Any], *, strict: bool = True) -> Message:
     it too decodes as the nearest base class that fits (what the events stream does, so that
     no event is lost).
     """
-    table = _Message_TYPES or _Message_types()
     tag = data.get("type")
-    cls = table.get(tag) if tag.__class__ is str else None
+    cls = _Message_CLASSES.get(tag) if tag.__class__ is str else None
     if cls is None:
         keys = data.keys()
         if keys >= {"type", "application", "timestamp"}:
@@ -126,102 +134,53 @@ def parse_message(data: Mapping[str, Any], *, strict: bool = True) -> Message:
         return cls.from_dict(data)
     try:
         return cls.from_dict(data)
-    except _rt.ValidationError as error:
-        return _rt.nearest_base(cls, Message, data, error)
-
-
-def _Message_types() -> Dict[str, Type[Message]]:
-    _Message_TYPES.update(
-        {
-            "MissingParams": MissingParams,
-            "Event": Event,
-            "DeviceStateChanged": DeviceStateChanged,
-            "PlaybackStarted": PlaybackStarted,
-            "PlaybackContinuing": PlaybackContinuing,
-            "PlaybackFinished": PlaybackFinished,
-            "RecordingStarted": RecordingStarted,
-            "RecordingFinished": RecordingFinished,
-            "RecordingFailed": RecordingFailed,
-            "ApplicationMoveFailed": ApplicationMoveFailed,
-            "ApplicationRegistered": ApplicationRegistered,
-            "ApplicationUnregistered": ApplicationUnregistered,
-            "ApplicationReplaced": ApplicationReplaced,
-            "BridgeCreated": BridgeCreated,
-            "BridgeDestroyed": BridgeDestroyed,
-            "BridgeMerged": BridgeMerged,
-            "BridgeVideoSourceChanged": BridgeVideoSourceChanged,
-            "BridgeBlindTransfer": BridgeBlindTransfer,
-            "BridgeAttendedTransfer": BridgeAttendedTransfer,
-            "ChannelCreated": ChannelCreated,
-            "ChannelDestroyed": ChannelDestroyed,
-            "ChannelEnteredBridge": ChannelEnteredBridge,
-            "ChannelLeftBridge": ChannelLeftBridge,
-            "ChannelStateChange": ChannelStateChange,
-            "ChannelDtmfReceived": ChannelDtmfReceived,
-            "ChannelDialplan": ChannelDialplan,
-            "ChannelCallerId": ChannelCallerId,
-            "ChannelUserevent": ChannelUserevent,
-            "ChannelHangupRequest": ChannelHangupRequest,
-            "ChannelVarset": ChannelVarset,
-            "ChannelHold": ChannelHold,
-            "ChannelUnhold": ChannelUnhold,
-            "ChannelToneDetected": ChannelToneDetected,
-            "ChannelTalkingStarted": ChannelTalkingStarted,
-            "ChannelTalkingFinished": ChannelTalkingFinished,
-            "ContactStatusChange": ContactStatusChange,
-            "PeerStatusChange": PeerStatusChange,
-            "EndpointStateChange": EndpointStateChange,
-            "Dial": Dial,
-            "StasisEnd": StasisEnd,
-            "StasisStart": StasisStart,
-            "TextMessageReceived": TextMessageReceived,
-            "ChannelConnectedLine": ChannelConnectedLine,
-            "ChannelTransfer": ChannelTransfer,
-            "RESTResponse": RESTResponse,
-        }
-    )
-    return _Message_TYPES
+    except ValidationError as error:
+        return nearest_base(cls, Message, data, error)
 
 
 @dataclass(slots=True, kw_only=True)
 class MissingParams(Message):
     """Error event sent when required params are missing."""
 
-    params: List[str]
+    params: list[str]
     """A list of the missing parameters"""
     type: str = "MissingParams"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MissingParams:
         """Decode the JSON object of a MissingParams (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["params"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.params = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["params"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
+            ):
+                raise DecodeFailure
+            instance.params = value
         except Exception as exc:
-            raise _rt.failure(
-                "MissingParams", validate_missing_params(data), exc
-            ) from None
+            raise failure("MissingParams", validate_missing_params(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _MissingParams_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _MissingParams_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _MissingParams_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this MissingParams, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "params": list(self.params),
         }
@@ -235,38 +194,31 @@ class MissingParams(Message):
 _MissingParams_KEYS: frozenset[str] = frozenset(("type", "asterisk_id", "params"))
 
 
-def validate_missing_params(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_missing_params(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's MissingParams model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (MissingParams)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (MissingParams)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("params", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "params"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "params"), "expected an array"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("params", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "params"), "missing required field"))
-    else:
-        if v.__class__ is not list:
-            problems.append(_rt.Problem(_rt.join(path, "params"), "expected an array"))
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "params"), _i0),
-                            "expected a string",
-                        )
-                    )
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "params"), i), "expected a string")
+                )
     return problems
 
 
@@ -283,37 +235,39 @@ class Event(Message):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
         """Decode the JSON object of a Event (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
         except Exception as exc:
-            raise _rt.failure("Event", validate_event(data), exc) from None
+            raise failure("Event", validate_event(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _Event_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Event_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Event_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Event, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -327,48 +281,35 @@ _Event_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_event(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_event(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Event model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Event)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
+        return [Problem(path, "expected an object (Event)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class ContactInfo(_rt.Model):
+class ContactInfo(Model):
     """Detailed information about a contact on an endpoint."""
 
     uri: str
@@ -383,36 +324,40 @@ class ContactInfo(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ContactInfo:
         """Decode the JSON object of a ContactInfo (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["uri"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.uri = v
-            v = data["contact_status"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.contact_status = _ContactInfoContactStatus_VALUES.get(v, v)
-            v = data["aor"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.aor = v
-            v = data.get("roundtrip_usec")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.roundtrip_usec = v
+            value = data["uri"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.uri = value
+            value = data["contact_status"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.contact_status = _ContactInfoContactStatus_VALUES.get(value, value)
+            value = data["aor"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.aor = value
+            value = data.get("roundtrip_usec")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.roundtrip_usec = value
         except Exception as exc:
-            raise _rt.failure("ContactInfo", validate_contact_info(data), exc) from None
+            raise failure("ContactInfo", validate_contact_info(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ContactInfo_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ContactInfo_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ContactInfo_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ContactInfo, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "uri": self.uri,
             "contact_status": str(self.contact_status),
             "aor": self.aor,
@@ -429,57 +374,48 @@ _ContactInfo_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_contact_info(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_contact_info(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ContactInfo model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ContactInfo)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("uri", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "uri"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "uri"), "expected a string"))
-    v = data.get("contact_status", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (ContactInfo)")]
+    problems: list[Problem] = []
+    value = data.get("uri", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "uri"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "uri"), "expected a string"))
+    value = data.get("contact_status", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "contact_status"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "contact_status"), "expected a string"))
+    elif value not in (
+        "Unreachable",
+        "Reachable",
+        "Unknown",
+        "NonQualified",
+        "Removed",
+    ):
         problems.append(
-            _rt.Problem(_rt.join(path, "contact_status"), "missing required field")
+            Problem(
+                join(path, "contact_status"),
+                "must be one of Unreachable, Reachable, Unknown, NonQualified, Removed",
+            )
         )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "contact_status"), "expected a string")
-            )
-        elif v not in (
-            "Unreachable",
-            "Reachable",
-            "Unknown",
-            "NonQualified",
-            "Removed",
-        ):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "contact_status"),
-                    "must be one of Unreachable, Reachable, Unknown, NonQualified, Removed",
-                )
-            )
-    v = data.get("aor", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "aor"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "aor"), "expected a string"))
-    v = data.get("roundtrip_usec", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "roundtrip_usec"), "expected a string")
-            )
+    value = data.get("aor", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "aor"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "aor"), "expected a string"))
+    value = data.get("roundtrip_usec", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "roundtrip_usec"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class Peer(_rt.Model):
+class Peer(Model):
     """Detailed information about a remote peer that communicates with Asterisk."""
 
     peer_status: str
@@ -496,40 +432,42 @@ class Peer(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Peer:
         """Decode the JSON object of a Peer (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["peer_status"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.peer_status = v
-            v = data.get("cause")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.cause = v
-            v = data.get("address")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.address = v
-            v = data.get("port")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.port = v
-            v = data.get("time")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.time = v
+            value = data["peer_status"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.peer_status = value
+            value = data.get("cause")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.cause = value
+            value = data.get("address")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.address = value
+            value = data.get("port")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.port = value
+            value = data.get("time")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.time = value
         except Exception as exc:
-            raise _rt.failure("Peer", validate_peer(data), exc) from None
+            raise failure("Peer", validate_peer(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 1 or _Peer_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Peer_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Peer_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Peer, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "peer_status": self.peer_status,
         }
         if self.cause is not None:
@@ -550,37 +488,32 @@ _Peer_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_peer(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_peer(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Peer model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Peer)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("peer_status", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "peer_status"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "peer_status"), "expected a string")
-            )
-    v = data.get("cause", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "cause"), "expected a string"))
-    v = data.get("address", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "address"), "expected a string"))
-    v = data.get("port", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "port"), "expected a string"))
-    v = data.get("time", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "time"), "expected a string"))
+        return [Problem(path, "expected an object (Peer)")]
+    problems: list[Problem] = []
+    value = data.get("peer_status", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "peer_status"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "peer_status"), "expected a string"))
+    value = data.get("cause", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "cause"), "expected a string"))
+    value = data.get("address", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "address"), "expected a string"))
+    value = data.get("port", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "port"), "expected a string"))
+    value = data.get("time", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "time"), "expected a string"))
     return problems
 
 
@@ -595,43 +528,45 @@ class DeviceStateChanged(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DeviceStateChanged:
         """Decode the JSON object of a DeviceStateChanged (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["device_state"]
-            obj.device_state = _device_states.DeviceState.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["device_state"]
+            instance.device_state = DeviceState.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "DeviceStateChanged", validate_device_state_changed(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _DeviceStateChanged_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _DeviceStateChanged_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _DeviceStateChanged_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this DeviceStateChanged, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "device_state": self.device_state.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -646,52 +581,35 @@ _DeviceStateChanged_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_device_state_changed(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_device_state_changed(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's DeviceStateChanged model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (DeviceStateChanged)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (DeviceStateChanged)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("device_state", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "device_state"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("device_state", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "device_state"), "missing required field")
-        )
-    else:
-        problems.extend(
-            _device_states.validate_device_state(v, _rt.join(path, "device_state"))
-        )
+        problems.extend(validate_device_state(value, join(path, "device_state")))
     return problems
 
 
@@ -706,43 +624,45 @@ class PlaybackStarted(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlaybackStarted:
         """Decode the JSON object of a PlaybackStarted (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["playback"]
-            obj.playback = _playbacks.Playback.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["playback"]
+            instance.playback = Playback.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "PlaybackStarted", validate_playback_started(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _PlaybackStarted_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _PlaybackStarted_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _PlaybackStarted_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this PlaybackStarted, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "playback": self.playback.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -757,50 +677,35 @@ _PlaybackStarted_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_playback_started(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_playback_started(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's PlaybackStarted model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (PlaybackStarted)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (PlaybackStarted)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("playback", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "playback"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("playback", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "playback"), "missing required field")
-        )
-    else:
-        problems.extend(_playbacks.validate_playback(v, _rt.join(path, "playback")))
+        problems.extend(validate_playback(value, join(path, "playback")))
     return problems
 
 
@@ -815,43 +720,45 @@ class PlaybackContinuing(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlaybackContinuing:
         """Decode the JSON object of a PlaybackContinuing (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["playback"]
-            obj.playback = _playbacks.Playback.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["playback"]
+            instance.playback = Playback.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "PlaybackContinuing", validate_playback_continuing(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _PlaybackContinuing_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _PlaybackContinuing_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _PlaybackContinuing_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this PlaybackContinuing, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "playback": self.playback.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -866,50 +773,35 @@ _PlaybackContinuing_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_playback_continuing(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_playback_continuing(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's PlaybackContinuing model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (PlaybackContinuing)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (PlaybackContinuing)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("playback", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "playback"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("playback", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "playback"), "missing required field")
-        )
-    else:
-        problems.extend(_playbacks.validate_playback(v, _rt.join(path, "playback")))
+        problems.extend(validate_playback(value, join(path, "playback")))
     return problems
 
 
@@ -924,43 +816,45 @@ class PlaybackFinished(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlaybackFinished:
         """Decode the JSON object of a PlaybackFinished (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["playback"]
-            obj.playback = _playbacks.Playback.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["playback"]
+            instance.playback = Playback.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "PlaybackFinished", validate_playback_finished(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _PlaybackFinished_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _PlaybackFinished_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _PlaybackFinished_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this PlaybackFinished, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "playback": self.playback.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -975,50 +869,35 @@ _PlaybackFinished_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_playback_finished(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_playback_finished(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's PlaybackFinished model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (PlaybackFinished)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (PlaybackFinished)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("playback", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "playback"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("playback", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "playback"), "missing required field")
-        )
-    else:
-        problems.extend(_playbacks.validate_playback(v, _rt.join(path, "playback")))
+        problems.extend(validate_playback(value, join(path, "playback")))
     return problems
 
 
@@ -1033,43 +912,45 @@ class RecordingStarted(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RecordingStarted:
         """Decode the JSON object of a RecordingStarted (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["recording"]
-            obj.recording = _recordings.LiveRecording.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["recording"]
+            instance.recording = LiveRecording.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "RecordingStarted", validate_recording_started(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _RecordingStarted_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _RecordingStarted_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _RecordingStarted_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RecordingStarted, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "recording": self.recording.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -1084,52 +965,35 @@ _RecordingStarted_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_recording_started(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_recording_started(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RecordingStarted model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RecordingStarted)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (RecordingStarted)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("recording", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "recording"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("recording", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "recording"), "missing required field")
-        )
-    else:
-        problems.extend(
-            _recordings.validate_live_recording(v, _rt.join(path, "recording"))
-        )
+        problems.extend(validate_live_recording(value, join(path, "recording")))
     return problems
 
 
@@ -1144,43 +1008,45 @@ class RecordingFinished(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RecordingFinished:
         """Decode the JSON object of a RecordingFinished (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["recording"]
-            obj.recording = _recordings.LiveRecording.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["recording"]
+            instance.recording = LiveRecording.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "RecordingFinished", validate_recording_finished(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _RecordingFinished_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _RecordingFinished_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _RecordingFinished_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RecordingFinished, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "recording": self.recording.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -1195,52 +1061,35 @@ _RecordingFinished_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_recording_finished(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_recording_finished(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RecordingFinished model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RecordingFinished)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (RecordingFinished)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("recording", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "recording"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("recording", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "recording"), "missing required field")
-        )
-    else:
-        problems.extend(
-            _recordings.validate_live_recording(v, _rt.join(path, "recording"))
-        )
+        problems.extend(validate_live_recording(value, join(path, "recording")))
     return problems
 
 
@@ -1255,43 +1104,45 @@ class RecordingFailed(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RecordingFailed:
         """Decode the JSON object of a RecordingFailed (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["recording"]
-            obj.recording = _recordings.LiveRecording.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["recording"]
+            instance.recording = LiveRecording.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "RecordingFailed", validate_recording_failed(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _RecordingFailed_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _RecordingFailed_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _RecordingFailed_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RecordingFailed, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "recording": self.recording.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -1306,52 +1157,35 @@ _RecordingFailed_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_recording_failed(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_recording_failed(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RecordingFailed model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RecordingFailed)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (RecordingFailed)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("recording", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "recording"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("recording", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "recording"), "missing required field")
-        )
-    else:
-        problems.extend(
-            _recordings.validate_live_recording(v, _rt.join(path, "recording"))
-        )
+        problems.extend(validate_live_recording(value, join(path, "recording")))
     return problems
 
 
@@ -1361,58 +1195,62 @@ class ApplicationMoveFailed(Event):
 
     channel: Channel
     destination: str
-    args: List[str]
+    args: list[str]
     """Arguments to the application"""
     type: str = "ApplicationMoveFailed"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ApplicationMoveFailed:
         """Decode the JSON object of a ApplicationMoveFailed (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
-            v = data["destination"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.destination = v
-            v = data["args"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.args = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
+            value = data["destination"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.destination = value
+            value = data["args"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
+            ):
+                raise DecodeFailure
+            instance.args = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ApplicationMoveFailed", validate_application_move_failed(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ApplicationMoveFailed_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ApplicationMoveFailed_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ApplicationMoveFailed_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ApplicationMoveFailed, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
             "destination": self.destination,
             "args": list(self.args),
@@ -1437,74 +1275,51 @@ _ApplicationMoveFailed_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_application_move_failed(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_application_move_failed(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ApplicationMoveFailed model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ApplicationMoveFailed)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ApplicationMoveFailed)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
+        problems.extend(validate_channel(value, join(path, "channel")))
+    value = data.get("destination", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "destination"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "destination"), "expected a string"))
+    value = data.get("args", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "args"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "args"), "expected an array"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
-    v = data.get("destination", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "destination"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "destination"), "expected a string")
-            )
-    v = data.get("args", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "args"), "missing required field"))
-    else:
-        if v.__class__ is not list:
-            problems.append(_rt.Problem(_rt.join(path, "args"), "expected an array"))
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "args"), _i0), "expected a string"
-                        )
-                    )
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "args"), i), "expected a string")
+                )
     return problems
 
 
@@ -1517,41 +1332,43 @@ class ApplicationRegistered(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ApplicationRegistered:
         """Decode the JSON object of a ApplicationRegistered (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ApplicationRegistered", validate_application_registered(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ApplicationRegistered_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ApplicationRegistered_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ApplicationRegistered_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ApplicationRegistered, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -1565,43 +1382,30 @@ _ApplicationRegistered_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_application_registered(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_application_registered(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ApplicationRegistered model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ApplicationRegistered)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
+        return [Problem(path, "expected an object (ApplicationRegistered)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
     return problems
 
 
@@ -1614,41 +1418,43 @@ class ApplicationUnregistered(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ApplicationUnregistered:
         """Decode the JSON object of a ApplicationUnregistered (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ApplicationUnregistered", validate_application_unregistered(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ApplicationUnregistered_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ApplicationUnregistered_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ApplicationUnregistered_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ApplicationUnregistered, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -1662,43 +1468,30 @@ _ApplicationUnregistered_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_application_unregistered(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_application_unregistered(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ApplicationUnregistered model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ApplicationUnregistered)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
+        return [Problem(path, "expected an object (ApplicationUnregistered)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
     return problems
 
 
@@ -1714,41 +1507,43 @@ class ApplicationReplaced(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ApplicationReplaced:
         """Decode the JSON object of a ApplicationReplaced (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ApplicationReplaced", validate_application_replaced(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ApplicationReplaced_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ApplicationReplaced_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ApplicationReplaced_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ApplicationReplaced, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
         }
         if self.asterisk_id is not None:
             data["asterisk_id"] = self.asterisk_id
@@ -1762,43 +1557,30 @@ _ApplicationReplaced_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_application_replaced(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_application_replaced(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ApplicationReplaced model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ApplicationReplaced)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
+        return [Problem(path, "expected an object (ApplicationReplaced)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
     return problems
 
 
@@ -1812,41 +1594,43 @@ class BridgeCreated(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BridgeCreated:
         """Decode the JSON object of a BridgeCreated (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["bridge"]
-            obj.bridge = _bridges.Bridge.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["bridge"]
+            instance.bridge = Bridge.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
-                "BridgeCreated", validate_bridge_created(data), exc
-            ) from None
+            raise failure("BridgeCreated", validate_bridge_created(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _BridgeCreated_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _BridgeCreated_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _BridgeCreated_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this BridgeCreated, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "bridge": self.bridge.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -1861,48 +1645,35 @@ _BridgeCreated_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_bridge_created(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_bridge_created(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's BridgeCreated model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (BridgeCreated)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (BridgeCreated)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("bridge", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("bridge", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "bridge"), "missing required field"))
-    else:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
+        problems.extend(validate_bridge(value, join(path, "bridge")))
     return problems
 
 
@@ -1916,43 +1687,45 @@ class BridgeDestroyed(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BridgeDestroyed:
         """Decode the JSON object of a BridgeDestroyed (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["bridge"]
-            obj.bridge = _bridges.Bridge.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["bridge"]
+            instance.bridge = Bridge.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "BridgeDestroyed", validate_bridge_destroyed(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _BridgeDestroyed_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _BridgeDestroyed_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _BridgeDestroyed_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this BridgeDestroyed, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "bridge": self.bridge.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -1967,48 +1740,35 @@ _BridgeDestroyed_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_bridge_destroyed(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_bridge_destroyed(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's BridgeDestroyed model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (BridgeDestroyed)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (BridgeDestroyed)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("bridge", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("bridge", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "bridge"), "missing required field"))
-    else:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
+        problems.extend(validate_bridge(value, join(path, "bridge")))
     return problems
 
 
@@ -2023,43 +1783,45 @@ class BridgeMerged(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BridgeMerged:
         """Decode the JSON object of a BridgeMerged (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["bridge"]
-            obj.bridge = _bridges.Bridge.from_dict(v)
-            v = data["bridge_from"]
-            obj.bridge_from = _bridges.Bridge.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["bridge"]
+            instance.bridge = Bridge.from_dict(value)
+            value = data["bridge_from"]
+            instance.bridge_from = Bridge.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
-                "BridgeMerged", validate_bridge_merged(data), exc
-            ) from None
+            raise failure("BridgeMerged", validate_bridge_merged(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _BridgeMerged_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _BridgeMerged_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _BridgeMerged_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this BridgeMerged, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "bridge": self.bridge.to_dict(),
             "bridge_from": self.bridge_from.to_dict(),
         }
@@ -2075,55 +1837,40 @@ _BridgeMerged_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_bridge_merged(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_bridge_merged(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's BridgeMerged model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (BridgeMerged)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (BridgeMerged)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("bridge", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
+        problems.extend(validate_bridge(value, join(path, "bridge")))
+    value = data.get("bridge_from", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge_from"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("bridge", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "bridge"), "missing required field"))
-    else:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
-    v = data.get("bridge_from", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "bridge_from"), "missing required field")
-        )
-    else:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge_from")))
+        problems.extend(validate_bridge(value, join(path, "bridge_from")))
     return problems
 
 
@@ -2138,49 +1885,51 @@ class BridgeVideoSourceChanged(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BridgeVideoSourceChanged:
         """Decode the JSON object of a BridgeVideoSourceChanged (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["bridge"]
-            obj.bridge = _bridges.Bridge.from_dict(v)
-            v = data.get("old_video_source_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.old_video_source_id = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["bridge"]
+            instance.bridge = Bridge.from_dict(value)
+            value = data.get("old_video_source_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.old_video_source_id = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "BridgeVideoSourceChanged",
                 validate_bridge_video_source_changed(data),
                 exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _BridgeVideoSourceChanged_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _BridgeVideoSourceChanged_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _BridgeVideoSourceChanged_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this BridgeVideoSourceChanged, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "bridge": self.bridge.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -2197,55 +1946,40 @@ _BridgeVideoSourceChanged_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_bridge_video_source_changed(
-    data: Any, path: str = ""
-) -> List[_rt.Problem]:
+def validate_bridge_video_source_changed(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's BridgeVideoSourceChanged model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (BridgeVideoSourceChanged)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (BridgeVideoSourceChanged)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("bridge", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
+        problems.extend(validate_bridge(value, join(path, "bridge")))
+    value = data.get("old_video_source_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
             problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("bridge", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "bridge"), "missing required field"))
-    else:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
-    v = data.get("old_video_source_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "old_video_source_id"), "expected a string")
+                Problem(join(path, "old_video_source_id"), "expected a string")
             )
     return problems
 
@@ -2275,71 +2009,73 @@ class BridgeBlindTransfer(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BridgeBlindTransfer:
         """Decode the JSON object of a BridgeBlindTransfer (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
-            v = data.get("replace_channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.replace_channel = v
-            v = data.get("transferee")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.transferee = v
-            v = data["exten"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.exten = v
-            v = data["context"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.context = v
-            v = data["result"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.result = v
-            v = data["is_external"]
-            if v.__class__ is not bool:
-                raise _rt.DecodeFailure
-            obj.is_external = v
-            v = data.get("bridge")
-            if v is not None:
-                v = _bridges.Bridge.from_dict(v)
-            obj.bridge = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
+            value = data.get("replace_channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.replace_channel = value
+            value = data.get("transferee")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.transferee = value
+            value = data["exten"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.exten = value
+            value = data["context"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.context = value
+            value = data["result"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.result = value
+            value = data["is_external"]
+            if value.__class__ is not bool:
+                raise DecodeFailure
+            instance.is_external = value
+            value = data.get("bridge")
+            if value is not None:
+                value = Bridge.from_dict(value)
+            instance.bridge = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "BridgeBlindTransfer", validate_bridge_blind_transfer(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 8 or _BridgeBlindTransfer_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _BridgeBlindTransfer_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _BridgeBlindTransfer_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this BridgeBlindTransfer, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
             "exten": self.exten,
             "context": self.context,
@@ -2377,91 +2113,64 @@ _BridgeBlindTransfer_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_bridge_blind_transfer(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_bridge_blind_transfer(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's BridgeBlindTransfer model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (BridgeBlindTransfer)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (BridgeBlindTransfer)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
-    v = data.get("replace_channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "replace_channel"))
-        )
-    v = data.get("transferee", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "transferee")))
-    v = data.get("exten", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "exten"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "exten"), "expected a string"))
-    v = data.get("context", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "context"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "context"), "expected a string"))
-    v = data.get("result", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "result"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "result"), "expected a string"))
-    v = data.get("is_external", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "is_external"), "missing required field")
-        )
-    else:
-        if v.__class__ is not bool:
-            problems.append(
-                _rt.Problem(_rt.join(path, "is_external"), "expected a boolean")
-            )
-    v = data.get("bridge", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
+        problems.extend(validate_channel(value, join(path, "channel")))
+    value = data.get("replace_channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "replace_channel")))
+    value = data.get("transferee", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "transferee")))
+    value = data.get("exten", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "exten"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "exten"), "expected a string"))
+    value = data.get("context", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "context"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "context"), "expected a string"))
+    value = data.get("result", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "result"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "result"), "expected a string"))
+    value = data.get("is_external", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "is_external"), "missing required field"))
+    elif value.__class__ is not bool:
+        problems.append(Problem(join(path, "is_external"), "expected a boolean"))
+    value = data.get("bridge", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_bridge(value, join(path, "bridge")))
     return problems
 
 
@@ -2506,101 +2215,103 @@ class BridgeAttendedTransfer(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BridgeAttendedTransfer:
         """Decode the JSON object of a BridgeAttendedTransfer (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["transferer_first_leg"]
-            obj.transferer_first_leg = _channels.Channel.from_dict(v)
-            v = data["transferer_second_leg"]
-            obj.transferer_second_leg = _channels.Channel.from_dict(v)
-            v = data.get("replace_channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.replace_channel = v
-            v = data.get("transferee")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.transferee = v
-            v = data.get("transfer_target")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.transfer_target = v
-            v = data["result"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.result = v
-            v = data["is_external"]
-            if v.__class__ is not bool:
-                raise _rt.DecodeFailure
-            obj.is_external = v
-            v = data.get("transferer_first_leg_bridge")
-            if v is not None:
-                v = _bridges.Bridge.from_dict(v)
-            obj.transferer_first_leg_bridge = v
-            v = data.get("transferer_second_leg_bridge")
-            if v is not None:
-                v = _bridges.Bridge.from_dict(v)
-            obj.transferer_second_leg_bridge = v
-            v = data["destination_type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.destination_type = v
-            v = data.get("destination_bridge")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.destination_bridge = v
-            v = data.get("destination_application")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.destination_application = v
-            v = data.get("destination_link_first_leg")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.destination_link_first_leg = v
-            v = data.get("destination_link_second_leg")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.destination_link_second_leg = v
-            v = data.get("destination_threeway_channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.destination_threeway_channel = v
-            v = data.get("destination_threeway_bridge")
-            if v is not None:
-                v = _bridges.Bridge.from_dict(v)
-            obj.destination_threeway_bridge = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["transferer_first_leg"]
+            instance.transferer_first_leg = Channel.from_dict(value)
+            value = data["transferer_second_leg"]
+            instance.transferer_second_leg = Channel.from_dict(value)
+            value = data.get("replace_channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.replace_channel = value
+            value = data.get("transferee")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.transferee = value
+            value = data.get("transfer_target")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.transfer_target = value
+            value = data["result"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.result = value
+            value = data["is_external"]
+            if value.__class__ is not bool:
+                raise DecodeFailure
+            instance.is_external = value
+            value = data.get("transferer_first_leg_bridge")
+            if value is not None:
+                value = Bridge.from_dict(value)
+            instance.transferer_first_leg_bridge = value
+            value = data.get("transferer_second_leg_bridge")
+            if value is not None:
+                value = Bridge.from_dict(value)
+            instance.transferer_second_leg_bridge = value
+            value = data["destination_type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.destination_type = value
+            value = data.get("destination_bridge")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.destination_bridge = value
+            value = data.get("destination_application")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.destination_application = value
+            value = data.get("destination_link_first_leg")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.destination_link_first_leg = value
+            value = data.get("destination_link_second_leg")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.destination_link_second_leg = value
+            value = data.get("destination_threeway_channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.destination_threeway_channel = value
+            value = data.get("destination_threeway_bridge")
+            if value is not None:
+                value = Bridge.from_dict(value)
+            instance.destination_threeway_bridge = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "BridgeAttendedTransfer", validate_bridge_attended_transfer(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 8 or _BridgeAttendedTransfer_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _BridgeAttendedTransfer_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _BridgeAttendedTransfer_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this BridgeAttendedTransfer, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "transferer_first_leg": self.transferer_first_leg.to_dict(),
             "transferer_second_leg": self.transferer_second_leg.to_dict(),
             "result": self.result,
@@ -2674,149 +2385,111 @@ _BridgeAttendedTransfer_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_bridge_attended_transfer(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_bridge_attended_transfer(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's BridgeAttendedTransfer model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (BridgeAttendedTransfer)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (BridgeAttendedTransfer)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("transferer_first_leg", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
+            Problem(join(path, "transferer_first_leg"), "missing required field")
         )
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
+        problems.extend(validate_channel(value, join(path, "transferer_first_leg")))
+    value = data.get("transferer_second_leg", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
+            Problem(join(path, "transferer_second_leg"), "missing required field")
         )
     else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("transferer_first_leg", _MISSING)
-    if v is _MISSING:
+        problems.extend(validate_channel(value, join(path, "transferer_second_leg")))
+    value = data.get("replace_channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "replace_channel")))
+    value = data.get("transferee", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "transferee")))
+    value = data.get("transfer_target", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "transfer_target")))
+    value = data.get("result", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "result"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "result"), "expected a string"))
+    value = data.get("is_external", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "is_external"), "missing required field"))
+    elif value.__class__ is not bool:
+        problems.append(Problem(join(path, "is_external"), "expected a boolean"))
+    value = data.get("transferer_first_leg_bridge", MISSING)
+    if value is not MISSING:
+        problems.extend(
+            validate_bridge(value, join(path, "transferer_first_leg_bridge"))
+        )
+    value = data.get("transferer_second_leg_bridge", MISSING)
+    if value is not MISSING:
+        problems.extend(
+            validate_bridge(value, join(path, "transferer_second_leg_bridge"))
+        )
+    value = data.get("destination_type", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(
-                _rt.join(path, "transferer_first_leg"), "missing required field"
-            )
+            Problem(join(path, "destination_type"), "missing required field")
         )
-    else:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "transferer_first_leg"))
-        )
-    v = data.get("transferer_second_leg", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(
-                _rt.join(path, "transferer_second_leg"), "missing required field"
-            )
-        )
-    else:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "transferer_second_leg"))
-        )
-    v = data.get("replace_channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "replace_channel"))
-        )
-    v = data.get("transferee", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "transferee")))
-    v = data.get("transfer_target", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "transfer_target"))
-        )
-    v = data.get("result", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "result"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "result"), "expected a string"))
-    v = data.get("is_external", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "is_external"), "missing required field")
-        )
-    else:
-        if v.__class__ is not bool:
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "destination_type"), "expected a string"))
+    value = data.get("destination_bridge", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
             problems.append(
-                _rt.Problem(_rt.join(path, "is_external"), "expected a boolean")
+                Problem(join(path, "destination_bridge"), "expected a string")
             )
-    v = data.get("transferer_first_leg_bridge", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _bridges.validate_bridge(v, _rt.join(path, "transferer_first_leg_bridge"))
-        )
-    v = data.get("transferer_second_leg_bridge", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _bridges.validate_bridge(v, _rt.join(path, "transferer_second_leg_bridge"))
-        )
-    v = data.get("destination_type", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "destination_type"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
+    value = data.get("destination_application", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
             problems.append(
-                _rt.Problem(_rt.join(path, "destination_type"), "expected a string")
+                Problem(join(path, "destination_application"), "expected a string")
             )
-    v = data.get("destination_bridge", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "destination_bridge"), "expected a string")
-            )
-    v = data.get("destination_application", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "destination_application"), "expected a string"
-                )
-            )
-    v = data.get("destination_link_first_leg", _MISSING)
-    if v is not _MISSING:
+    value = data.get("destination_link_first_leg", MISSING)
+    if value is not MISSING:
         problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "destination_link_first_leg"))
+            validate_channel(value, join(path, "destination_link_first_leg"))
         )
-    v = data.get("destination_link_second_leg", _MISSING)
-    if v is not _MISSING:
+    value = data.get("destination_link_second_leg", MISSING)
+    if value is not MISSING:
         problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "destination_link_second_leg"))
+            validate_channel(value, join(path, "destination_link_second_leg"))
         )
-    v = data.get("destination_threeway_channel", _MISSING)
-    if v is not _MISSING:
+    value = data.get("destination_threeway_channel", MISSING)
+    if value is not MISSING:
         problems.extend(
-            _channels.validate_channel(
-                v, _rt.join(path, "destination_threeway_channel")
-            )
+            validate_channel(value, join(path, "destination_threeway_channel"))
         )
-    v = data.get("destination_threeway_bridge", _MISSING)
-    if v is not _MISSING:
+    value = data.get("destination_threeway_bridge", MISSING)
+    if value is not MISSING:
         problems.extend(
-            _bridges.validate_bridge(v, _rt.join(path, "destination_threeway_bridge"))
+            validate_bridge(value, join(path, "destination_threeway_bridge"))
         )
     return problems
 
@@ -2831,43 +2504,45 @@ class ChannelCreated(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelCreated:
         """Decode the JSON object of a ChannelCreated (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelCreated", validate_channel_created(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelCreated_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelCreated_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelCreated_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelCreated, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -2882,50 +2557,35 @@ _ChannelCreated_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_created(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_created(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelCreated model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelCreated)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelCreated)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -2945,55 +2605,57 @@ class ChannelDestroyed(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelDestroyed:
         """Decode the JSON object of a ChannelDestroyed (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["cause"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.cause = v
-            v = data["cause_txt"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.cause_txt = v
-            v = data.get("tech_cause")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.tech_cause = v
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["cause"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.cause = value
+            value = data["cause_txt"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.cause_txt = value
+            value = data.get("tech_cause")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.tech_cause = value
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelDestroyed", validate_channel_destroyed(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelDestroyed_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelDestroyed_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelDestroyed_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelDestroyed, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "cause": self.cause,
             "cause_txt": self.cause_txt,
             "channel": self.channel.to_dict(),
@@ -3021,72 +2683,49 @@ _ChannelDestroyed_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_destroyed(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_destroyed(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelDestroyed model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelDestroyed)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelDestroyed)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("cause", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "cause"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "cause"), "expected an integer"))
+    value = data.get("cause_txt", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "cause_txt"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "cause_txt"), "expected a string"))
+    value = data.get("tech_cause", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
+            problems.append(Problem(join(path, "tech_cause"), "expected an integer"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("cause", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "cause"), "missing required field"))
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(_rt.Problem(_rt.join(path, "cause"), "expected an integer"))
-    v = data.get("cause_txt", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "cause_txt"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "cause_txt"), "expected a string")
-            )
-    v = data.get("tech_cause", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "tech_cause"), "expected an integer")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -3101,47 +2740,49 @@ class ChannelEnteredBridge(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelEnteredBridge:
         """Decode the JSON object of a ChannelEnteredBridge (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["bridge"]
-            obj.bridge = _bridges.Bridge.from_dict(v)
-            v = data.get("channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.channel = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["bridge"]
+            instance.bridge = Bridge.from_dict(value)
+            value = data.get("channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.channel = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelEnteredBridge", validate_channel_entered_bridge(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelEnteredBridge_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelEnteredBridge_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelEnteredBridge_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelEnteredBridge, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "bridge": self.bridge.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -3158,51 +2799,38 @@ _ChannelEnteredBridge_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_entered_bridge(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_entered_bridge(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelEnteredBridge model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelEnteredBridge)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelEnteredBridge)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("bridge", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("bridge", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "bridge"), "missing required field"))
-    else:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
-    v = data.get("channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_bridge(value, join(path, "bridge")))
+    value = data.get("channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -3217,45 +2845,47 @@ class ChannelLeftBridge(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelLeftBridge:
         """Decode the JSON object of a ChannelLeftBridge (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["bridge"]
-            obj.bridge = _bridges.Bridge.from_dict(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["bridge"]
+            instance.bridge = Bridge.from_dict(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelLeftBridge", validate_channel_left_bridge(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelLeftBridge_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelLeftBridge_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelLeftBridge_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelLeftBridge, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "bridge": self.bridge.to_dict(),
             "channel": self.channel.to_dict(),
         }
@@ -3271,55 +2901,40 @@ _ChannelLeftBridge_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_left_bridge(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_left_bridge(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelLeftBridge model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelLeftBridge)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelLeftBridge)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("bridge", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "bridge"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
+        problems.extend(validate_bridge(value, join(path, "bridge")))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("bridge", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "bridge"), "missing required field"))
-    else:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -3333,43 +2948,45 @@ class ChannelStateChange(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelStateChange:
         """Decode the JSON object of a ChannelStateChange (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelStateChange", validate_channel_state_change(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelStateChange_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelStateChange_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelStateChange_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelStateChange, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -3384,50 +3001,35 @@ _ChannelStateChange_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_state_change(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_state_change(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelStateChange model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelStateChange)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelStateChange)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -3449,51 +3051,53 @@ class ChannelDtmfReceived(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelDtmfReceived:
         """Decode the JSON object of a ChannelDtmfReceived (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["digit"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.digit = v
-            v = data["duration_ms"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.duration_ms = v
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["digit"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.digit = value
+            value = data["duration_ms"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.duration_ms = value
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelDtmfReceived", validate_channel_dtmf_received(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelDtmfReceived_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelDtmfReceived_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelDtmfReceived_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelDtmfReceived, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "digit": self.digit,
             "duration_ms": self.duration_ms,
             "channel": self.channel.to_dict(),
@@ -3518,66 +3122,45 @@ _ChannelDtmfReceived_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_dtmf_received(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_dtmf_received(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelDtmfReceived model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelDtmfReceived)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelDtmfReceived)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("digit", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "digit"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "digit"), "expected a string"))
+    value = data.get("duration_ms", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "duration_ms"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "duration_ms"), "expected an integer"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("digit", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "digit"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "digit"), "expected a string"))
-    v = data.get("duration_ms", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "duration_ms"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "duration_ms"), "expected an integer")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -3596,51 +3179,53 @@ class ChannelDialplan(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelDialplan:
         """Decode the JSON object of a ChannelDialplan (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
-            v = data["dialplan_app"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.dialplan_app = v
-            v = data["dialplan_app_data"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.dialplan_app_data = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
+            value = data["dialplan_app"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.dialplan_app = value
+            value = data["dialplan_app_data"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.dialplan_app_data = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelDialplan", validate_channel_dialplan(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelDialplan_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelDialplan_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelDialplan_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelDialplan, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
             "dialplan_app": self.dialplan_app,
             "dialplan_app_data": self.dialplan_app_data,
@@ -3665,70 +3250,47 @@ _ChannelDialplan_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_dialplan(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_dialplan(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelDialplan model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelDialplan)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelDialplan)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
+        problems.extend(validate_channel(value, join(path, "channel")))
+    value = data.get("dialplan_app", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "dialplan_app"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "dialplan_app"), "expected a string"))
+    value = data.get("dialplan_app_data", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
+            Problem(join(path, "dialplan_app_data"), "missing required field")
         )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
-    v = data.get("dialplan_app", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "dialplan_app"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "dialplan_app"), "expected a string")
-            )
-    v = data.get("dialplan_app_data", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "dialplan_app_data"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "dialplan_app_data"), "expected a string")
-            )
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "dialplan_app_data"), "expected a string"))
     return problems
 
 
@@ -3747,51 +3309,53 @@ class ChannelCallerId(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelCallerId:
         """Decode the JSON object of a ChannelCallerId (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["caller_presentation"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.caller_presentation = v
-            v = data["caller_presentation_txt"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.caller_presentation_txt = v
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["caller_presentation"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.caller_presentation = value
+            value = data["caller_presentation_txt"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.caller_presentation_txt = value
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelCallerId", validate_channel_caller_id(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelCallerId_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelCallerId_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelCallerId_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelCallerId, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "caller_presentation": self.caller_presentation,
             "caller_presentation_txt": self.caller_presentation_txt,
             "channel": self.channel.to_dict(),
@@ -3816,76 +3380,53 @@ _ChannelCallerId_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_caller_id(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_caller_id(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelCallerId model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelCallerId)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (ChannelCallerId)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("caller_presentation", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
+            Problem(join(path, "caller_presentation"), "missing required field")
         )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
+    elif value.__class__ is not int and not is_int(value):
         problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
+            Problem(join(path, "caller_presentation"), "expected an integer")
         )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("caller_presentation", _MISSING)
-    if v is _MISSING:
+    value = data.get("caller_presentation_txt", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "caller_presentation"), "missing required field")
+            Problem(join(path, "caller_presentation_txt"), "missing required field")
         )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "caller_presentation"), "expected an integer"
-                )
-            )
-    v = data.get("caller_presentation_txt", _MISSING)
-    if v is _MISSING:
+    elif value.__class__ is not str:
         problems.append(
-            _rt.Problem(
-                _rt.join(path, "caller_presentation_txt"), "missing required field"
-            )
+            Problem(join(path, "caller_presentation_txt"), "expected a string")
         )
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "caller_presentation_txt"), "expected a string"
-                )
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -3895,7 +3436,7 @@ class ChannelUserevent(Event):
 
     eventname: str
     """The name of the user event."""
-    userevent: Dict[str, Any]
+    userevent: dict[str, Any]
     """Custom Userevent data"""
     channel: Channel | None = None
     """A channel that is signaled with the user event."""
@@ -3908,61 +3449,63 @@ class ChannelUserevent(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelUserevent:
         """Decode the JSON object of a ChannelUserevent (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["eventname"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.eventname = v
-            v = data.get("channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.channel = v
-            v = data.get("bridge")
-            if v is not None:
-                v = _bridges.Bridge.from_dict(v)
-            obj.bridge = v
-            v = data.get("endpoint")
-            if v is not None:
-                v = _endpoints.Endpoint.from_dict(v)
-            obj.endpoint = v
-            v = data["userevent"]
-            if v.__class__ is not dict and not _rt.is_mapping(v):
-                raise _rt.DecodeFailure
-            obj.userevent = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["eventname"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.eventname = value
+            value = data.get("channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.channel = value
+            value = data.get("bridge")
+            if value is not None:
+                value = Bridge.from_dict(value)
+            instance.bridge = value
+            value = data.get("endpoint")
+            if value is not None:
+                value = Endpoint.from_dict(value)
+            instance.endpoint = value
+            value = data["userevent"]
+            if value.__class__ is not dict and not is_mapping(value):
+                raise DecodeFailure
+            instance.userevent = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelUserevent", validate_channel_userevent(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelUserevent_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelUserevent_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelUserevent_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelUserevent, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "eventname": self.eventname,
             "userevent": dict(self.userevent),
         }
@@ -3994,72 +3537,49 @@ _ChannelUserevent_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_userevent(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_userevent(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelUserevent model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelUserevent)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("eventname", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "eventname"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "eventname"), "expected a string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
-    v = data.get("bridge", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
-    v = data.get("endpoint", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_endpoints.validate_endpoint(v, _rt.join(path, "endpoint")))
-    v = data.get("userevent", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "userevent"), "missing required field")
-        )
-    else:
-        if v.__class__ is not dict and not _rt.is_mapping(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "userevent"), "expected an object")
-            )
+        return [Problem(path, "expected an object (ChannelUserevent)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("eventname", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "eventname"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "eventname"), "expected a string"))
+    value = data.get("channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "channel")))
+    value = data.get("bridge", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_bridge(value, join(path, "bridge")))
+    value = data.get("endpoint", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_endpoint(value, join(path, "endpoint")))
+    value = data.get("userevent", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "userevent"), "missing required field"))
+    elif value.__class__ is not dict and not is_mapping(value):
+        problems.append(Problem(join(path, "userevent"), "expected an object"))
     return problems
 
 
@@ -4080,55 +3600,57 @@ class ChannelHangupRequest(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelHangupRequest:
         """Decode the JSON object of a ChannelHangupRequest (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data.get("cause")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.cause = v
-            v = data.get("tech_cause")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.tech_cause = v
-            v = data.get("soft")
-            if v is not None and (v.__class__ is not bool):
-                raise _rt.DecodeFailure
-            obj.soft = v
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data.get("cause")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.cause = value
+            value = data.get("tech_cause")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.tech_cause = value
+            value = data.get("soft")
+            if value is not None and (value.__class__ is not bool):
+                raise DecodeFailure
+            instance.soft = value
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelHangupRequest", validate_channel_hangup_request(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelHangupRequest_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelHangupRequest_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelHangupRequest_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelHangupRequest, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -4158,64 +3680,47 @@ _ChannelHangupRequest_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_hangup_request(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_hangup_request(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelHangupRequest model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelHangupRequest)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelHangupRequest)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("cause", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
+            problems.append(Problem(join(path, "cause"), "expected an integer"))
+    value = data.get("tech_cause", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
+            problems.append(Problem(join(path, "tech_cause"), "expected an integer"))
+    value = data.get("soft", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not bool:
+            problems.append(Problem(join(path, "soft"), "expected a boolean"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("cause", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(_rt.Problem(_rt.join(path, "cause"), "expected an integer"))
-    v = data.get("tech_cause", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "tech_cause"), "expected an integer")
-            )
-    v = data.get("soft", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not bool:
-            problems.append(_rt.Problem(_rt.join(path, "soft"), "expected a boolean"))
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -4236,51 +3741,53 @@ class ChannelVarset(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelVarset:
         """Decode the JSON object of a ChannelVarset (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["variable"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.variable = v
-            v = data["value"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.value = v
-            v = data.get("channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.channel = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["variable"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.variable = value
+            value = data["value"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.value = value
+            value = data.get("channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.channel = value
         except Exception as exc:
-            raise _rt.failure(
-                "ChannelVarset", validate_channel_varset(data), exc
-            ) from None
+            raise failure("ChannelVarset", validate_channel_varset(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelVarset_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ChannelVarset_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelVarset_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelVarset, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "variable": self.variable,
             "value": self.value,
         }
@@ -4298,62 +3805,43 @@ _ChannelVarset_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_varset(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_varset(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelVarset model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelVarset)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("variable", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "variable"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "variable"), "expected a string")
-            )
-    v = data.get("value", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "value"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "value"), "expected a string"))
-    v = data.get("channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        return [Problem(path, "expected an object (ChannelVarset)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("variable", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "variable"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "variable"), "expected a string"))
+    value = data.get("value", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "value"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "value"), "expected a string"))
+    value = data.get("channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -4370,43 +3858,47 @@ class ChannelHold(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelHold:
         """Decode the JSON object of a ChannelHold (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
-            v = data.get("musicclass")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.musicclass = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
+            value = data.get("musicclass")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.musicclass = value
         except Exception as exc:
-            raise _rt.failure("ChannelHold", validate_channel_hold(data), exc) from None
+            raise failure("ChannelHold", validate_channel_hold(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelHold_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ChannelHold_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelHold_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelHold, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -4423,56 +3915,39 @@ _ChannelHold_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_hold(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_hold(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelHold model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelHold)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelHold)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
-    v = data.get("musicclass", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "musicclass"), "expected a string")
-            )
+        problems.extend(validate_channel(value, join(path, "channel")))
+    value = data.get("musicclass", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "musicclass"), "expected a string"))
     return problems
 
 
@@ -4487,41 +3962,43 @@ class ChannelUnhold(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelUnhold:
         """Decode the JSON object of a ChannelUnhold (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
-                "ChannelUnhold", validate_channel_unhold(data), exc
-            ) from None
+            raise failure("ChannelUnhold", validate_channel_unhold(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelUnhold_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ChannelUnhold_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelUnhold_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelUnhold, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -4536,50 +4013,35 @@ _ChannelUnhold_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_unhold(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_unhold(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelUnhold model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelUnhold)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelUnhold)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -4594,43 +4056,45 @@ class ChannelToneDetected(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelToneDetected:
         """Decode the JSON object of a ChannelToneDetected (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelToneDetected", validate_channel_tone_detected(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelToneDetected_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelToneDetected_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelToneDetected_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelToneDetected, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -4645,50 +4109,35 @@ _ChannelToneDetected_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_tone_detected(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_tone_detected(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelToneDetected model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelToneDetected)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelToneDetected)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -4703,43 +4152,45 @@ class ChannelTalkingStarted(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelTalkingStarted:
         """Decode the JSON object of a ChannelTalkingStarted (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelTalkingStarted", validate_channel_talking_started(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelTalkingStarted_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelTalkingStarted_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelTalkingStarted_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelTalkingStarted, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -4754,50 +4205,35 @@ _ChannelTalkingStarted_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_talking_started(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_talking_started(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelTalkingStarted model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelTalkingStarted)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelTalkingStarted)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -4814,47 +4250,49 @@ class ChannelTalkingFinished(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelTalkingFinished:
         """Decode the JSON object of a ChannelTalkingFinished (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
-            v = data["duration"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.duration = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
+            value = data["duration"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.duration = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelTalkingFinished", validate_channel_talking_finished(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelTalkingFinished_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelTalkingFinished_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelTalkingFinished_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelTalkingFinished, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
             "duration": self.duration,
         }
@@ -4870,60 +4308,40 @@ _ChannelTalkingFinished_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_talking_finished(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_talking_finished(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelTalkingFinished model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelTalkingFinished)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelTalkingFinished)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
-    v = data.get("duration", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "duration"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "duration"), "expected an integer")
-            )
+        problems.extend(validate_channel(value, join(path, "channel")))
+    value = data.get("duration", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "duration"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "duration"), "expected an integer"))
     return problems
 
 
@@ -4938,45 +4356,47 @@ class ContactStatusChange(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ContactStatusChange:
         """Decode the JSON object of a ContactStatusChange (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["endpoint"]
-            obj.endpoint = _endpoints.Endpoint.from_dict(v)
-            v = data["contact_info"]
-            obj.contact_info = ContactInfo.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["endpoint"]
+            instance.endpoint = Endpoint.from_dict(value)
+            value = data["contact_info"]
+            instance.contact_info = ContactInfo.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ContactStatusChange", validate_contact_status_change(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ContactStatusChange_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ContactStatusChange_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ContactStatusChange_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ContactStatusChange, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "endpoint": self.endpoint.to_dict(),
             "contact_info": self.contact_info.to_dict(),
         }
@@ -4992,57 +4412,40 @@ _ContactStatusChange_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_contact_status_change(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_contact_status_change(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ContactStatusChange model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ContactStatusChange)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ContactStatusChange)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("endpoint", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "endpoint"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
+        problems.extend(validate_endpoint(value, join(path, "endpoint")))
+    value = data.get("contact_info", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "contact_info"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("endpoint", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "endpoint"), "missing required field")
-        )
-    else:
-        problems.extend(_endpoints.validate_endpoint(v, _rt.join(path, "endpoint")))
-    v = data.get("contact_info", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "contact_info"), "missing required field")
-        )
-    else:
-        problems.extend(validate_contact_info(v, _rt.join(path, "contact_info")))
+        problems.extend(validate_contact_info(value, join(path, "contact_info")))
     return problems
 
 
@@ -5057,45 +4460,47 @@ class PeerStatusChange(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PeerStatusChange:
         """Decode the JSON object of a PeerStatusChange (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["endpoint"]
-            obj.endpoint = _endpoints.Endpoint.from_dict(v)
-            v = data["peer"]
-            obj.peer = Peer.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["endpoint"]
+            instance.endpoint = Endpoint.from_dict(value)
+            value = data["peer"]
+            instance.peer = Peer.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "PeerStatusChange", validate_peer_status_change(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _PeerStatusChange_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _PeerStatusChange_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _PeerStatusChange_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this PeerStatusChange, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "endpoint": self.endpoint.to_dict(),
             "peer": self.peer.to_dict(),
         }
@@ -5111,55 +4516,40 @@ _PeerStatusChange_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_peer_status_change(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_peer_status_change(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's PeerStatusChange model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (PeerStatusChange)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (PeerStatusChange)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("endpoint", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "endpoint"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
+        problems.extend(validate_endpoint(value, join(path, "endpoint")))
+    value = data.get("peer", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "peer"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("endpoint", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "endpoint"), "missing required field")
-        )
-    else:
-        problems.extend(_endpoints.validate_endpoint(v, _rt.join(path, "endpoint")))
-    v = data.get("peer", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "peer"), "missing required field"))
-    else:
-        problems.extend(validate_peer(v, _rt.join(path, "peer")))
+        problems.extend(validate_peer(value, join(path, "peer")))
     return problems
 
 
@@ -5173,43 +4563,45 @@ class EndpointStateChange(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EndpointStateChange:
         """Decode the JSON object of a EndpointStateChange (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["endpoint"]
-            obj.endpoint = _endpoints.Endpoint.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["endpoint"]
+            instance.endpoint = Endpoint.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "EndpointStateChange", validate_endpoint_state_change(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _EndpointStateChange_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _EndpointStateChange_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _EndpointStateChange_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this EndpointStateChange, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "endpoint": self.endpoint.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -5224,50 +4616,35 @@ _EndpointStateChange_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_endpoint_state_change(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_endpoint_state_change(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's EndpointStateChange model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (EndpointStateChange)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (EndpointStateChange)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("endpoint", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "endpoint"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("endpoint", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "endpoint"), "missing required field")
-        )
-    else:
-        problems.extend(_endpoints.validate_endpoint(v, _rt.join(path, "endpoint")))
+        problems.extend(validate_endpoint(value, join(path, "endpoint")))
     return problems
 
 
@@ -5292,59 +4669,61 @@ class Dial(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dial:
         """Decode the JSON object of a Dial (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data.get("caller")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.caller = v
-            v = data["peer"]
-            obj.peer = _channels.Channel.from_dict(v)
-            v = data.get("forward")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.forward = v
-            v = data.get("forwarded")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.forwarded = v
-            v = data.get("dialstring")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.dialstring = v
-            v = data["dialstatus"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.dialstatus = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data.get("caller")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.caller = value
+            value = data["peer"]
+            instance.peer = Channel.from_dict(value)
+            value = data.get("forward")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.forward = value
+            value = data.get("forwarded")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.forwarded = value
+            value = data.get("dialstring")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.dialstring = value
+            value = data["dialstatus"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.dialstatus = value
         except Exception as exc:
-            raise _rt.failure("Dial", validate_dial(data), exc) from None
+            raise failure("Dial", validate_dial(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _Dial_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Dial_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Dial_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Dial, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "peer": self.peer.to_dict(),
             "dialstatus": self.dialstatus,
         }
@@ -5379,74 +4758,54 @@ _Dial_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_dial(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_dial(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Dial model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Dial)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (Dial)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("caller", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "caller")))
+    value = data.get("peer", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "peer"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("caller", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "caller")))
-    v = data.get("peer", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "peer"), "missing required field"))
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "peer")))
-    v = data.get("forward", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "forward"), "expected a string"))
-    v = data.get("forwarded", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "forwarded")))
-    v = data.get("dialstring", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "dialstring"), "expected a string")
-            )
-    v = data.get("dialstatus", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "dialstatus"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "dialstatus"), "expected a string")
-            )
+        problems.extend(validate_channel(value, join(path, "peer")))
+    value = data.get("forward", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "forward"), "expected a string"))
+    value = data.get("forwarded", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "forwarded")))
+    value = data.get("dialstring", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "dialstring"), "expected a string"))
+    value = data.get("dialstatus", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "dialstatus"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "dialstatus"), "expected a string"))
     return problems
 
 
@@ -5460,39 +4819,41 @@ class StasisEnd(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StasisEnd:
         """Decode the JSON object of a StasisEnd (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure("StasisEnd", validate_stasis_end(data), exc) from None
+            raise failure("StasisEnd", validate_stasis_end(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _StasisEnd_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _StasisEnd_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _StasisEnd_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this StasisEnd, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -5507,50 +4868,35 @@ _StasisEnd_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_stasis_end(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_stasis_end(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's StasisEnd model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (StasisEnd)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (StasisEnd)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -5558,7 +4904,7 @@ def validate_stasis_end(data: Any, path: str = "") -> List[_rt.Problem]:
 class StasisStart(Event):
     """Notification that a channel has entered a Stasis application."""
 
-    args: List[str]
+    args: list[str]
     """Arguments to the application"""
     channel: Channel
     replace_channel: Channel | None = None
@@ -5567,47 +4913,53 @@ class StasisStart(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StasisStart:
         """Decode the JSON object of a StasisStart (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["args"]
-            if v.__class__ is not list or any(_x0.__class__ is not str for _x0 in v):
-                raise _rt.DecodeFailure
-            obj.args = v
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
-            v = data.get("replace_channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.replace_channel = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["args"]
+            if value.__class__ is not list or any(
+                item.__class__ is not str for item in value
+            ):
+                raise DecodeFailure
+            instance.args = value
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
+            value = data.get("replace_channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.replace_channel = value
         except Exception as exc:
-            raise _rt.failure("StasisStart", validate_stasis_start(data), exc) from None
+            raise failure("StasisStart", validate_stasis_start(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _StasisStart_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _StasisStart_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _StasisStart_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this StasisStart, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "args": list(self.args),
             "channel": self.channel.to_dict(),
         }
@@ -5633,69 +4985,49 @@ _StasisStart_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_stasis_start(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_stasis_start(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's StasisStart model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (StasisStart)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (StasisStart)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("args", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "args"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "args"), "expected an array"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
+        for i, item in enumerate(value):
+            if item.__class__ is not str:
+                problems.append(
+                    Problem(index(join(path, "args"), i), "expected a string")
+                )
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("args", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "args"), "missing required field"))
-    else:
-        if v.__class__ is not list:
-            problems.append(_rt.Problem(_rt.join(path, "args"), "expected an array"))
-        else:
-            for _i0, _x0 in enumerate(v):
-                if _x0.__class__ is not str:
-                    problems.append(
-                        _rt.Problem(
-                            _rt.index(_rt.join(path, "args"), _i0), "expected a string"
-                        )
-                    )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
-    v = data.get("replace_channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "replace_channel"))
-        )
+        problems.extend(validate_channel(value, join(path, "channel")))
+    value = data.get("replace_channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "replace_channel")))
     return problems
 
 
@@ -5710,47 +5042,49 @@ class TextMessageReceived(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TextMessageReceived:
         """Decode the JSON object of a TextMessageReceived (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["message"]
-            obj.message = _endpoints.TextMessage.from_dict(v)
-            v = data.get("endpoint")
-            if v is not None:
-                v = _endpoints.Endpoint.from_dict(v)
-            obj.endpoint = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["message"]
+            instance.message = TextMessage.from_dict(value)
+            value = data.get("endpoint")
+            if value is not None:
+                value = Endpoint.from_dict(value)
+            instance.endpoint = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "TextMessageReceived", validate_text_message_received(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _TextMessageReceived_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _TextMessageReceived_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _TextMessageReceived_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this TextMessageReceived, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "message": self.message.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -5767,53 +5101,38 @@ _TextMessageReceived_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_text_message_received(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_text_message_received(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's TextMessageReceived model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (TextMessageReceived)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (TextMessageReceived)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("message", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "message"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("message", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "message"), "missing required field")
-        )
-    else:
-        problems.extend(_endpoints.validate_text_message(v, _rt.join(path, "message")))
-    v = data.get("endpoint", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_endpoints.validate_endpoint(v, _rt.join(path, "endpoint")))
+        problems.extend(validate_text_message(value, join(path, "message")))
+    value = data.get("endpoint", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_endpoint(value, join(path, "endpoint")))
     return problems
 
 
@@ -5828,43 +5147,45 @@ class ChannelConnectedLine(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelConnectedLine:
         """Decode the JSON object of a ChannelConnectedLine (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["channel"]
-            obj.channel = _channels.Channel.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["channel"]
+            instance.channel = Channel.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelConnectedLine", validate_channel_connected_line(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelConnectedLine_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelConnectedLine_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelConnectedLine_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelConnectedLine, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "channel": self.channel.to_dict(),
         }
         if self.asterisk_id is not None:
@@ -5879,50 +5200,35 @@ _ChannelConnectedLine_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_connected_line(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_connected_line(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelConnectedLine model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelConnectedLine)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelConnectedLine)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "channel"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "channel"), "missing required field")
-        )
-    else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "channel")))
+        problems.extend(validate_channel(value, join(path, "channel")))
     return problems
 
 
@@ -5941,49 +5247,51 @@ class ChannelTransfer(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChannelTransfer:
         """Decode the JSON object of a ChannelTransfer (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data.get("state")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.state = v
-            v = data["refer_to"]
-            obj.refer_to = ReferTo.from_dict(v)
-            v = data["referred_by"]
-            obj.referred_by = ReferredBy.from_dict(v)
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data.get("state")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.state = value
+            value = data["refer_to"]
+            instance.refer_to = ReferTo.from_dict(value)
+            value = data["referred_by"]
+            instance.referred_by = ReferredBy.from_dict(value)
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "ChannelTransfer", validate_channel_transfer(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelTransfer_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _ChannelTransfer_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _ChannelTransfer_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ChannelTransfer, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "refer_to": self.refer_to.to_dict(),
             "referred_by": self.referred_by.to_dict(),
         }
@@ -6009,66 +5317,49 @@ _ChannelTransfer_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_channel_transfer(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_channel_transfer(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ChannelTransfer model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ChannelTransfer)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
+        return [Problem(path, "expected an object (ChannelTransfer)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("state", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "state"), "expected a string"))
+    value = data.get("refer_to", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "refer_to"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
+        problems.extend(validate_refer_to(value, join(path, "refer_to")))
+    value = data.get("referred_by", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "referred_by"), "missing required field"))
     else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("state", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "state"), "expected a string"))
-    v = data.get("refer_to", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "refer_to"), "missing required field")
-        )
-    else:
-        problems.extend(validate_refer_to(v, _rt.join(path, "refer_to")))
-    v = data.get("referred_by", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "referred_by"), "missing required field")
-        )
-    else:
-        problems.extend(validate_referred_by(v, _rt.join(path, "referred_by")))
+        problems.extend(validate_referred_by(value, join(path, "referred_by")))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class ReferTo(_rt.Model):
+class ReferTo(Model):
     """transfer destination requested by transferee"""
 
     requested_destination: RequiredDestination
@@ -6082,34 +5373,36 @@ class ReferTo(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReferTo:
         """Decode the JSON object of a ReferTo (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["requested_destination"]
-            obj.requested_destination = RequiredDestination.from_dict(v)
-            v = data.get("destination_channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.destination_channel = v
-            v = data.get("connected_channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.connected_channel = v
-            v = data.get("bridge")
-            if v is not None:
-                v = _bridges.Bridge.from_dict(v)
-            obj.bridge = v
+            value = data["requested_destination"]
+            instance.requested_destination = RequiredDestination.from_dict(value)
+            value = data.get("destination_channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.destination_channel = value
+            value = data.get("connected_channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.connected_channel = value
+            value = data.get("bridge")
+            if value is not None:
+                value = Bridge.from_dict(value)
+            instance.bridge = value
         except Exception as exc:
-            raise _rt.failure("ReferTo", validate_refer_to(data), exc) from None
+            raise failure("ReferTo", validate_refer_to(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 1 or _ReferTo_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ReferTo_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _ReferTo_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ReferTo, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "requested_destination": self.requested_destination.to_dict(),
         }
         if self.destination_channel is not None:
@@ -6128,40 +5421,34 @@ _ReferTo_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_refer_to(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_refer_to(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ReferTo model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ReferTo)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("requested_destination", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (ReferTo)")]
+    problems: list[Problem] = []
+    value = data.get("requested_destination", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(
-                _rt.join(path, "requested_destination"), "missing required field"
-            )
+            Problem(join(path, "requested_destination"), "missing required field")
         )
     else:
         problems.extend(
-            validate_required_destination(v, _rt.join(path, "requested_destination"))
+            validate_required_destination(value, join(path, "requested_destination"))
         )
-    v = data.get("destination_channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "destination_channel"))
-        )
-    v = data.get("connected_channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "connected_channel"))
-        )
-    v = data.get("bridge", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
+    value = data.get("destination_channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "destination_channel")))
+    value = data.get("connected_channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "connected_channel")))
+    value = data.get("bridge", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_bridge(value, join(path, "bridge")))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class ReferredBy(_rt.Model):
+class ReferredBy(Model):
     """transfer destination requested by transferee"""
 
     source_channel: Channel
@@ -6174,30 +5461,32 @@ class ReferredBy(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReferredBy:
         """Decode the JSON object of a ReferredBy (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["source_channel"]
-            obj.source_channel = _channels.Channel.from_dict(v)
-            v = data.get("connected_channel")
-            if v is not None:
-                v = _channels.Channel.from_dict(v)
-            obj.connected_channel = v
-            v = data.get("bridge")
-            if v is not None:
-                v = _bridges.Bridge.from_dict(v)
-            obj.bridge = v
+            value = data["source_channel"]
+            instance.source_channel = Channel.from_dict(value)
+            value = data.get("connected_channel")
+            if value is not None:
+                value = Channel.from_dict(value)
+            instance.connected_channel = value
+            value = data.get("bridge")
+            if value is not None:
+                value = Bridge.from_dict(value)
+            instance.bridge = value
         except Exception as exc:
-            raise _rt.failure("ReferredBy", validate_referred_by(data), exc) from None
+            raise failure("ReferredBy", validate_referred_by(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 1 or _ReferredBy_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _ReferredBy_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _ReferredBy_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this ReferredBy, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "source_channel": self.source_channel.to_dict(),
         }
         if self.connected_channel is not None:
@@ -6214,81 +5503,79 @@ _ReferredBy_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_referred_by(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_referred_by(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's ReferredBy model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (ReferredBy)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("source_channel", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "source_channel"), "missing required field")
-        )
+        return [Problem(path, "expected an object (ReferredBy)")]
+    problems: list[Problem] = []
+    value = data.get("source_channel", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "source_channel"), "missing required field"))
     else:
-        problems.extend(_channels.validate_channel(v, _rt.join(path, "source_channel")))
-    v = data.get("connected_channel", _MISSING)
-    if v is not _MISSING:
-        problems.extend(
-            _channels.validate_channel(v, _rt.join(path, "connected_channel"))
-        )
-    v = data.get("bridge", _MISSING)
-    if v is not _MISSING:
-        problems.extend(_bridges.validate_bridge(v, _rt.join(path, "bridge")))
+        problems.extend(validate_channel(value, join(path, "source_channel")))
+    value = data.get("connected_channel", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_channel(value, join(path, "connected_channel")))
+    value = data.get("bridge", MISSING)
+    if value is not MISSING:
+        problems.extend(validate_bridge(value, join(path, "bridge")))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class RequiredDestination(_rt.Model):
+class RequiredDestination(Model):
     """Information about the requested destination"""
 
     protocol_id: str | None = None
     """the requested protocol-id by the referee in case of SIP channel, this is a SIP Call ID, Mutually exclusive to destination"""
     destination: str | None = None
     """Destination User Part. Only for Blind transfer. Mutually exclusive to protocol_id"""
-    additional_protocol_params: List[AdditionalParam] | None = None
+    additional_protocol_params: list[AdditionalParam] | None = None
     """List of additional protocol specific information"""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RequiredDestination:
         """Decode the JSON object of a RequiredDestination (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data.get("protocol_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.protocol_id = v
-            v = data.get("destination")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.destination = v
-            v = data.get("additional_protocol_params")
-            if v is not None and (v.__class__ is not list):
-                raise _rt.DecodeFailure
-            if v is not None:
-                v = [AdditionalParam.from_dict(_x0) for _x0 in v]
-            obj.additional_protocol_params = v
+            value = data.get("protocol_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.protocol_id = value
+            value = data.get("destination")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.destination = value
+            value = data.get("additional_protocol_params")
+            if value is not None and (value.__class__ is not list):
+                raise DecodeFailure
+            if value is not None:
+                value = [AdditionalParam.from_dict(item) for item in value]
+            instance.additional_protocol_params = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "RequiredDestination", validate_required_destination(data), exc
             ) from None
         if _RequiredDestination_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _RequiredDestination_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _RequiredDestination_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RequiredDestination, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {}
+        data: dict[str, Any] = {}
         if self.protocol_id is not None:
             data["protocol_id"] = self.protocol_id
         if self.destination is not None:
             data["destination"] = self.destination
         if self.additional_protocol_params is not None:
             data["additional_protocol_params"] = [
-                _x0.to_dict() for _x0 in self.additional_protocol_params
+                item.to_dict() for item in self.additional_protocol_params
             ]
         if self.extras:
             data.update(self.extras)
@@ -6300,44 +5587,37 @@ _RequiredDestination_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_required_destination(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_required_destination(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RequiredDestination model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RequiredDestination)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("protocol_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
+        return [Problem(path, "expected an object (RequiredDestination)")]
+    problems: list[Problem] = []
+    value = data.get("protocol_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "protocol_id"), "expected a string"))
+    value = data.get("destination", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "destination"), "expected a string"))
+    value = data.get("additional_protocol_params", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not list:
             problems.append(
-                _rt.Problem(_rt.join(path, "protocol_id"), "expected a string")
-            )
-    v = data.get("destination", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "destination"), "expected a string")
-            )
-    v = data.get("additional_protocol_params", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "additional_protocol_params"), "expected an array"
-                )
+                Problem(join(path, "additional_protocol_params"), "expected an array")
             )
         else:
-            for _i0, _x0 in enumerate(v):
+            for i, item in enumerate(value):
                 problems.extend(
                     validate_additional_param(
-                        _x0,
-                        _rt.index(_rt.join(path, "additional_protocol_params"), _i0),
+                        item, index(join(path, "additional_protocol_params"), i)
                     )
                 )
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class AdditionalParam(_rt.Model):
+class AdditionalParam(Model):
     """Protocol specific additional parameter"""
 
     parameter_name: str
@@ -6348,32 +5628,34 @@ class AdditionalParam(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AdditionalParam:
         """Decode the JSON object of a AdditionalParam (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["parameter_name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.parameter_name = v
-            v = data["parameter_value"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.parameter_value = v
+            value = data["parameter_name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.parameter_name = value
+            value = data["parameter_value"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.parameter_value = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "AdditionalParam", validate_additional_param(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _AdditionalParam_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _AdditionalParam_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _AdditionalParam_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this AdditionalParam, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "parameter_name": self.parameter_name,
             "parameter_value": self.parameter_value,
         }
@@ -6385,36 +5667,28 @@ class AdditionalParam(_rt.Model):
 _AdditionalParam_KEYS: frozenset[str] = frozenset(("parameter_name", "parameter_value"))
 
 
-def validate_additional_param(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_additional_param(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's AdditionalParam model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (AdditionalParam)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("parameter_name", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (AdditionalParam)")]
+    problems: list[Problem] = []
+    value = data.get("parameter_name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "parameter_name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "parameter_name"), "expected a string"))
+    value = data.get("parameter_value", MISSING)
+    if value is MISSING:
         problems.append(
-            _rt.Problem(_rt.join(path, "parameter_name"), "missing required field")
+            Problem(join(path, "parameter_value"), "missing required field")
         )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "parameter_name"), "expected a string")
-            )
-    v = data.get("parameter_value", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "parameter_value"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "parameter_value"), "expected a string")
-            )
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "parameter_value"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class RESTHeader(_rt.Model):
+class RESTHeader(Model):
     """REST over Websocket header"""
 
     name: str
@@ -6425,28 +5699,30 @@ class RESTHeader(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RESTHeader:
         """Decode the JSON object of a RESTHeader (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["value"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.value = v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["value"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.value = value
         except Exception as exc:
-            raise _rt.failure("RESTHeader", validate_rest_header(data), exc) from None
+            raise failure("RESTHeader", validate_rest_header(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _RESTHeader_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _RESTHeader_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _RESTHeader_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RESTHeader, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "value": self.value,
         }
@@ -6458,28 +5734,26 @@ class RESTHeader(_rt.Model):
 _RESTHeader_KEYS: frozenset[str] = frozenset(("name", "value"))
 
 
-def validate_rest_header(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_rest_header(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RESTHeader model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RESTHeader)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("value", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "value"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "value"), "expected a string"))
+        return [Problem(path, "expected an object (RESTHeader)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("value", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "value"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "value"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class RESTQueryStringParameter(_rt.Model):
+class RESTQueryStringParameter(Model):
     """REST over Websocket Query String Parameter"""
 
     name: str
@@ -6490,34 +5764,36 @@ class RESTQueryStringParameter(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RESTQueryStringParameter:
         """Decode the JSON object of a RESTQueryStringParameter (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["value"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.value = v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["value"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.value = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "RESTQueryStringParameter",
                 validate_rest_query_string_parameter(data),
                 exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _RESTQueryStringParameter_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _RESTQueryStringParameter_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _RESTQueryStringParameter_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RESTQueryStringParameter, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "value": self.value,
         }
@@ -6529,30 +5805,26 @@ class RESTQueryStringParameter(_rt.Model):
 _RESTQueryStringParameter_KEYS: frozenset[str] = frozenset(("name", "value"))
 
 
-def validate_rest_query_string_parameter(
-    data: Any, path: str = ""
-) -> List[_rt.Problem]:
+def validate_rest_query_string_parameter(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RESTQueryStringParameter model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RESTQueryStringParameter)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("value", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "value"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "value"), "expected a string"))
+        return [Problem(path, "expected an object (RESTQueryStringParameter)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("value", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "value"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "value"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class RESTRequest(_rt.Model):
+class RESTRequest(Model):
     """REST over Websocket Request."""
 
     type: str
@@ -6567,7 +5839,7 @@ class RESTRequest(_rt.Model):
     """Resource URI with optional query string parameters."""
     content_type: str | None = None
     """The Content-Type of the message body."""
-    query_strings: List[RESTQueryStringParameter] | None = None
+    query_strings: list[RESTQueryStringParameter] | None = None
     """Request query string parameters."""
     message_body: str | None = None
     """Request message body. Only content types application/json and application/x-www-form-urlencoded are supported."""
@@ -6575,54 +5847,58 @@ class RESTRequest(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RESTRequest:
         """Decode the JSON object of a RESTRequest (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data["transaction_id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.transaction_id = v
-            v = data["request_id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.request_id = v
-            v = data["method"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.method = v
-            v = data["uri"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.uri = v
-            v = data.get("content_type")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.content_type = v
-            v = data.get("query_strings")
-            if v is not None and (v.__class__ is not list):
-                raise _rt.DecodeFailure
-            if v is not None:
-                v = [RESTQueryStringParameter.from_dict(_x0) for _x0 in v]
-            obj.query_strings = v
-            v = data.get("message_body")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.message_body = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data["transaction_id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.transaction_id = value
+            value = data["request_id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.request_id = value
+            value = data["method"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.method = value
+            value = data["uri"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.uri = value
+            value = data.get("content_type")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.content_type = value
+            value = data.get("query_strings")
+            if value is not None and (value.__class__ is not list):
+                raise DecodeFailure
+            if value is not None:
+                value = [RESTQueryStringParameter.from_dict(item) for item in value]
+            instance.query_strings = value
+            value = data.get("message_body")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.message_body = value
         except Exception as exc:
-            raise _rt.failure("RESTRequest", validate_rest_request(data), exc) from None
+            raise failure("RESTRequest", validate_rest_request(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _RESTRequest_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _RESTRequest_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _RESTRequest_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RESTRequest, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "transaction_id": self.transaction_id,
             "request_id": self.request_id,
@@ -6632,7 +5908,7 @@ class RESTRequest(_rt.Model):
         if self.content_type is not None:
             data["content_type"] = self.content_type
         if self.query_strings is not None:
-            data["query_strings"] = [_x0.to_dict() for _x0 in self.query_strings]
+            data["query_strings"] = [item.to_dict() for item in self.query_strings]
         if self.message_body is not None:
             data["message_body"] = self.message_body
         if self.extras:
@@ -6654,74 +5930,55 @@ _RESTRequest_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_rest_request(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_rest_request(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RESTRequest model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RESTRequest)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("transaction_id", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "transaction_id"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "transaction_id"), "expected a string")
-            )
-    v = data.get("request_id", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "request_id"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "request_id"), "expected a string")
-            )
-    v = data.get("method", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "method"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "method"), "expected a string"))
-    v = data.get("uri", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "uri"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "uri"), "expected a string"))
-    v = data.get("content_type", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "content_type"), "expected a string")
-            )
-    v = data.get("query_strings", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not list:
-            problems.append(
-                _rt.Problem(_rt.join(path, "query_strings"), "expected an array")
-            )
+        return [Problem(path, "expected an object (RESTRequest)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("transaction_id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "transaction_id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "transaction_id"), "expected a string"))
+    value = data.get("request_id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "request_id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "request_id"), "expected a string"))
+    value = data.get("method", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "method"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "method"), "expected a string"))
+    value = data.get("uri", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "uri"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "uri"), "expected a string"))
+    value = data.get("content_type", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "content_type"), "expected a string"))
+    value = data.get("query_strings", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not list:
+            problems.append(Problem(join(path, "query_strings"), "expected an array"))
         else:
-            for _i0, _x0 in enumerate(v):
+            for i, item in enumerate(value):
                 problems.extend(
                     validate_rest_query_string_parameter(
-                        _x0, _rt.index(_rt.join(path, "query_strings"), _i0)
+                        item, index(join(path, "query_strings"), i)
                     )
                 )
-    v = data.get("message_body", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "message_body"), "expected a string")
-            )
+    value = data.get("message_body", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "message_body"), "expected a string"))
     return problems
 
 
@@ -6748,67 +6005,69 @@ class RESTResponse(Event):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RESTResponse:
         """Decode the JSON object of a RESTResponse (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["type"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.type = v
-            v = data.get("asterisk_id")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.asterisk_id = v
-            v = data["application"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.application = v
-            v = data["timestamp"]
-            obj.timestamp = _rt.parse_date(v)
-            v = data["transaction_id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.transaction_id = v
-            v = data["request_id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.request_id = v
-            v = data["status_code"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.status_code = v
-            v = data["reason_phrase"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.reason_phrase = v
-            v = data["uri"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.uri = v
-            v = data.get("content_type")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.content_type = v
-            v = data.get("message_body")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.message_body = v
+            value = data["type"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.type = value
+            value = data.get("asterisk_id")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.asterisk_id = value
+            value = data["application"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.application = value
+            value = data["timestamp"]
+            instance.timestamp = parse_date(value)
+            value = data["transaction_id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.transaction_id = value
+            value = data["request_id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.request_id = value
+            value = data["status_code"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.status_code = value
+            value = data["reason_phrase"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.reason_phrase = value
+            value = data["uri"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.uri = value
+            value = data.get("content_type")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.content_type = value
+            value = data.get("message_body")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.message_body = value
         except Exception as exc:
-            raise _rt.failure(
-                "RESTResponse", validate_rest_response(data), exc
-            ) from None
+            raise failure("RESTResponse", validate_rest_response(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 8 or _RESTResponse_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _RESTResponse_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _RESTResponse_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this RESTResponse, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "type": self.type,
             "application": self.application,
-            "timestamp": _rt.format_date(self.timestamp),
+            "timestamp": format_date(self.timestamp),
             "transaction_id": self.transaction_id,
             "request_id": self.request_id,
             "status_code": self.status_code,
@@ -6843,109 +6102,111 @@ _RESTResponse_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_rest_response(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_rest_response(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's RESTResponse model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (RESTResponse)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("type", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "type"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "type"), "expected a string"))
-    v = data.get("asterisk_id", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "asterisk_id"), "expected a string")
-            )
-    v = data.get("application", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "application"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "application"), "expected a string")
-            )
-    v = data.get("timestamp", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "timestamp"), "missing required field")
-        )
-    else:
-        if not _rt.is_date(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "timestamp"), "expected a date-time string")
-            )
-    v = data.get("transaction_id", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "transaction_id"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "transaction_id"), "expected a string")
-            )
-    v = data.get("request_id", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "request_id"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "request_id"), "expected a string")
-            )
-    v = data.get("status_code", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "status_code"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "status_code"), "expected an integer")
-            )
-    v = data.get("reason_phrase", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "reason_phrase"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "reason_phrase"), "expected a string")
-            )
-    v = data.get("uri", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "uri"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "uri"), "expected a string"))
-    v = data.get("content_type", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "content_type"), "expected a string")
-            )
-    v = data.get("message_body", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "message_body"), "expected a string")
-            )
+        return [Problem(path, "expected an object (RESTResponse)")]
+    problems: list[Problem] = []
+    value = data.get("type", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "type"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "type"), "expected a string"))
+    value = data.get("asterisk_id", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "asterisk_id"), "expected a string"))
+    value = data.get("application", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "application"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "application"), "expected a string"))
+    value = data.get("timestamp", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "timestamp"), "missing required field"))
+    elif not is_date(value):
+        problems.append(Problem(join(path, "timestamp"), "expected a date-time string"))
+    value = data.get("transaction_id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "transaction_id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "transaction_id"), "expected a string"))
+    value = data.get("request_id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "request_id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "request_id"), "expected a string"))
+    value = data.get("status_code", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "status_code"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "status_code"), "expected an integer"))
+    value = data.get("reason_phrase", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "reason_phrase"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "reason_phrase"), "expected a string"))
+    value = data.get("uri", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "uri"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "uri"), "expected a string"))
+    value = data.get("content_type", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "content_type"), "expected a string"))
+    value = data.get("message_body", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "message_body"), "expected a string"))
     return problems
 
 
-# Imported last: their models are used only when called, and a module that subclasses one
-# of this module's models may import this one while it loads.
-from . import bridges as _bridges  # noqa: E402
-from . import channels as _channels  # noqa: E402
-from . import device_states as _device_states  # noqa: E402
-from . import endpoints as _endpoints  # noqa: E402
-from . import playbacks as _playbacks  # noqa: E402
-from . import recordings as _recordings  # noqa: E402
+_Message_CLASSES: dict[str, type[Message]] = {
+    "MissingParams": MissingParams,
+    "Event": Event,
+    "DeviceStateChanged": DeviceStateChanged,
+    "PlaybackStarted": PlaybackStarted,
+    "PlaybackContinuing": PlaybackContinuing,
+    "PlaybackFinished": PlaybackFinished,
+    "RecordingStarted": RecordingStarted,
+    "RecordingFinished": RecordingFinished,
+    "RecordingFailed": RecordingFailed,
+    "ApplicationMoveFailed": ApplicationMoveFailed,
+    "ApplicationRegistered": ApplicationRegistered,
+    "ApplicationUnregistered": ApplicationUnregistered,
+    "ApplicationReplaced": ApplicationReplaced,
+    "BridgeCreated": BridgeCreated,
+    "BridgeDestroyed": BridgeDestroyed,
+    "BridgeMerged": BridgeMerged,
+    "BridgeVideoSourceChanged": BridgeVideoSourceChanged,
+    "BridgeBlindTransfer": BridgeBlindTransfer,
+    "BridgeAttendedTransfer": BridgeAttendedTransfer,
+    "ChannelCreated": ChannelCreated,
+    "ChannelDestroyed": ChannelDestroyed,
+    "ChannelEnteredBridge": ChannelEnteredBridge,
+    "ChannelLeftBridge": ChannelLeftBridge,
+    "ChannelStateChange": ChannelStateChange,
+    "ChannelDtmfReceived": ChannelDtmfReceived,
+    "ChannelDialplan": ChannelDialplan,
+    "ChannelCallerId": ChannelCallerId,
+    "ChannelUserevent": ChannelUserevent,
+    "ChannelHangupRequest": ChannelHangupRequest,
+    "ChannelVarset": ChannelVarset,
+    "ChannelHold": ChannelHold,
+    "ChannelUnhold": ChannelUnhold,
+    "ChannelToneDetected": ChannelToneDetected,
+    "ChannelTalkingStarted": ChannelTalkingStarted,
+    "ChannelTalkingFinished": ChannelTalkingFinished,
+    "ContactStatusChange": ContactStatusChange,
+    "PeerStatusChange": PeerStatusChange,
+    "EndpointStateChange": EndpointStateChange,
+    "Dial": Dial,
+    "StasisEnd": StasisEnd,
+    "StasisStart": StasisStart,
+    "TextMessageReceived": TextMessageReceived,
+    "ChannelConnectedLine": ChannelConnectedLine,
+    "ChannelTransfer": ChannelTransfer,
+    "RESTResponse": RESTResponse,
+}
+"""The class of each type that ``parse_message`` knows."""

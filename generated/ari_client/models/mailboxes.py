@@ -3,16 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    is_int,
+    join,
+    new_instance,
+)
 
 
 @dataclass(slots=True, kw_only=True)
-class Mailbox(_rt.Model):
+class Mailbox(Model):
     """Represents the state of a mailbox."""
 
     name: str
@@ -25,32 +33,34 @@ class Mailbox(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Mailbox:
         """Decode the JSON object of a Mailbox (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["old_messages"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.old_messages = v
-            v = data["new_messages"]
-            if v.__class__ is not int and not _rt.is_int(v):
-                raise _rt.DecodeFailure
-            obj.new_messages = v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["old_messages"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.old_messages = value
+            value = data["new_messages"]
+            if value.__class__ is not int and not is_int(value):
+                raise DecodeFailure
+            instance.new_messages = value
         except Exception as exc:
-            raise _rt.failure("Mailbox", validate_mailbox(data), exc) from None
+            raise failure("Mailbox", validate_mailbox(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _Mailbox_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Mailbox_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Mailbox_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Mailbox, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "old_messages": self.old_messages,
             "new_messages": self.new_messages,
@@ -63,35 +73,24 @@ class Mailbox(_rt.Model):
 _Mailbox_KEYS: frozenset[str] = frozenset(("name", "old_messages", "new_messages"))
 
 
-def validate_mailbox(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_mailbox(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Mailbox model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Mailbox)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("old_messages", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "old_messages"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "old_messages"), "expected an integer")
-            )
-    v = data.get("new_messages", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "new_messages"), "missing required field")
-        )
-    else:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "new_messages"), "expected an integer")
-            )
+        return [Problem(path, "expected an object (Mailbox)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("old_messages", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "old_messages"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "old_messages"), "expected an integer"))
+    value = data.get("new_messages", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "new_messages"), "missing required field"))
+    elif value.__class__ is not int and not is_int(value):
+        problems.append(Problem(join(path, "new_messages"), "expected an integer"))
     return problems

@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    join,
+    new_instance,
+)
 
 
 class PlaybackState(StrEnum):
@@ -22,7 +29,7 @@ class PlaybackState(StrEnum):
     FAILED = "failed"
 
 
-_PlaybackState_VALUES: Dict[str, PlaybackState] = {m.value: m for m in PlaybackState}
+_PlaybackState_VALUES: dict[str, PlaybackState] = {m.value: m for m in PlaybackState}
 
 
 class PlaybacksControlOperation(StrEnum):
@@ -35,13 +42,13 @@ class PlaybacksControlOperation(StrEnum):
     FORWARD = "forward"
 
 
-_PlaybacksControlOperation_VALUES: Dict[str, PlaybacksControlOperation] = {
+_PlaybacksControlOperation_VALUES: dict[str, PlaybacksControlOperation] = {
     m.value: m for m in PlaybacksControlOperation
 }
 
 
 @dataclass(slots=True, kw_only=True)
-class Playback(_rt.Model):
+class Playback(Model):
     """Object representing the playback of media to a channel"""
 
     id: str
@@ -60,44 +67,46 @@ class Playback(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Playback:
         """Decode the JSON object of a Playback (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.id = v
-            v = data["media_uri"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.media_uri = v
-            v = data.get("next_media_uri")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.next_media_uri = v
-            v = data["target_uri"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.target_uri = v
-            v = data.get("language")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.language = v
-            v = data["state"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.state = _PlaybackState_VALUES.get(v, v)
+            value = data["id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.id = value
+            value = data["media_uri"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.media_uri = value
+            value = data.get("next_media_uri")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.next_media_uri = value
+            value = data["target_uri"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.target_uri = value
+            value = data.get("language")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.language = value
+            value = data["state"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.state = _PlaybackState_VALUES.get(value, value)
         except Exception as exc:
-            raise _rt.failure("Playback", validate_playback(data), exc) from None
+            raise failure("Playback", validate_playback(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _Playback_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Playback_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Playback_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Playback, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "id": self.id,
             "media_uri": self.media_uri,
             "target_uri": self.target_uri,
@@ -117,60 +126,44 @@ _Playback_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_playback(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_playback(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Playback model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Playback)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("id", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "id"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "id"), "expected a string"))
-    v = data.get("media_uri", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (Playback)")]
+    problems: list[Problem] = []
+    value = data.get("id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "id"), "expected a string"))
+    value = data.get("media_uri", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "media_uri"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "media_uri"), "expected a string"))
+    value = data.get("next_media_uri", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "next_media_uri"), "expected a string"))
+    value = data.get("target_uri", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "target_uri"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "target_uri"), "expected a string"))
+    value = data.get("language", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "language"), "expected a string"))
+    value = data.get("state", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "state"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "state"), "expected a string"))
+    elif value not in ("queued", "playing", "continuing", "done", "failed"):
         problems.append(
-            _rt.Problem(_rt.join(path, "media_uri"), "missing required field")
+            Problem(
+                join(path, "state"),
+                "must be one of queued, playing, continuing, done, failed",
+            )
         )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "media_uri"), "expected a string")
-            )
-    v = data.get("next_media_uri", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "next_media_uri"), "expected a string")
-            )
-    v = data.get("target_uri", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "target_uri"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "target_uri"), "expected a string")
-            )
-    v = data.get("language", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "language"), "expected a string")
-            )
-    v = data.get("state", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "state"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "state"), "expected a string"))
-        elif v not in ("queued", "playing", "continuing", "done", "failed"):
-            problems.append(
-                _rt.Problem(
-                    _rt.join(path, "state"),
-                    "must be one of queued, playing, continuing, done, failed",
-                )
-            )
     return problems

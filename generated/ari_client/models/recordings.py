@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    is_int,
+    join,
+    new_instance,
+)
 
 
 class LiveRecordingState(StrEnum):
@@ -23,13 +31,13 @@ class LiveRecordingState(StrEnum):
     CANCELED = "canceled"
 
 
-_LiveRecordingState_VALUES: Dict[str, LiveRecordingState] = {
+_LiveRecordingState_VALUES: dict[str, LiveRecordingState] = {
     m.value: m for m in LiveRecordingState
 }
 
 
 @dataclass(slots=True, kw_only=True)
-class StoredRecording(_rt.Model):
+class StoredRecording(Model):
     """A past recording that may be played back."""
 
     name: str
@@ -38,32 +46,34 @@ class StoredRecording(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StoredRecording:
         """Decode the JSON object of a StoredRecording (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["format"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.format = v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["format"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.format = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "StoredRecording", validate_stored_recording(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _StoredRecording_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _StoredRecording_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _StoredRecording_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this StoredRecording, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "format": self.format,
         }
@@ -75,28 +85,26 @@ class StoredRecording(_rt.Model):
 _StoredRecording_KEYS: frozenset[str] = frozenset(("name", "format"))
 
 
-def validate_stored_recording(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_stored_recording(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's StoredRecording model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (StoredRecording)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("format", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "format"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "format"), "expected a string"))
+        return [Problem(path, "expected an object (StoredRecording)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("format", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "format"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "format"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class LiveRecording(_rt.Model):
+class LiveRecording(Model):
     """A recording that is in progress"""
 
     name: str
@@ -118,54 +126,56 @@ class LiveRecording(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LiveRecording:
         """Decode the JSON object of a LiveRecording (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["name"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.name = v
-            v = data["format"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.format = v
-            v = data["target_uri"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.target_uri = v
-            v = data["state"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.state = _LiveRecordingState_VALUES.get(v, v)
-            v = data.get("duration")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.duration = v
-            v = data.get("talking_duration")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.talking_duration = v
-            v = data.get("silence_duration")
-            if v is not None and (v.__class__ is not int and not _rt.is_int(v)):
-                raise _rt.DecodeFailure
-            obj.silence_duration = v
-            v = data.get("cause")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.cause = v
+            value = data["name"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.name = value
+            value = data["format"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.format = value
+            value = data["target_uri"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.target_uri = value
+            value = data["state"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.state = _LiveRecordingState_VALUES.get(value, value)
+            value = data.get("duration")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.duration = value
+            value = data.get("talking_duration")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.talking_duration = value
+            value = data.get("silence_duration")
+            if value is not None and (value.__class__ is not int and not is_int(value)):
+                raise DecodeFailure
+            instance.silence_duration = value
+            value = data.get("cause")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.cause = value
         except Exception as exc:
-            raise _rt.failure(
-                "LiveRecording", validate_live_recording(data), exc
-            ) from None
+            raise failure("LiveRecording", validate_live_recording(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _LiveRecording_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _LiveRecording_KEYS}
-        return obj
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _LiveRecording_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this LiveRecording, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "name": self.name,
             "format": self.format,
             "target_uri": self.target_uri,
@@ -198,66 +208,56 @@ _LiveRecording_KEYS: frozenset[str] = frozenset(
 )
 
 
-def validate_live_recording(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_live_recording(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's LiveRecording model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (LiveRecording)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("name", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "name"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "name"), "expected a string"))
-    v = data.get("format", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "format"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "format"), "expected a string"))
-    v = data.get("target_uri", _MISSING)
-    if v is _MISSING:
+        return [Problem(path, "expected an object (LiveRecording)")]
+    problems: list[Problem] = []
+    value = data.get("name", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "name"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "name"), "expected a string"))
+    value = data.get("format", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "format"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "format"), "expected a string"))
+    value = data.get("target_uri", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "target_uri"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "target_uri"), "expected a string"))
+    value = data.get("state", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "state"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "state"), "expected a string"))
+    elif value not in ("queued", "recording", "paused", "done", "failed", "canceled"):
         problems.append(
-            _rt.Problem(_rt.join(path, "target_uri"), "missing required field")
+            Problem(
+                join(path, "state"),
+                "must be one of queued, recording, paused, done, failed, canceled",
+            )
         )
-    else:
-        if v.__class__ is not str:
+    value = data.get("duration", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
+            problems.append(Problem(join(path, "duration"), "expected an integer"))
+    value = data.get("talking_duration", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
             problems.append(
-                _rt.Problem(_rt.join(path, "target_uri"), "expected a string")
+                Problem(join(path, "talking_duration"), "expected an integer")
             )
-    v = data.get("state", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "state"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "state"), "expected a string"))
-        elif v not in ("queued", "recording", "paused", "done", "failed", "canceled"):
+    value = data.get("silence_duration", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not int and not is_int(value):
             problems.append(
-                _rt.Problem(
-                    _rt.join(path, "state"),
-                    "must be one of queued, recording, paused, done, failed, canceled",
-                )
+                Problem(join(path, "silence_duration"), "expected an integer")
             )
-    v = data.get("duration", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "duration"), "expected an integer")
-            )
-    v = data.get("talking_duration", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "talking_duration"), "expected an integer")
-            )
-    v = data.get("silence_duration", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not int and not _rt.is_int(v):
-            problems.append(
-                _rt.Problem(_rt.join(path, "silence_duration"), "expected an integer")
-            )
-    v = data.get("cause", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "cause"), "expected a string"))
+    value = data.get("cause", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "cause"), "expected a string"))
     return problems

@@ -3,16 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping
+from typing import Any
 
-from .. import _runtime as _rt
-
-_MISSING: Any = object()
+from .._runtime import (
+    MISSING,
+    DecodeFailure,
+    Model,
+    Problem,
+    failure,
+    index,
+    join,
+    new_instance,
+)
 
 
 @dataclass(slots=True, kw_only=True)
-class FormatLangPair(_rt.Model):
+class FormatLangPair(Model):
     """Identifies the format and language of a sound file"""
 
     language: str
@@ -21,32 +29,34 @@ class FormatLangPair(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FormatLangPair:
         """Decode the JSON object of a FormatLangPair (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["language"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.language = v
-            v = data["format"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.format = v
+            value = data["language"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.language = value
+            value = data["format"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.format = value
         except Exception as exc:
-            raise _rt.failure(
+            raise failure(
                 "FormatLangPair", validate_format_lang_pair(data), exc
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _FormatLangPair_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {
-                k: v for k, v in data.items() if k not in _FormatLangPair_KEYS
+            instance.extras = {
+                key: value
+                for key, value in data.items()
+                if key not in _FormatLangPair_KEYS
             }
-        return obj
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this FormatLangPair, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "language": self.language,
             "format": self.format,
         }
@@ -58,37 +68,31 @@ class FormatLangPair(_rt.Model):
 _FormatLangPair_KEYS: frozenset[str] = frozenset(("language", "format"))
 
 
-def validate_format_lang_pair(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_format_lang_pair(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's FormatLangPair model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (FormatLangPair)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("language", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "language"), "missing required field")
-        )
-    else:
-        if v.__class__ is not str:
-            problems.append(
-                _rt.Problem(_rt.join(path, "language"), "expected a string")
-            )
-    v = data.get("format", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "format"), "missing required field"))
-    else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "format"), "expected a string"))
+        return [Problem(path, "expected an object (FormatLangPair)")]
+    problems: list[Problem] = []
+    value = data.get("language", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "language"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "language"), "expected a string"))
+    value = data.get("format", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "format"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "format"), "expected a string"))
     return problems
 
 
 @dataclass(slots=True, kw_only=True)
-class Sound(_rt.Model):
+class Sound(Model):
     """A media file that may be played back."""
 
     id: str
     """Sound's identifier."""
-    formats: List[FormatLangPair]
+    formats: list[FormatLangPair]
     """The formats and languages in which this sound is available."""
     text: str | None = None
     """Text description of the sound, usually the words spoken."""
@@ -96,34 +100,36 @@ class Sound(_rt.Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Sound:
         """Decode the JSON object of a Sound (lenient: unknown fields and values are kept)."""
-        obj = cls.__new__(cls)
+        instance = new_instance(cls)
         try:
-            v = data["id"]
-            if v.__class__ is not str:
-                raise _rt.DecodeFailure
-            obj.id = v
-            v = data.get("text")
-            if v is not None and (v.__class__ is not str):
-                raise _rt.DecodeFailure
-            obj.text = v
-            v = data["formats"]
-            if v.__class__ is not list:
-                raise _rt.DecodeFailure
-            obj.formats = [FormatLangPair.from_dict(_x0) for _x0 in v]
+            value = data["id"]
+            if value.__class__ is not str:
+                raise DecodeFailure
+            instance.id = value
+            value = data.get("text")
+            if value is not None and (value.__class__ is not str):
+                raise DecodeFailure
+            instance.text = value
+            value = data["formats"]
+            if value.__class__ is not list:
+                raise DecodeFailure
+            instance.formats = [FormatLangPair.from_dict(item) for item in value]
         except Exception as exc:
-            raise _rt.failure("Sound", validate_sound(data), exc) from None
+            raise failure("Sound", validate_sound(data), exc) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _Sound_KEYS.issuperset(data):
-            obj.extras = {}
+            instance.extras = {}
         else:
-            obj.extras = {k: v for k, v in data.items() if k not in _Sound_KEYS}
-        return obj
+            instance.extras = {
+                key: value for key, value in data.items() if key not in _Sound_KEYS
+            }
+        return instance
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of this Sound, with any unknown fields it arrived with."""
-        data: Dict[str, Any] = {
+        data: dict[str, Any] = {
             "id": self.id,
-            "formats": [_x0.to_dict() for _x0 in self.formats],
+            "formats": [item.to_dict() for item in self.formats],
         }
         if self.text is not None:
             data["text"] = self.text
@@ -135,34 +141,28 @@ class Sound(_rt.Model):
 _Sound_KEYS: frozenset[str] = frozenset(("id", "text", "formats"))
 
 
-def validate_sound(data: Any, path: str = "") -> List[_rt.Problem]:
+def validate_sound(data: Any, path: str = "") -> list[Problem]:
     """Every way ``data`` breaks the spec's Sound model; ``[]`` when it is valid."""
     if data.__class__ is not dict and not isinstance(data, Mapping):
-        return [_rt.Problem(path, "expected an object (Sound)")]
-    problems: List[_rt.Problem] = []
-    v = data.get("id", _MISSING)
-    if v is _MISSING:
-        problems.append(_rt.Problem(_rt.join(path, "id"), "missing required field"))
+        return [Problem(path, "expected an object (Sound)")]
+    problems: list[Problem] = []
+    value = data.get("id", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "id"), "missing required field"))
+    elif value.__class__ is not str:
+        problems.append(Problem(join(path, "id"), "expected a string"))
+    value = data.get("text", MISSING)
+    if value is not MISSING:
+        if value.__class__ is not str:
+            problems.append(Problem(join(path, "text"), "expected a string"))
+    value = data.get("formats", MISSING)
+    if value is MISSING:
+        problems.append(Problem(join(path, "formats"), "missing required field"))
+    elif value.__class__ is not list:
+        problems.append(Problem(join(path, "formats"), "expected an array"))
     else:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "id"), "expected a string"))
-    v = data.get("text", _MISSING)
-    if v is not _MISSING:
-        if v.__class__ is not str:
-            problems.append(_rt.Problem(_rt.join(path, "text"), "expected a string"))
-    v = data.get("formats", _MISSING)
-    if v is _MISSING:
-        problems.append(
-            _rt.Problem(_rt.join(path, "formats"), "missing required field")
-        )
-    else:
-        if v.__class__ is not list:
-            problems.append(_rt.Problem(_rt.join(path, "formats"), "expected an array"))
-        else:
-            for _i0, _x0 in enumerate(v):
-                problems.extend(
-                    validate_format_lang_pair(
-                        _x0, _rt.index(_rt.join(path, "formats"), _i0)
-                    )
-                )
+        for i, item in enumerate(value):
+            problems.extend(
+                validate_format_lang_pair(item, index(join(path, "formats"), i))
+            )
     return problems
