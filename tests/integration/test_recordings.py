@@ -103,7 +103,8 @@ def test_stored_recordings(
     finished = events.wait(
         "RecordingFinished", recording=name
     )  # after a second of tone
-    assert finished.recording.duration == 1
+    # about 1 s of tone; Asterisk rounds the recorded length, and under load it may reach 2
+    assert finished.recording.duration in (1, 2)
 
     listed = ari.recordings.list_stored()
     assert all(isinstance(r, pkg.models.StoredRecording) for r in listed)
