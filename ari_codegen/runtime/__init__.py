@@ -24,6 +24,7 @@ COPIED = (
     "errors.py",
     "events.py",
     "testing.py",
+    "_pbx.py",
 )
 """The modules copied into every generated package (by file name)."""
 
