@@ -140,7 +140,8 @@ class Clock:
 
     def now(self) -> float:
         if self.scale and self._loop is not None:
-            return self._offset + (self._loop.time() - self._t0) / self.scale
+            elapsed: float = self._loop.time() - self._t0
+            return self._offset + elapsed / self.scale
         return self._offset
 
     def later(self, delay: float, fn: Callable[[], None]) -> _Timer:
@@ -237,7 +238,9 @@ class Dialplan:
         label: str | None = None,
     ) -> Dialplan:
         steps = self.contexts.setdefault(context, [])
-        steps[:] = [s for s in steps if not (s.exten == exten and s.priority == priority)]
+        steps[:] = [
+            s for s in steps if not (s.exten == exten and s.priority == priority)
+        ]
         steps.append(_Step(exten, priority, app, data, label))
         return self
 
@@ -280,7 +283,9 @@ class Dialplan:
         found = [s for s in self.contexts.get(context, []) if s.exten == exten]
         if not found:
             patterns = [
-                s for s in self.contexts.get(context, []) if self._matches(s.exten, exten)
+                s
+                for s in self.contexts.get(context, [])
+                if self._matches(s.exten, exten)
             ]
             if patterns:
                 first = patterns[0].exten
@@ -349,29 +354,64 @@ RTP_PAYLOAD = {"ulaw": 0, "alaw": 8, "gsm": 3, "g722": 9, "g729": 18}
 
 MODULES: Tuple[Tuple[str, str, str, bool], ...] = (
     ("res_ari.so", "Asterisk RESTful Interface", "core", False),
-    ("res_ari_applications.so", "RESTful API module - Stasis application resources", "core", False),
+    (
+        "res_ari_applications.so",
+        "RESTful API module - Stasis application resources",
+        "core",
+        False,
+    ),
     ("res_ari_asterisk.so", "RESTful API module - Asterisk resources", "core", False),
     ("res_ari_bridges.so", "RESTful API module - Bridge resources", "core", False),
     ("res_ari_channels.so", "RESTful API module - Channel resources", "core", False),
-    ("res_ari_device_states.so", "RESTful API module - Device state resources", "core", False),
+    (
+        "res_ari_device_states.so",
+        "RESTful API module - Device state resources",
+        "core",
+        False,
+    ),
     ("res_ari_endpoints.so", "RESTful API module - Endpoint resources", "core", False),
     ("res_ari_events.so", "RESTful API module - WebSocket resource", "core", False),
     ("res_ari_mailboxes.so", "RESTful API module - Mailboxes resources", "core", False),
-    ("res_ari_playbacks.so", "RESTful API module - Playback control resources", "core", False),
-    ("res_ari_recordings.so", "RESTful API module - Recording resources", "core", False),
+    (
+        "res_ari_playbacks.so",
+        "RESTful API module - Playback control resources",
+        "core",
+        False,
+    ),
+    (
+        "res_ari_recordings.so",
+        "RESTful API module - Recording resources",
+        "core",
+        False,
+    ),
     ("res_ari_sounds.so", "RESTful API module - Sound resources", "core", False),
     ("res_stasis.so", "Stasis application support", "core", False),
     ("res_stasis_playback.so", "Stasis application playback support", "core", False),
     ("res_stasis_recording.so", "Stasis application recording support", "core", False),
     ("res_stasis_snoop.so", "Stasis application snoop support", "extended", False),
-    ("res_stasis_device_state.so", "Stasis application device state support", "core", False),
+    (
+        "res_stasis_device_state.so",
+        "Stasis application device state support",
+        "core",
+        False,
+    ),
     ("res_mwi_external.so", "Core external MWI resource", "ext", False),
     ("res_musiconhold.so", "Music On Hold Resource", "core", True),
     ("res_http_websocket.so", "HTTP WebSocket Support", "core", False),
     ("res_sorcery_astdb.so", "Sorcery Astdb Object Wizard", "core", False),
-    ("res_sorcery_config.so", "Sorcery Configuration File Object Wizard", "core", False),
+    (
+        "res_sorcery_config.so",
+        "Sorcery Configuration File Object Wizard",
+        "core",
+        False,
+    ),
     ("res_websocket_client.so", "WebSocket Client Support", "core", True),
-    ("chan_local.so", "Local Proxy Channel (Note: used internally by other modules)", "core", False),
+    (
+        "chan_local.so",
+        "Local Proxy Channel (Note: used internally by other modules)",
+        "core",
+        False,
+    ),
     ("chan_rtp.so", "RTP Media Channel", "core", False),
     ("app_stasis.so", "Stasis dialplan application", "core", False),
     ("app_dial.so", "Dialing Application", "core", False),
@@ -379,13 +419,31 @@ MODULES: Tuple[Tuple[str, str, str, bool], ...] = (
     ("app_playback.so", "Sound File Playback Application", "core", False),
     ("codec_alaw.so", "A-law Coder/Decoder", "core", False),
     ("codec_ulaw.so", "mu-Law Coder/Decoder", "core", False),
-    ("format_wav.so", "Microsoft WAV/WAV16 format (8kHz/16kHz Signed Linear)", "core", False),
-    ("format_pcm.so", "Raw/Sun uLaw/ALaw 8KHz (PCM,PCMA,AU), G.722 16Khz", "core", False),
-    ("format_sln.so", "Raw Signed Linear Audio support (SLN) 8khz-192khz", "core", False),
+    (
+        "format_wav.so",
+        "Microsoft WAV/WAV16 format (8kHz/16kHz Signed Linear)",
+        "core",
+        False,
+    ),
+    (
+        "format_pcm.so",
+        "Raw/Sun uLaw/ALaw 8KHz (PCM,PCMA,AU), G.722 16Khz",
+        "core",
+        False,
+    ),
+    (
+        "format_sln.so",
+        "Raw Signed Linear Audio support (SLN) 8khz-192khz",
+        "core",
+        False,
+    ),
     ("func_md5.so", "MD5 digest dialplan functions", "core", False),
     ("pbx_config.so", "Text Extension Configuration", "core", True),
 )
 """(name, description, support level, reloadable) of the modules the stub runs."""
+
+ANSWER_WAIT = 0.5
+"""Seconds the dialplan's Answer() waits for media before the next priority runs."""
 
 DEVICE_STATES = (
     "UNKNOWN NOT_INUSE INUSE BUSY INVALID UNAVAILABLE RINGING RINGINUSE ONHOLD".split()
@@ -409,7 +467,9 @@ class Channel:
     creationtime: str
     state: str = "Down"
     caller: Dict[str, str] = field(default_factory=lambda: {"name": "", "number": ""})
-    connected: Dict[str, str] = field(default_factory=lambda: {"name": "", "number": ""})
+    connected: Dict[str, str] = field(
+        default_factory=lambda: {"name": "", "number": ""}
+    )
     accountcode: str = ""
     language: str = "en"
     context: str = "default"
@@ -423,9 +483,13 @@ class Channel:
     half: int = 0  # 1 or 2 for a Local channel
     app: str | None = None  # the Stasis application it is in
     app_args: List[str] = field(default_factory=list)
-    pending_app: str | None = None  # the application an originate puts it in when answered
+    pending_app: str | None = (
+        None  # the application an originate puts it in when answered
+    )
     pending_args: List[str] = field(default_factory=list)
-    after_answer: Tuple[str, str, int] | None = None  # (context, exten, priority) to run
+    after_answer: Tuple[str, str, int] | None = (
+        None  # (context, exten, priority) to run
+    )
     bridge: Bridge | None = None
     media: List[Any] = field(default_factory=list)  # queued playbacks and recordings
     snooped: Channel | None = None
@@ -439,9 +503,14 @@ class Channel:
     held: bool = False
     muted: set[str] = field(default_factory=set)
     gone: bool = False
+    via_app: bool = (
+        True  # in Stasis through the Stasis() application (sets STASISSTATUS)
+    )
     remote: bool = False  # a far end the test drives (PJSIP/alice): a "caller"
     dtmf_heard: List[str] = field(default_factory=list)  # DTMF sent to a remote party
-    media_heard: List[str] = field(default_factory=list)  # media played to a remote party
+    media_heard: List[str] = field(
+        default_factory=list
+    )  # media played to a remote party
 
     def snapshot(self) -> Dict[str, Any]:
         data: Dict[str, Any] = {
@@ -481,10 +550,14 @@ class Bridge:
     reported: List[str] = field(default_factory=list)
     video_mode: str = "talker"
     video_source: str | None = None
-    video_cleared: str | None = None  # the source a clear dropped, reported with the next change
+    video_cleared: str | None = (
+        None  # the source a clear dropped, reported with the next change
+    )
     moh: bool = False
     media: List[Any] = field(default_factory=list)
     gone: bool = False
+    extras: List[str] = field(default_factory=list)  # Announcer/Recorder channels in it
+    moh_name: str | None = None
 
     def snapshot(self) -> Dict[str, Any]:
         data: Dict[str, Any] = {
@@ -501,7 +574,9 @@ class Bridge:
         if self.video_source is not None:
             data["video_source_id"] = self.video_source
         if self.reported:
-            data["bridgevars"] = {k: self.vars[k] for k in self.reported if k in self.vars}
+            data["bridgevars"] = {
+                k: self.vars[k] for k in self.reported if k in self.vars
+            }
         return data
 
 
@@ -516,6 +591,7 @@ class Playback:
     state: str = "queued"
     timer: _Timer | None = None
     left: float | None = None  # seconds of the current media left when paused
+    announcer: str | None = None  # the Announcer channel playing it into a bridge
 
     @property
     def target_uri(self) -> str:
@@ -553,6 +629,7 @@ class Recording:
     timer: _Timer | None = None
     cause: str | None = None
     duration: int | None = None
+    recorder: str | None = None  # the Recorder channel in a bridge
 
     @property
     def target_uri(self) -> str:
@@ -603,11 +680,13 @@ class App:
     def snapshot(self) -> Dict[str, Any]:
         return {
             "name": self.name,
-            "channel_ids": [ALL_CHANNELS] if self.all_channels else sorted(self.channels),
+            "channel_ids": (
+                [ALL_CHANNELS] if self.all_channels else sorted(self.channels)
+            ),
             "bridge_ids": [ALL_BRIDGES] if self.all_bridges else sorted(self.bridges),
-            "endpoint_ids": [ALL_ENDPOINTS]
-            if self.all_endpoints
-            else sorted(self.endpoints),
+            "endpoint_ids": (
+                [ALL_ENDPOINTS] if self.all_endpoints else sorted(self.endpoints)
+            ),
             "device_names": ([ALL_DEVICES] if self.all_devices else [])
             + list(self.devices),
             "events_allowed": list(self.allowed),
@@ -615,7 +694,11 @@ class App:
         }
 
     def accepts(self, kind: str) -> bool:
-        types = lambda rules: {r.get("type") for r in rules if isinstance(r, dict)}  # noqa: E731
+        """Does the event filter let an event of type ``kind`` through?"""
+
+        def types(rules: List[Any]) -> set[Any]:
+            return {r.get("type") for r in rules if isinstance(r, dict)}
+
         if self.allowed and kind not in types(self.allowed):
             return False
         return not (self.disallowed and kind in types(self.disallowed))
@@ -698,7 +781,7 @@ class Pbx:
         }
         self.available_modules = dict(self.modules)
         self.log_channels: Dict[str, Tuple[str, str]] = {
-            "/var/log/asterisk/messages.log": ("File", "NOTICE WARNING ERROR VERBOSE "),
+            "/var/log/asterisk/messages": ("File", "NOTICE WARNING ERROR VERBOSE "),
             "": ("Console", "NOTICE WARNING ERROR VERBOSE "),
         }
         self.config_log = set(self.log_channels)
@@ -753,7 +836,9 @@ class Pbx:
         if bridge is None:
             return []
         return [
-            a.name for a in self.apps.values() if a.all_bridges or bridge.id in a.bridges
+            a.name
+            for a in self.apps.values()
+            if a.all_bridges or bridge.id in a.bridges
         ]
 
     def unique_id(self) -> str:
@@ -769,7 +854,9 @@ class Pbx:
         if app is None:
             app = self.apps[name] = App(name)
         if subscribe_all:
-            app.all_channels = app.all_bridges = app.all_endpoints = app.all_devices = True
+            app.all_channels = app.all_bridges = app.all_endpoints = app.all_devices = (
+                True
+            )
         return app
 
     def unregister(self, name: str) -> None:
@@ -805,7 +892,9 @@ class Pbx:
             if tech == "Local":
                 name = f"Local/{resource.split('/')[0]}-{number:08x};{half or 1}"
             elif tech == "UnicastRTP":
-                name = f"UnicastRTP/{resource.split('/')[0]}-0x{number + 0x7F0000000000:x}"
+                name = (
+                    f"UnicastRTP/{resource.split('/')[0]}-0x{number + 0x7F0000000000:x}"
+                )
             else:
                 name = f"{tech}/{resource.split('/')[0]}-{number:08x}"
         chan = Channel(cid, name, tech, resource, now(), state=state, half=half)
@@ -821,14 +910,18 @@ class Pbx:
             chan.state = state
             self.ch_event("ChannelStateChange", chan)
 
-    def set_var(self, chan: Channel, name: str, value: str, report: bool = False) -> None:
+    def set_var(
+        self, chan: Channel, name: str, value: str, report: bool = False
+    ) -> None:
         chan.vars[name] = value
         if report and name not in chan.reported:
             chan.reported.append(name)
         self.ch_event("ChannelVarset", chan, variable=name, value=value)
 
     def set_caller(self, chan: Channel, caller_id: str) -> None:
-        found = re.match(r'^\s*(?:"((?:[^"\\]|\\.)*)"|([^<]*?))\s*<([^>]*)>\s*$', caller_id)
+        found = re.match(
+            r'^\s*(?:"((?:[^"\\]|\\.)*)"|([^<]*?))\s*<([^>]*)>\s*$', caller_id
+        )
         if found:
             name = (found.group(1) or found.group(2) or "").replace('\\"', '"')
             number = found.group(3)
@@ -836,7 +929,9 @@ class Pbx:
             name, number = "", caller_id.strip()
         chan.caller = {"name": name.strip(), "number": number}
 
-    def dial_event(self, peer: Channel, status: str, dialstring: str | None = None) -> None:
+    def dial_event(
+        self, peer: Channel, status: str, dialstring: str | None = None
+    ) -> None:
         apps = self.channel_apps(peer, peer.peer)
         self.emit(
             "Dial",
@@ -863,10 +958,15 @@ class Pbx:
         self.set_var(chan, "STASISSTATUS", "")
         chan.app, chan.app_args = app, list(args)
         self.emit(
-            "StasisStart", self.channel_apps(chan), args=list(args), channel=chan.snapshot()
+            "StasisStart",
+            self.channel_apps(chan),
+            args=list(args),
+            channel=chan.snapshot(),
         )
 
-    def leave_stasis(self, chan: Channel, status: str = "SUCCESS", gone: bool = False) -> None:
+    def leave_stasis(
+        self, chan: Channel, status: str = "SUCCESS", gone: bool = False
+    ) -> None:
         """StasisEnd; a channel that is not hanging up stops being watched by the application
         (one that is still gets its ChannelDestroyed)."""
         app = chan.app
@@ -877,14 +977,23 @@ class Pbx:
         self.emit("StasisEnd", apps, channel=chan.snapshot())
         if not gone:
             self.subscribe_channel(app, chan, -1)
+        if not chan.via_app:
+            return
         chan.vars["STASISSTATUS"] = status
-        self.emit(
-            "ChannelVarset", apps, variable="STASISSTATUS", value=status, channel=chan.snapshot()
-        )
+        if gone:
+            self.emit(
+                "ChannelVarset",
+                apps,
+                variable="STASISSTATUS",
+                value=status,
+                channel=chan.snapshot(),
+            )
 
     # -- the dialplan --------------------------------------------------------------------------
 
-    def run_dialplan(self, chan: Channel, context: str, exten: str, priority: int = 1) -> None:
+    def run_dialplan(
+        self, chan: Channel, context: str, exten: str, priority: int = 1
+    ) -> None:
         chan.context, chan.exten, chan.priority = context, exten, priority
         self._step(chan)
 
@@ -916,7 +1025,9 @@ class Pbx:
         lower = app.lower()
         if not (lower == "answer" and chan.state == "Up"):
             chan.app_name, chan.app_data = app, data
-            self.ch_event("ChannelDialplan", chan, dialplan_app=app, dialplan_app_data=data)
+            self.ch_event(
+                "ChannelDialplan", chan, dialplan_app=app, dialplan_app_data=data
+            )
 
         def then() -> None:
             if not chan.gone and chan.app is None and chan.priority == step.priority:
@@ -924,8 +1035,11 @@ class Pbx:
                 self._step(chan)
 
         if lower == "answer":
+            was_up = chan.state == "Up"
             self.answer(chan)
-            then()
+            # Asterisk's Answer() waits for the first voice frame (up to 500 ms) before the
+            # next priority runs
+            chan.timer = self.clock.later(0.0 if was_up else ANSWER_WAIT, then)
         elif lower == "stasis":
             parts = _args(data)
             self.enter_stasis(chan, parts[0] if parts else "", parts[1:])
@@ -982,7 +1096,8 @@ class Pbx:
 
     def hangup(self, chan: Channel, cause: int = 16, soft: bool = False) -> None:
         """Hang ``chan`` up with ``cause``; a Local channel's other half follows it. ``soft``:
-        requested through ARI (a soft hangup request comes first, as Asterisk sends it)."""
+        requested through ARI (a soft hangup request comes first, as Asterisk sends it).
+        """
         if chan.gone:
             return
         peer = chan.peer if chan.peer is not None and not chan.peer.gone else None
@@ -1021,7 +1136,10 @@ class Pbx:
         if chan.state != "Up" and chan.half == 1 and chan.peer is not None:
             self.dial_event(chan, "CANCEL" if cause == 16 else "NOANSWER")
         self.ch_event(
-            "ChannelDestroyed", chan, cause=cause, cause_txt=CAUSES.get(cause, "Unknown")
+            "ChannelDestroyed",
+            chan,
+            cause=cause,
+            cause_txt=CAUSES.get(cause, "Unknown"),
         )
         self.channels.pop(chan.id, None)
         for app in self.apps.values():
@@ -1053,11 +1171,16 @@ class Pbx:
             if heard is not None:
                 self.clock.later(
                     delay + duration / 1000.0,
-                    lambda d=digit: self.dtmf_received(heard, d, max(duration, 100)),
+                    self._dtmf_later(heard, digit, max(duration, 100)),
                 )
             elif chan.remote:
                 chan.dtmf_heard.append(digit)
             delay += (duration + between) / 1000.0
+
+    def _dtmf_later(
+        self, chan: Channel, digit: str, duration: int
+    ) -> Callable[[], None]:
+        return lambda: self.dtmf_received(chan, digit, duration)
 
     # -- media: playbacks and recordings -------------------------------------------------------
 
@@ -1103,6 +1226,8 @@ class Pbx:
         return -1.0
 
     def _play_current(self, playback: Playback) -> None:
+        if isinstance(playback.target, Bridge) and playback.announcer is None:
+            playback.announcer = self.bridge_extra(playback.target, "ARI", quiet=True)
         playback.state = "playing"
         apps = self._target_apps(playback.target)
         self.emit("PlaybackStarted", apps, playback=playback.snapshot())
@@ -1117,7 +1242,9 @@ class Pbx:
         if length is None:
             return
         if length < 0:
-            playback.timer = self.clock.later(0.0, lambda: self.playback_finished(playback, "failed"))
+            playback.timer = self.clock.later(
+                0.0, lambda: self.playback_finished(playback, "failed")
+            )
             return
         playback.timer = self.clock.later(length, lambda: self._media_done(playback))
 
@@ -1144,6 +1271,8 @@ class Pbx:
         if not was_queued:
             apps = self._target_apps(playback.target)
             self.emit("PlaybackFinished", apps, playback=playback.snapshot())
+        if isinstance(playback.target, Bridge):
+            self.bridge_extra_gone(playback.target, playback.announcer)
         self._next_media(playback.target, playback)
 
     def _send_rtp(self, chan: Channel) -> None:
@@ -1162,23 +1291,35 @@ class Pbx:
     def _record(self, recording: Recording) -> None:
         target = recording.target
         if isinstance(target, Channel) and target.bridge is not None:
-            recording.state, recording.cause = "failed", "Cannot record channel while in bridge"
+            recording.state, recording.cause = (
+                "failed",
+                "Cannot record channel while in bridge",
+            )
             self.live.pop(recording.name, None)
-            self.emit("RecordingFailed", self._target_apps(target), recording=recording.snapshot())
+            self.emit(
+                "RecordingFailed",
+                self._target_apps(target),
+                recording=recording.snapshot(),
+            )
             self._next_media(target, recording)
             return
 
         def start() -> None:
             if recording.state != "queued":
                 return
+            if isinstance(target, Bridge):
+                recording.recorder = self.bridge_extra(target, "REC")
             recording.state = "recording"
             recording.started = self.clock.now()
             self.emit(
-                "RecordingStarted", self._target_apps(target), recording=recording.snapshot()
+                "RecordingStarted",
+                self._target_apps(target),
+                recording=recording.snapshot(),
             )
             if recording.max_duration > 0:
                 recording.timer = self.clock.later(
-                    recording.max_duration, lambda: self.recording_finished(recording, "done")
+                    recording.max_duration,
+                    lambda: self.recording_finished(recording, "done"),
                 )
 
         if recording.beep:
@@ -1189,10 +1330,14 @@ class Pbx:
     def recording_seconds(self, recording: Recording) -> float:
         if recording.state == "queued":
             return 0.0
-        end = recording.paused_at if recording.paused_at is not None else self.clock.now()
+        end = (
+            recording.paused_at if recording.paused_at is not None else self.clock.now()
+        )
         return max(0.0, end - recording.started - recording.paused_total)
 
-    def recording_finished(self, recording: Recording, state: str, keep: bool = True) -> None:
+    def recording_finished(
+        self, recording: Recording, state: str, keep: bool = True
+    ) -> None:
         if recording.timer is not None:
             recording.timer.cancel()
             recording.timer = None
@@ -1210,25 +1355,55 @@ class Pbx:
             if recording.if_exists == "append" and old is not None:
                 seconds += old.duration
             content = (
-                wav_file(seconds) if recording.format.startswith("wav") else b"\x00\x00" * int(8000 * seconds)
+                wav_file(seconds)
+                if recording.format.startswith("wav")
+                else b"\x00\x00" * int(8000 * seconds)
             )
-            self.stored[recording.name] = Stored(recording.name, recording.format, content, seconds)
+            self.stored[recording.name] = Stored(
+                recording.name, recording.format, content, seconds
+            )
         if not was_queued or state == "done":
             self.emit(
                 "RecordingFinished",
                 self._target_apps(recording.target),
                 recording=recording.snapshot(),
             )
+        if isinstance(recording.target, Bridge):
+            self.bridge_extra_gone(recording.target, recording.recorder)
         self._next_media(recording.target, recording)
 
     # -- bridges -------------------------------------------------------------------------------
 
-    def _bridge_peers(self, bridge: Bridge, leaving: Channel | None = None) -> None:
+    def _bridge_peers(self, bridge: Bridge, quiet: bool = False) -> None:
+        """BRIDGEPEER of each member: the others (the Announcer or Recorder that plays or
+        records in a mixing bridge too), as Asterisk sets it on every change."""
         for chan in list(bridge.channels):
             others = [c.name for c in reversed(bridge.channels) if c is not chan]
-            value = ",".join(others)
+            value = ",".join(list(reversed(bridge.extras)) + others)
             if chan.vars.get("BRIDGEPEER", "") != value:
-                self.set_var(chan, "BRIDGEPEER", value)
+                if quiet:
+                    chan.vars["BRIDGEPEER"] = value
+                else:
+                    self.set_var(chan, "BRIDGEPEER", value)
+
+    def bridge_extra(
+        self, bridge: Bridge, kind: str | None, quiet: bool = False
+    ) -> str | None:
+        """An Announcer/Recorder joins a mixing bridge (``kind``: "ARI", "ARI_MOH", a recorder
+        with "REC"); returns its name, to pass to ``bridge_extra_gone``."""
+        if bridge.bridge_type != "mixing" or kind is None:
+            return None
+        tech = "Recorder" if kind == "REC" else "Announcer"
+        name = f"{tech}/{'ARI' if kind == 'REC' else kind}-{self.counter():08x};2"
+        bridge.extras.append(name)
+        self._bridge_peers(bridge, quiet)
+        return name
+
+    def bridge_extra_gone(self, bridge: Bridge, name: str | None) -> None:
+        if name is not None and name in bridge.extras:
+            bridge.extras.remove(name)
+            if not bridge.gone:
+                self._bridge_peers(bridge)
 
     def _video_changed(self, bridge: Bridge) -> None:
         if bridge.video_cleared is not None:
@@ -1427,7 +1602,12 @@ class Pbx:
 
     def op_asterisk__listLogChannels(self, r: StubRequest) -> List[Dict[str, Any]]:
         return [
-            {"channel": path, "type": kind, "status": "Enabled", "configuration": levels}
+            {
+                "channel": path,
+                "type": kind,
+                "status": "Enabled",
+                "configuration": levels,
+            }
             for path, (kind, levels) in self.log_channels.items()
         ]
 
@@ -1439,7 +1619,11 @@ class Pbx:
 
     def op_asterisk__addLog(self, r: StubRequest) -> None:
         name = r.path_params["logChannelName"]
-        levels = [p.strip().upper() for p in str(r.params.get("configuration") or "").split(",") if p.strip()]
+        levels = [
+            p.strip().upper()
+            for p in str(r.params.get("configuration") or "").split(",")
+            if p.strip()
+        ]
         if not levels:
             raise StubError(400, "Configuration levels are required")
         if self._log_path(name) is not None:
@@ -1518,9 +1702,14 @@ class Pbx:
         for item in fields:
             attribute = item.get("attribute") if isinstance(item, dict) else None
             value = item.get("value") if isinstance(item, dict) else None
-            if attribute not in ("msgs_new", "msgs_old") or not str(value).lstrip("-").isdigit():
+            if (
+                attribute not in ("msgs_new", "msgs_old")
+                or not str(value).lstrip("-").isdigit()
+            ):
                 what = "Update" if existing is not None else "Creation"
-                raise StubError(400, f"{what} of object '{oid}' failed field value validation")
+                raise StubError(
+                    400, f"{what} of object '{oid}' failed field value validation"
+                )
             values[str(attribute)] = str(int(str(value)))
         self.mailboxes[oid] = (int(values["msgs_old"]), int(values["msgs_new"]))
         return self._tuples(values)
@@ -1617,7 +1806,9 @@ class Pbx:
         for key in ("allowed", "disallowed"):
             if key in body:
                 value = body[key]
-                if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                if not isinstance(value, list) or not all(
+                    isinstance(v, dict) for v in value
+                ):
                     raise StubError(400, "Invalid format definition")
                 lists[key] = value
         if "allowed" in lists:
@@ -1662,7 +1853,8 @@ class Pbx:
         if not r.params.get("application"):
             raise StubError(400, "application parameter is required")
         raise StubError(
-            501, "Broadcast functionality not available (res_stasis_broadcast not loaded)"
+            501,
+            "Broadcast functionality not available (res_stasis_broadcast not loaded)",
         )
 
     # -- device states, mailboxes --------------------------------------------------------------
@@ -1687,8 +1879,12 @@ class Pbx:
 
     def set_device_state(self, name: str, state: str) -> None:
         self.device_states[name] = state
-        apps = [a.name for a in self.apps.values() if a.all_devices or name in a.devices]
-        self.emit("DeviceStateChanged", apps, device_state={"name": name, "state": state})
+        apps = [
+            a.name for a in self.apps.values() if a.all_devices or name in a.devices
+        ]
+        self.emit(
+            "DeviceStateChanged", apps, device_state={"name": name, "state": state}
+        )
 
     def op_deviceStates__delete(self, r: StubRequest) -> None:
         name = r.path_params["deviceName"]
@@ -1725,7 +1921,9 @@ class Pbx:
     def _sound(sound: Sound) -> Dict[str, Any]:
         data: Dict[str, Any] = {
             "id": sound.id,
-            "formats": [{"language": lang, "format": fmt} for lang, fmt in sound.formats],
+            "formats": [
+                {"language": lang, "format": fmt} for lang, fmt in sound.formats
+            ],
         }
         if sound.text is not None:
             data["text"] = sound.text
@@ -1736,7 +1934,10 @@ class Pbx:
         found = [
             self._sound(s)
             for s in self.sounds.values()
-            if any((not lang or lang == la) and (not fmt or fmt == f) for la, f in s.formats)
+            if any(
+                (not lang or lang == la) and (not fmt or fmt == f)
+                for la, f in s.formats
+            )
         ]
         if not found:
             raise StubError(404, "No sounds found that matched the query")
@@ -1753,7 +1954,11 @@ class Pbx:
 
     def op_endpoints__listByTech(self, r: StubRequest) -> List[Dict[str, Any]]:
         tech = r.path_params["tech"]
-        found = [e.snapshot() for (t, _), e in self.endpoints.items() if t.lower() == tech.lower()]
+        found = [
+            e.snapshot()
+            for (t, _), e in self.endpoints.items()
+            if t.lower() == tech.lower()
+        ]
         if not found:
             raise StubError(404, f"No Endpoints found - invalid tech {tech}")
         return found
@@ -1786,7 +1991,12 @@ class Pbx:
         if self._endpoint_of(to) is None:
             raise StubError(404, "Endpoint not found")
         self.messages.append(
-            {"to": to, "from": r.params.get("from"), "body": r.params.get("body"), "variables": variables}
+            {
+                "to": to,
+                "from": r.params.get("from"),
+                "body": r.params.get("body"),
+                "variables": variables,
+            }
         )
         return StubResponse(202)
 
@@ -1863,13 +2073,20 @@ class Pbx:
         cid = r.path_params.get("channelId") or p.get("channelId")
         other = p.get("otherChannelId")
         number = self.counter()
-        chan = self.new_channel(tech, resource, cid, half=1 if tech == "Local" else 0, number=number)
+        chan = self.new_channel(
+            tech, resource, cid, half=1 if tech == "Local" else 0, number=number
+        )
         chan.dialstring = resource
         if tech == "Local":
             exten, _, context = resource.split("/")[0].partition("@")
             chan.context, chan.exten = context or "default", exten
             half = self.new_channel(
-                tech, resource, other or f"{chan.id};2", half=2, state="Ring", number=number
+                tech,
+                resource,
+                other or f"{chan.id};2",
+                half=2,
+                state="Ring",
+                number=number,
             )
             half.context, half.exten = chan.context, chan.exten
             chan.peer, half.peer = half, chan
@@ -1941,6 +2158,7 @@ class Pbx:
                 far.connected = dict(far.caller)
                 self.ch_event("ChannelCallerId", far, caller_presentation=0,
                               caller_presentation_txt="Presentation Allowed, Not Screened")  # fmt: skip
+                self.ch_event("ChannelConnectedLine", far)
         self.dial_event(chan, "")
         if timeout > 0:
             chan.timer = self.clock.later(timeout, lambda: self._no_answer(chan))
@@ -1967,13 +2185,13 @@ class Pbx:
         app = r.params.get("app") or ""
         args = _args(r.params.get("appArgs") or "")
         self.subscribe_channel(app, chan)
-        if chan.peer is not None:
-            self.subscribe_channel(app, chan.peer)
         snapshot = chan.snapshot()
 
         def start() -> None:
             chan.app_name, chan.app_data = "Stasis", app
-            self.ch_event("ChannelDialplan", chan, dialplan_app="Stasis", dialplan_app_data=app)
+            self.ch_event(
+                "ChannelDialplan", chan, dialplan_app="Stasis", dialplan_app_data=app
+            )
             self.enter_stasis(chan, app, args)
 
         self.defer(start)
@@ -2011,7 +2229,11 @@ class Pbx:
         if reason and reason not in REASONS:
             raise StubError(400, "Invalid reason for hangup reason provided")
         chan = self._chan(r)
-        cause = REASONS[reason] if reason else (int(code) if code and str(code).isdigit() else 16)
+        cause = (
+            REASONS[reason]
+            if reason
+            else (int(code) if code and str(code).isdigit() else 16)
+        )
         self.defer(lambda: self.hangup(chan, cause, soft=True))
 
     def op_channels__answer(self, r: StubRequest) -> None:
@@ -2024,7 +2246,12 @@ class Pbx:
         chan = self._control(r)
         peer = chan.peer
         if peer is not None and chan.half == 2 and peer.state not in ("Up", "Ringing"):
-            self.defer(lambda: self.set_state(peer, "Ringing"))
+
+            def ring() -> None:
+                self.set_state(peer, "Ringing")
+                self.dial_event(peer, "RINGING")
+
+            self.defer(ring)
 
     def op_channels__ringStop(self, r: StubRequest) -> None:
         self._control(r)
@@ -2045,7 +2272,9 @@ class Pbx:
 
     def op_channels__mute(self, r: StubRequest) -> None:
         direction = self._direction(r)
-        self._control(r).muted.update(("in", "out") if direction == "both" else (direction,))
+        self._control(r).muted.update(
+            ("in", "out") if direction == "both" else (direction,)
+        )
 
     def op_channels__unmute(self, r: StubRequest) -> None:
         direction = self._direction(r)
@@ -2073,7 +2302,12 @@ class Pbx:
 
     def op_channels__transfer_progress(self, r: StubRequest) -> None:
         chan = self._control(r)
-        states = ("channel_progress", "channel_answered", "channel_unavailable", "channel_declined")
+        states = (
+            "channel_progress",
+            "channel_answered",
+            "channel_unavailable",
+            "channel_declined",
+        )
         if r.params.get("states") not in states:
             raise StubError(400, "Invalid states value")
         del chan
@@ -2139,11 +2373,14 @@ class Pbx:
         tech = endpoint.partition("/")[0]
         if tech.lower() != chan.tech.lower():
             raise StubError(
-                422, f"Endpoint technology '{tech}' does not match channel technology '{chan.tech}'"
+                422,
+                f"Endpoint technology '{tech}' does not match channel technology '{chan.tech}'",
             )
 
-    def _callerid_var(self, chan: Channel, name: str, value: str, quiet: bool = False) -> None:
-        item = name[len("CALLERID("):-1].lower()
+    def _callerid_var(
+        self, chan: Channel, name: str, value: str, quiet: bool = False
+    ) -> None:
+        item = name[len("CALLERID(") : -1].lower()
         if item == "all":
             self.set_caller(chan, value)
         elif item in ("name", "num", "number"):
@@ -2208,7 +2445,12 @@ class Pbx:
             raise StubError(400, "The 'variables' field is required")
         chan = self._control(r, "Provided channel was not found")
         variables = self._variables(r.params.get("variables"), bulk=True)
-        self.defer(lambda: [self.set_var(chan, n, v, rep) for n, v, rep in variables] and None)
+
+        def set_all() -> None:
+            for name, value, report in variables:
+                self.set_var(chan, name, value, report)
+
+        self.defer(set_all)
 
     def _snoop(self, r: StubRequest) -> Dict[str, Any]:
         p = r.params
@@ -2217,7 +2459,9 @@ class Pbx:
             if value not in ("none", "both", "out", "in"):
                 raise StubError(400, f"Invalid direction specified for {name}")
         if spy == "none" and whisper == "none":
-            raise StubError(400, "Direction must be specified for at least spy or whisper")
+            raise StubError(
+                400, "Direction must be specified for at least spy or whisper"
+            )
         app = p.get("app") or ""
         if not app:
             raise StubError(400, "Application name is required")
@@ -2230,6 +2474,7 @@ class Pbx:
             "Snoop", chan.id, sid, name=f"Snoop/{chan.id}-{count:08x}", state="Up"
         )
         snoop.snooped = chan
+        snoop.via_app = False
         snoop.app_name, snoop.app_data = "Stasis", app
         args = _args(p.get("appArgs") or "")
         self.defer(lambda: self._snoop_start(snoop, app, args))
@@ -2240,7 +2485,12 @@ class Pbx:
             return
         snoop.app, snoop.app_args = app, list(args)
         self.subscribe_channel(app, snoop)
-        self.emit("StasisStart", self.channel_apps(snoop), args=list(args), channel=snoop.snapshot())
+        self.emit(
+            "StasisStart",
+            self.channel_apps(snoop),
+            args=list(args),
+            channel=snoop.snapshot(),
+        )
 
     op_channels__snoopChannel = _snoop
     op_channels__snoopChannelWithId = _snoop
@@ -2252,9 +2502,15 @@ class Pbx:
         connection = p.get("connection_type") or "client"
         host = p.get("external_host") or ""
         if connection == "server" and transport != "websocket":
-            raise StubError(400, "'server' connection_type can only be used with the websocket transport")
+            raise StubError(
+                400,
+                "'server' connection_type can only be used with the websocket transport",
+            )
         if not host and not (transport == "websocket" and connection == "server"):
-            raise StubError(400, "external_host is required for all but websocket server connections")
+            raise StubError(
+                400,
+                "external_host is required for all but websocket server connections",
+            )
         fmt = p.get("format") or ""
         if not fmt:
             raise StubError(400, "format cannot be empty")
@@ -2263,13 +2519,20 @@ class Pbx:
         if encapsulation == "rtp" and transport != "udp":
             raise StubError(400, "transport must be 'udp' for rtp encapsulation")
         if fmt not in FORMATS or encapsulation == "audiosocket":
-            raise StubError(500, "An internal error prevented this request from being handled")
+            raise StubError(
+                500, "An internal error prevented this request from being handled"
+            )
         cid = p.get("channelId")
         if cid and cid in self.channels:
             raise StubError(409, "Channel with given unique ID already exists")
         app = p.get("app") or ""
         if transport == "websocket":
-            chan = self.new_channel("WebSocket", "INCOMING", cid, name=f"WebSocket/INCOMING/0x{self.counter() + 0x7F0000000000:x}")
+            chan = self.new_channel(
+                "WebSocket",
+                "INCOMING",
+                cid,
+                name=f"WebSocket/INCOMING/0x{self.counter() + 0x7F0000000000:x}",
+            )
         else:
             chan = self.new_channel("UnicastRTP", host, cid)
             hostname, _, port = host.rpartition(":")
@@ -2305,7 +2568,9 @@ class Pbx:
         media = [m for m in self._list(p.get("media"))]
         if not media:
             raise StubError(500, "Failed to queue media for playback")
-        pid = r.path_params.get("playbackId") or p.get("playbackId") or str(uuid.uuid4())
+        pid = (
+            r.path_params.get("playbackId") or p.get("playbackId") or str(uuid.uuid4())
+        )
         playback = Playback(
             pid, media, target, str(p.get("lang") or "en"), int(p.get("skipms") or 3000)
         )
@@ -2367,15 +2632,29 @@ class Pbx:
         if bid in self.bridges:
             raise StubError(409, f"Bridge with id '{bid}' already exists")
         types = self._list(p.get("type")) or ["mixing"]
-        known = {"mixing", "holding", "dtmf_events", "proxy_media", "video_sfu", "video_single", "sdp_label"}
+        known = {
+            "mixing",
+            "holding",
+            "dtmf_events",
+            "proxy_media",
+            "video_sfu",
+            "video_single",
+            "sdp_label",
+        }
         if (
             any(t not in known for t in types)
             or ("holding" in types and "mixing" in types)
             or (types == ["video_single"])
         ):
-            raise StubError(500, f"Unable to create bridge. Possible duplicate bridge id '{bid}'")
+            raise StubError(
+                500, f"Unable to create bridge. Possible duplicate bridge id '{bid}'"
+            )
         holding = "holding" in types
-        technology = "holding_bridge" if holding else ("softmix" if "video_sfu" in types else "simple_bridge")
+        technology = (
+            "holding_bridge"
+            if holding
+            else ("softmix" if "video_sfu" in types else "simple_bridge")
+        )
         bridge = Bridge(bid, "holding" if holding else "mixing", technology,
                         str(p.get("name") or ""), now())  # fmt: skip
         if "video_sfu" in types:
@@ -2399,7 +2678,9 @@ class Pbx:
                     self.recording_finished(item, "done")
             for chan in list(bridge.channels):
                 self.leave_bridge(bridge, chan)
-            self.emit("BridgeDestroyed", self.bridge_apps(bridge), bridge=bridge.snapshot())
+            self.emit(
+                "BridgeDestroyed", self.bridge_apps(bridge), bridge=bridge.snapshot()
+            )
             self.bridges.pop(bridge.id, None)
             for app in self.apps.values():
                 app.bridges.pop(bridge.id, None)
@@ -2421,7 +2702,10 @@ class Pbx:
         for chan in chans:
             if chan.app is None:
                 raise StubError(422, "Channel not in Stasis application")
-            if any(isinstance(m, Recording) and m.state in ("recording", "paused") for m in chan.media):
+            if any(
+                isinstance(m, Recording) and m.state in ("recording", "paused")
+                for m in chan.media
+            ):
                 raise StubError(409, f"Channel {chan.id} currently recording")
 
         def add() -> None:
@@ -2437,7 +2721,12 @@ class Pbx:
         for chan in chans:
             if chan.bridge is not bridge:
                 raise StubError(422, "Channel not in this bridge")
-        self.defer(lambda: [self.leave_bridge(bridge, c) for c in chans] and None)
+
+        def remove() -> None:
+            for chan in chans:
+                self.leave_bridge(bridge, chan)
+
+        self.defer(remove)
 
     def op_bridges__setVideoSource(self, r: StubRequest) -> None:
         bridge = self._bridge(r)
@@ -2464,13 +2753,21 @@ class Pbx:
         bridge.video_mode, bridge.video_source = "talker", None
 
     def op_bridges__startMoh(self, r: StubRequest) -> None:
-        self._bridge(r).moh = True
+        bridge = self._bridge(r)
+        if not bridge.moh:
+            bridge.moh = True
+            self.defer(
+                lambda: setattr(
+                    bridge, "moh_name", self.bridge_extra(bridge, "ARI_MOH")
+                )
+            )
 
     def op_bridges__stopMoh(self, r: StubRequest) -> None:
         bridge = self._bridge(r)
         if not bridge.moh:
             raise StubError(409, "Bridge isn't playing music")
         bridge.moh = False
+        self.defer(lambda: self.bridge_extra_gone(bridge, bridge.moh_name))
 
     def op_bridges__getBridgeVar(self, r: StubRequest) -> Dict[str, str]:
         name = r.params.get("variable") or ""
@@ -2510,7 +2807,9 @@ class Pbx:
         if "variables" not in r.params:
             raise StubError(400, "The 'variables' field is required")
         bridge = self._bridge(r, "Provided bridge was not found")
-        for name, value, report in self._variables(r.params.get("variables"), bulk=True):
+        for name, value, report in self._variables(
+            r.params.get("variables"), bulk=True
+        ):
             bridge.vars[name] = value
             if report and name not in bridge.reported:
                 bridge.reported.append(name)
@@ -2549,14 +2848,18 @@ class Pbx:
             playback.state = "playing"
             if playback.left is not None:
                 left, playback.left = playback.left, None
-                playback.timer = self.clock.later(left, lambda: self._media_done(playback))
+                playback.timer = self.clock.later(
+                    left, lambda: self._media_done(playback)
+                )
             self.defer(lambda: self.emit("PlaybackStarted", self._target_apps(playback.target),
                                          playback=playback.snapshot()))  # fmt: skip
         elif operation == "restart" and playback.state == "playing":
             if playback.timer is not None:
                 playback.timer.cancel()
                 length = self.media_length(playback.media[playback.index]) or 0.0
-                playback.timer = self.clock.later(max(0.0, length), lambda: self._media_done(playback))
+                playback.timer = self.clock.later(
+                    max(0.0, length), lambda: self._media_done(playback)
+                )
 
     # -- recordings ----------------------------------------------------------------------------
 
@@ -2594,7 +2897,9 @@ class Pbx:
         if not name:
             raise StubError(400, "Invalid destination recording name")
         if name in self.stored:
-            raise StubError(409, "A recording with the same name already exists on the system")
+            raise StubError(
+                409, "A recording with the same name already exists on the system"
+            )
         self.stored[name] = Stored(name, stored.format, stored.content, stored.duration)
         return self.stored[name].snapshot()
 

@@ -173,7 +173,9 @@ class _Socket:
         self.flush()
 
 
-def _matches(event: Mapping[str, Any], kind: str | None, where: Mapping[str, Any]) -> bool:
+def _matches(
+    event: Mapping[str, Any], kind: str | None, where: Mapping[str, Any]
+) -> bool:
     if kind is not None and event.get("type") != kind:
         return False
     for key, expected in where.items():
@@ -189,17 +191,19 @@ def _matches(event: Mapping[str, Any], kind: str | None, where: Mapping[str, Any
 
 
 class Caller:
-    """The far end of a channel, driven by the test: what a phone would do."""
+    """The far end of a channel, driven by the test: what a phone would do. It keeps what it
+    got (DTMF, media) after the channel is gone."""
 
     def __init__(self, stub: StubAri, channel_id: str) -> None:
         self.stub = stub
         self.id = channel_id
+        chan = stub._call(lambda: stub.pbx.channels.get(channel_id))
+        if chan is None:
+            raise KeyError(f"no channel {channel_id!r}")
+        self._chan: Channel = chan
 
     def _channel(self) -> Channel:
-        chan = self.stub.pbx.channels.get(self.id)
-        if chan is None:
-            raise KeyError(f"no channel {self.id!r}")
-        return chan
+        return self._chan
 
     @property
     def channel(self) -> Dict[str, Any]:
@@ -228,7 +232,7 @@ class Caller:
             for i, digit in enumerate(digits):
                 self.stub.pbx.clock.later(
                     i * (duration_ms + 100) / 1000.0,
-                    lambda d=digit: self.stub.pbx.dtmf_received(chan, d, duration_ms),
+                    self.stub.pbx._dtmf_later(chan, digit, duration_ms),
                 )
 
         self.stub._run(press)
@@ -317,17 +321,13 @@ class StubAri:
     def channels(self) -> Dict[str, Dict[str, Any]]:
         """The channels now, as ARI shows them, by id."""
         return dict(
-            self._call(
-                lambda: {c.id: c.snapshot() for c in self.pbx.channels.values()}
-            )
+            self._call(lambda: {c.id: c.snapshot() for c in self.pbx.channels.values()})
         )
 
     @property
     def channel_vars(self) -> Dict[str, Dict[str, str]]:
         return dict(
-            self._call(
-                lambda: {c.id: dict(c.vars) for c in self.pbx.channels.values()}
-            )
+            self._call(lambda: {c.id: dict(c.vars) for c in self.pbx.channels.values()})
         )
 
     @property
@@ -492,7 +492,9 @@ class StubAri:
         ``clear_faults``) with ``status`` and ``{"message": message}``; for the events
         websocket, refuse the upgrade."""
         self._known(operation)
-        self._faults.setdefault(operation, []).append(_Fault(status, message, 0.0, times))
+        self._faults.setdefault(operation, []).append(
+            _Fault(status, message, 0.0, times)
+        )
 
     def delay(self, operation: str, seconds: float, times: int | None = None) -> None:
         """Answer ``operation`` ``seconds`` (real seconds) late (to provoke client timeouts)."""
@@ -582,7 +584,8 @@ class StubAri:
     ) -> Caller:
         """An incoming call from ``endpoint``: its channel runs the dialplan at
         ``extension@context``, or with ``app`` goes straight into ``Stasis(app, args)`` (state
-        Ring, as a call that has not been answered yet). Returns its far end, the caller."""
+        Ring, as a call that has not been answered yet). Returns its far end, the caller.
+        """
 
         def make() -> str:
             pbx = self.pbx
@@ -629,21 +632,31 @@ class StubAri:
 
         return dict(self._call(update))
 
-    def add_sound(self, sound_id: str, duration: float, *formats: Tuple[str, str]) -> None:
+    def add_sound(
+        self, sound_id: str, duration: float, *formats: Tuple[str, str]
+    ) -> None:
         """A sound ``sound:<sound_id>`` can play, ``duration`` seconds long."""
-        self.pbx.sounds[sound_id] = Sound(sound_id, duration, tuple(formats) or (("en", "slin"),))
+        self.pbx.sounds[sound_id] = Sound(
+            sound_id, duration, tuple(formats) or (("en", "slin"),)
+        )
 
     def add_recording(self, name: str, content: bytes, format: str = "wav") -> None:
         """Store a recording (what ``recordings.get_stored_file`` downloads)."""
         from ._pbx import Stored
 
-        self.pbx.stored[name] = Stored(name, format, content, max(0, len(content) - 44) / 16000)
+        self.pbx.stored[name] = Stored(
+            name, format, content, max(0, len(content) - 44) / 16000
+        )
 
-    def add_endpoint(self, technology: str, resource: str, state: str = "online") -> None:
+    def add_endpoint(
+        self, technology: str, resource: str, state: str = "online"
+    ) -> None:
         """An endpoint (``PJSIP/alice``): listed, and messages to it are accepted."""
         from ._pbx import Endpoint
 
-        self.pbx.endpoints[(technology, resource)] = Endpoint(technology, resource, state)
+        self.pbx.endpoints[(technology, resource)] = Endpoint(
+            technology, resource, state
+        )
 
     def advance(self, seconds: float) -> None:
         """Move the stub's time ``seconds`` forward: playbacks, recordings, waits and timeouts
@@ -696,7 +709,9 @@ class StubAri:
 
     def _wait(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
         if self._in_loop():
-            raise RuntimeError(f"use await stub.async_wait_... in the stub's own loop ({what})")
+            raise RuntimeError(
+                f"use await stub.async_wait_... in the stub's own loop ({what})"
+            )
         future = self._waiter(check)
         try:
             return future.result(timeout)
@@ -704,7 +719,9 @@ class StubAri:
             future.cancel()
             raise TimeoutError(f"{what} within {timeout} s") from None
 
-    async def _async_wait(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
+    async def _async_wait(
+        self, check: Callable[[], Any], timeout: float, what: str
+    ) -> Any:
         future = asyncio.wrap_future(self._waiter(check))
         try:
             return await asyncio.wait_for(future, timeout)
@@ -724,7 +741,9 @@ class StubAri:
 
         return check
 
-    def _channel_check(self, channel_id: str, state: str | None, app: str | None) -> Callable[[], Any]:
+    def _channel_check(
+        self, channel_id: str, state: str | None, app: str | None
+    ) -> Callable[[], Any]:
         def check() -> Any:
             chan = self.pbx.channels.get(channel_id)
             if chan is None or chan.gone:
@@ -755,9 +774,12 @@ class StubAri:
         **where: Any,
     ) -> Dict[str, Any]:
         """The first event sent (from ``since``, an index in ``sent``) that is a ``kind`` and
-        matches ``where`` (``playback="id"`` compares the id of the object held); waits for it."""
+        matches ``where`` (``playback="id"`` compares the id of the object held); waits for it.
+        """
         found = self._wait(
-            self._event_check(kind, app, since, where), timeout, f"no {kind or 'event'} {where}"
+            self._event_check(kind, app, since, where),
+            timeout,
+            f"no {kind or 'event'} {where}",
         )
         return dict(found)
 
@@ -770,12 +792,16 @@ class StubAri:
     ) -> Dict[str, Any]:
         """The channel once it exists (in ``state``, in Stasis in ``app``): its snapshot."""
         found = self._wait(
-            self._channel_check(channel_id, state, app), timeout, f"no channel {channel_id!r}"
+            self._channel_check(channel_id, state, app),
+            timeout,
+            f"no channel {channel_id!r}",
         )
         return dict(found)
 
     async def async_wait_subscribed(self, app: str, timeout: float = 10.0) -> None:
-        await self._async_wait(lambda: app in self._owner, timeout, f"no websocket for {app!r}")
+        await self._async_wait(
+            lambda: app in self._owner, timeout, f"no websocket for {app!r}"
+        )
 
     async def async_wait_event(
         self,
@@ -787,7 +813,9 @@ class StubAri:
         **where: Any,
     ) -> Dict[str, Any]:
         found = await self._async_wait(
-            self._event_check(kind, app, since, where), timeout, f"no {kind or 'event'} {where}"
+            self._event_check(kind, app, since, where),
+            timeout,
+            f"no {kind or 'event'} {where}",
         )
         return dict(found)
 
@@ -799,7 +827,9 @@ class StubAri:
         timeout: float = 10.0,
     ) -> Dict[str, Any]:
         found = await self._async_wait(
-            self._channel_check(channel_id, state, app), timeout, f"no channel {channel_id!r}"
+            self._channel_check(channel_id, state, app),
+            timeout,
+            f"no channel {channel_id!r}",
         )
         return dict(found)
 
@@ -809,7 +839,12 @@ class StubAri:
         """What the model emits: one copy per application, to the websocket that has it."""
         for app in apps:
             sock = self._owner.get(app)
-            event = {**data, "timestamp": now(), "application": app, "asterisk_id": self.asterisk_id}
+            event = {
+                **data,
+                "timestamp": now(),
+                "application": app,
+                "asterisk_id": self.asterisk_id,
+            }
             self.sent.append(event)
             if sock is not None:
                 try:
@@ -941,7 +976,9 @@ class StubAri:
         route, path_params, status = self._route(method, path)
         if route is None:
             return (
-                _error(status, "Invalid method" if status == 405 else "Resource not found"),
+                _error(
+                    status, "Invalid method" if status == 405 else "Resource not found"
+                ),
                 0.0,
             )
         request.operation = route.operation
@@ -958,7 +995,10 @@ class StubAri:
         )
         if handler is None:
             return (
-                _error(501, f"StubAri does not implement {route.operation}; use stub.handle()"),
+                _error(
+                    501,
+                    f"StubAri does not implement {route.operation}; use stub.handle()",
+                ),
                 delay,
             )
         try:
@@ -1141,7 +1181,9 @@ class StubAri:
             status = 400 if problem else 101
             names = list(record.params.get("app") or [])
             if not problem and (not names or any(not n for n in names)):
-                status, problem = (500 if len(names) > 1 else 400), "Invalid application"
+                status, problem = (
+                    500 if len(names) > 1 else 400
+                ), "Invalid application"
             elif not problem and any(len(n) > MAX_APP_NAME for n in names):
                 status, problem = 500, "Application name too long"
             fault = self._fault(route.operation) if not problem else None
@@ -1261,7 +1303,11 @@ class StubAri:
         target = app or data.get("application")
         count = 0
         for sock in list(self._sockets):
-            if target is not None and target not in sock.apps and not sock.subscribe_all:
+            if (
+                target is not None
+                and target not in sock.apps
+                and not sock.subscribe_all
+            ):
                 continue
             event = dict(data)
             event.setdefault("timestamp", now())
