@@ -155,7 +155,12 @@ class Clock:
             self._handle = None
         while self._heap and self._heap[0].cancelled:
             heapq.heappop(self._heap)
-        if self.scale is None or self._loop is None or not self._heap:
+        if self._loop is None or not self._heap:
+            return
+        if self.scale is None:
+            # a manual clock: only what is due now (a zero delay) fires on its own
+            if self._heap[0].due <= self._offset:
+                self._handle = self._loop.call_soon(self._fire)
             return
         wait = (self._heap[0].due - self.now()) * self.scale if self.scale else 0.0
         self._handle = self._loop.call_later(max(0.0, wait), self._fire)
@@ -168,13 +173,13 @@ class Clock:
             if timer.cancelled:
                 heapq.heappop(self._heap)
                 continue
-            if self.scale and timer.due > current + 1e-9:
+            if self.scale != 0 and timer.due > current + 1e-9:
                 break
             heapq.heappop(self._heap)
             if not self.scale:
                 self._offset = max(self._offset, timer.due)
             timer.fn()
-            if not self.scale:
+            if self.scale == 0:
                 break  # one timer per loop iteration: requests interleave as with real time
         self.on_fire()
         self._arm()
