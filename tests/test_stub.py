@@ -242,7 +242,11 @@ def test_recording_snoop_and_manual_clock() -> None:
             assert snoop.name.startswith(f"Snoop/{chan.id}-")
             stub.wait_event("StasisStart", channel=snoop.id)
             ari.channels.hangup(channel_id=chan.id)  # takes its snoop along
-            stub.wait_event("ChannelDestroyed", channel=snoop.id)
+            stub.wait_event("StasisEnd", channel=snoop.id)
+            stub.wait_event(
+                "ChannelDestroyed", channel=chan.id
+            )  # (it originated that one)
+        assert stub.channels == {}
 
 
 def test_caller_incoming_call_through_the_dialplan() -> None:

@@ -447,7 +447,8 @@ MODULES: Tuple[Tuple[str, str, str, bool], ...] = (
 """(name, description, support level, reloadable) of the modules the stub runs."""
 
 ANSWER_WAIT = 0.5
-"""Seconds the dialplan's Answer() waits for media before the next priority runs."""
+"""Seconds the dialplan's Answer() takes before the next priority runs (Asterisk waits for the
+first voice frame, up to 500 ms)."""
 
 DEVICE_STATES = (
     "UNKNOWN NOT_INUSE INUSE BUSY INVALID UNAVAILABLE RINGING RINGINUSE ONHOLD".split()
@@ -971,23 +972,22 @@ class Pbx:
     def leave_stasis(
         self, chan: Channel, status: str = "SUCCESS", gone: bool = False
     ) -> None:
-        """StasisEnd; a channel that is not hanging up stops being watched by the application
-        (one that is still gets its ChannelDestroyed)."""
+        """StasisEnd. The application stops watching the channel then, unless it watches it
+        for another reason (it originated it, subscribed to it): only then does it get the
+        channel's later events (a ChannelDestroyed)."""
         app = chan.app
         if app is None:
             return
         chan.app = None
-        apps = self.channel_apps(chan)
-        self.emit("StasisEnd", apps, channel=chan.snapshot())
-        if not gone:
-            self.subscribe_channel(app, chan, -1)
+        self.emit("StasisEnd", self.channel_apps(chan), channel=chan.snapshot())
+        self.subscribe_channel(app, chan, -1)
         if not chan.via_app:
             return
         chan.vars["STASISSTATUS"] = status
-        if gone:
+        if gone:  # Stasis() returns and sets STASISSTATUS
             self.emit(
                 "ChannelVarset",
-                apps,
+                self.channel_apps(chan),
                 variable="STASISSTATUS",
                 value=status,
                 channel=chan.snapshot(),
