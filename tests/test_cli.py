@@ -62,7 +62,7 @@ def test_exit_0_on_success_and_1_on_errors(tmp_path: Path) -> None:
         "--no-format",
     )
     assert ok.exit_code == 0
-    assert ok.stdout.startswith(f"wrote {tmp_path / 'a'}: 19 added, 0 changed, 0 removed; black ran on 0 file(s)")  # fmt: skip
+    assert ok.stdout.startswith(f"wrote {tmp_path / 'a'}: 21 added, 0 changed, 0 removed; black ran on 0 file(s)")  # fmt: skip
     bad = run(
         "generate", BROKEN / "unknown_types" / "things.json", "-o", tmp_path / "b"
     )

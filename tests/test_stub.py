@@ -310,3 +310,24 @@ def test_async_waits() -> None:
                     await stub.async_wait_event("ChannelDestroyed", channel=chan.id)
 
     asyncio.run(main())
+
+
+def test_a_reconnected_application_keeps_its_channels() -> None:
+    from ari_client.events import Backoff
+
+    with StubAri(time_scale=0) as stub:
+        fast = Backoff(initial=0.05, factor=1.0, maximum=0.05, jitter=0.0)
+        with stub.client(backoff=fast) as ari, ari.events(app="re") as stream:
+            chan = ari.channels.originate(endpoint="PJSIP/x", app="re")
+            stub.wait_event("StasisStart", channel=chan.id)
+            count = stub.websocket_count
+            stub.drop_websockets()  # a network cut: the client reconnects on its own
+            stub._wait(lambda: stub.websocket_count > count, 5, "no reconnection")
+            stub.wait_subscribed("re")
+            since = stub.mark()
+            ari.channels.set_channel_var(channel_id=chan.id, variable="X", value="1")
+            stub.wait_event("ChannelVarset", since=since, channel=chan.id)
+            event = stream.next(timeout=5)
+            while getattr(event, "variable", None) != "X":  # the stream gets it too
+                event = stream.next(timeout=5)
+            assert event.channel.id == chan.id

@@ -779,6 +779,7 @@ class Pbx:
         self.device_states: Dict[str, str] = {}
         self.mailboxes: Dict[str, Tuple[int, int]] = {}
         self.apps: Dict[str, App] = {}
+        self.dormant: Dict[str, App] = {}  # unregistered, with channels still in them
         self.endpoints: Dict[Tuple[str, str], Endpoint] = {}
         self.messages: List[Dict[str, Any]] = []
         self.modules: Dict[str, Tuple[str, str, bool]] = {
@@ -855,9 +856,13 @@ class Pbx:
     # -- applications --------------------------------------------------------------------------
 
     def register(self, name: str, subscribe_all: bool) -> App:
-        app = self.apps.get(name)
+        """A websocket for ``name`` is up: the application is registered (again: with the
+        channels and bridges it was watching, as Asterisk keeps an application that still
+        has channels)."""
+        app = self.apps.get(name) or self.dormant.pop(name, None)
         if app is None:
-            app = self.apps[name] = App(name)
+            app = App(name)
+        self.apps[name] = app
         if subscribe_all:
             app.all_channels = app.all_bridges = app.all_endpoints = app.all_devices = (
                 True
@@ -865,7 +870,9 @@ class Pbx:
         return app
 
     def unregister(self, name: str) -> None:
-        self.apps.pop(name, None)
+        app = self.apps.pop(name, None)
+        if app is not None and (app.channels or app.bridges):
+            self.dormant[name] = app
 
     def subscribe_channel(self, app: str | None, chan: Channel, delta: int = 1) -> None:
         found = self.apps.get(app) if app else None

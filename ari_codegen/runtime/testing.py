@@ -42,8 +42,8 @@ seconds)`` answers late, ``handle(operation, handler)`` replaces an answer, ``pu
 websockets, ``close_websockets`` closes them cleanly. ``requests`` lists every request received
 (with the status answered), ``sent`` every event sent.
 
-``pytest_plugin`` (``pytest_plugins = ["<package>.pytest_plugin"]``) gives fixtures; see
-docs/testing.md for a complete example test of a small IVR.
+``pytest_plugin`` (``pytest_plugins = ["<package>.pytest_plugin"]``) gives fixtures. The
+generator's docs (docs/testing.md) have a complete example test of a small IVR.
 """
 
 from __future__ import annotations
@@ -333,6 +333,22 @@ class StubAri:
     def bridges(self) -> Dict[str, Dict[str, Any]]:
         return dict(
             self._call(lambda: {b.id: b.snapshot() for b in self.pbx.bridges.values()})
+        )
+
+    @property
+    def playbacks(self) -> Dict[str, Dict[str, Any]]:
+        """The playbacks now (queued, playing, paused), as ARI shows them, by id."""
+        return dict(
+            self._call(
+                lambda: {p.id: p.snapshot() for p in self.pbx.playbacks.values()}
+            )
+        )
+
+    @property
+    def recordings(self) -> Dict[str, Dict[str, Any]]:
+        """The stored recordings, by name."""
+        return dict(
+            self._call(lambda: {n: r.snapshot() for n, r in self.pbx.stored.items()})
         )
 
     @property

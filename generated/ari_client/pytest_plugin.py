@@ -23,7 +23,7 @@ The stub's helpers wait instead of polling: ``ari_stub.wait_subscribed(app)``,
 ``ari_stub.wait_event("PlaybackFinished", playback=pid)``, ``ari_stub.wait_channel(cid,
 state="Up")`` and their ``async_wait_...`` twins. Entering ``ari.events(app=...)`` registers the
 application on the stub before it returns, as on Asterisk: nothing needs to poll before
-originating. See docs/testing.md for a complete example.
+originating. The generator's docs (docs/testing.md) have a complete example.
 """
 
 from __future__ import annotations
