@@ -343,7 +343,7 @@ def test_the_check_hint_repeats_the_command_that_refreshes_exactly_this_output(o
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     command = f"ari-codegen generate {SOUNDS} -o {out} --package-name acme_ari -t '{mine}' --no-format"
-    assert first == f"{out} is stale (17 added, 0 changed, 0 removed); to refresh, run: {command}"
+    assert first == f"{out} is stale (19 added, 0 changed, 0 removed); to refresh, run: {command}"
     # and that command does refresh it
     import shlex
 

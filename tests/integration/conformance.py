@@ -29,9 +29,15 @@ from urllib.parse import urlsplit
 REFERENCE = Path(__file__).with_name("conformance-asterisk.json")
 
 _current: Dict[str, Any] | None = None
-_results: Dict[str, Dict[str, Dict[str, Any]]] = defaultdict(dict)  # backend -> key -> record
-_stub_statuses: Dict[str, Dict[str, List[int]]] = defaultdict(dict)  # pkg -> op -> statuses
-_operations: List[Tuple[str, str, "re.Pattern[str]"]] = []  # (name, method, path pattern)
+_results: Dict[str, Dict[str, Dict[str, Any]]] = defaultdict(
+    dict
+)  # backend -> key -> record
+_stub_statuses: Dict[str, Dict[str, List[int]]] = defaultdict(
+    dict
+)  # pkg -> op -> statuses
+_operations: List[Tuple[str, str, "re.Pattern[str]"]] = (
+    []
+)  # (name, method, path pattern)
 
 
 class _Recorder(logging.Handler):
@@ -174,7 +180,22 @@ def _save(path: Path) -> None:
                 "requests": record["requests"],
                 "variants": variants,
             }
-    path.write_text(json.dumps(saved, indent=1, sort_keys=True) + "\n")
+    path.write_text(_dump(saved))
+
+
+def _dump(saved: Dict[str, Dict[str, Any]]) -> str:
+    """One line per test: a re-saved file diffs test by test."""
+    lines = ["{"]
+    for i, (backend, table) in enumerate(sorted(saved.items())):
+        lines.append(f"{json.dumps(backend)}: {{")
+        rows = sorted(table.items())
+        for j, (key, record) in enumerate(rows):
+            comma = "," if j + 1 < len(rows) else ""
+            lines.append(
+                f"{json.dumps(key)}: {json.dumps(record, sort_keys=True)}{comma}"
+            )
+        lines.append("}" + ("," if i + 1 < len(saved) else ""))
+    return "\n".join(lines + ["}"]) + "\n"
 
 
 def terminal_summary(terminalreporter: Any) -> None:
