@@ -260,7 +260,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(backend: str, pkg: Package, request: pytest.FixtureRequest) -> Iterator[Server]:
+def server(
+    backend: str, pkg: Package, request: pytest.FixtureRequest
+) -> Iterator[Server]:
     if backend == "asterisk":
         yield request.getfixturevalue("asterisk")
         return

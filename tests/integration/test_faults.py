@@ -284,7 +284,8 @@ def test_asterisk_restart_under_connected_streams(
 ) -> None:
     """One outage for both packages: requests fail fast while Asterisk is down; every stream
     reports Disconnected, reconnects, reports Connected(reconnected=True) with events_missed, and
-    events flow again on the same stream. Real Asterisk only: the stub is not restarted."""
+    events flow again on the same stream. Real Asterisk only: the stub is not restarted.
+    """
     server = asterisk
     prefix = server.prefix
     if prefix is None:
