@@ -2067,10 +2067,6 @@ class Pbx:
                 raise StubError(409, "Channel with given unique ID already exists")
         if tech != "Local" and tech not in self.technologies and tech != "UnicastRTP":
             raise StubError(500, "Allocation failed")
-        if tech == "Local" and not create:
-            exten, _, context = resource.split("/")[0].partition("@")
-            if not self.dialplan.exists(context or "default", exten):
-                pass  # the far half finds no extension and hangs up
         label = p.get("label")
         if label:
             context = p.get("context") or "default"
@@ -2229,10 +2225,6 @@ class Pbx:
                 self.clock.later(self.answer_after, lambda: self._remote_answer(chan))
 
         self.defer(dial)
-
-    def _answered_by_far_end(self, chan: Channel) -> None:
-        self.set_state(chan, "Up")
-        self.dial_event(chan, "ANSWER", "")
 
     def op_channels__hangup(self, r: StubRequest) -> None:
         reason, code = r.params.get("reason"), r.params.get("reason_code")
