@@ -18,8 +18,7 @@ before its fence:
 Any other block is run by ``tests/test_docs.py``. In a Python block, the line that connects
 to a real Asterisk says so with a ``# needs: asterisk`` comment; its URL,
 ``http://localhost:8088/ari``, is replaced by the StubAri's. Nothing else may name port 8088.
-The stub finishes the playbacks it starts (``PlaybackFinished``) and records (``channels.record``:
-``RecordingStarted``, then ``RecordingFinished``), which the stub itself does not do yet.
+The sounds a block plays (``sound:NAME``) exist on the stub, a quarter of a second each.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ import io
 import re
 import sys
 import threading
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -38,7 +36,9 @@ from typing import Any, Dict, Iterator, List
 URL = "http://localhost:8088/ari"
 NEEDS_ASTERISK = "# needs: asterisk"
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w+-]*)\s*$")
-_MARKER = re.compile(r"^\s*<!--\s*(?P<key>[a-z][a-z ]*?)\s*:\s*(?P<value>.*?)\s*-->\s*$")
+_MARKER = re.compile(
+    r"^\s*<!--\s*(?P<key>[a-z][a-z ]*?)\s*:\s*(?P<value>.*?)\s*-->\s*$"
+)
 
 
 @dataclass
@@ -73,95 +73,61 @@ def blocks(path: Path) -> List[Block]:
         body: List[str] = []
         k = i + 1
         while k < len(lines) and lines[k].strip() != "```":
-            body.append(lines[k][indent:] if lines[k][:indent].strip() == "" else lines[k])
+            body.append(
+                lines[k][indent:] if lines[k][:indent].strip() == "" else lines[k]
+            )
             k += 1
         if k == len(lines):
             raise ValueError(f"{path}:{i + 1}: a code block that never closes")
-        found.append(Block(path, i + 1, fence.group("lang"), "\n".join(body) + "\n", markers))
+        found.append(
+            Block(path, i + 1, fence.group("lang"), "\n".join(body) + "\n", markers)
+        )
         i = k + 1
     return found
 
 
 def prepare(code: str, url: str) -> str:
     """The code with the URL of the lines marked ``# needs: asterisk`` replaced by ``url``."""
-    out = [line.replace(URL, url) if NEEDS_ASTERISK in line else line for line in code.splitlines()]
+    out = [
+        line.replace(URL, url) if NEEDS_ASTERISK in line else line
+        for line in code.splitlines()
+    ]
     text = "\n".join(out) + "\n"
     if ":8088" in text:
-        raise ValueError(f"a line names port 8088 without '{NEEDS_ASTERISK}': it would reach a real Asterisk")
+        raise ValueError(
+            f"a line names port 8088 without '{NEEDS_ASTERISK}': it would reach a real Asterisk"
+        )
     return text
 
 
-def complete_media(stub: Any) -> None:
-    """Make ``stub`` finish its playbacks and recordings at once, as Asterisk does later."""
-    from_testing = importlib.import_module(type(stub).__module__)
-    StubResponse = from_testing.StubResponse
-    StubError = from_testing.StubError
+SOUND = re.compile(r"\bsound:([\w/-]+)")
 
-    def channel_of(request: Any) -> Dict[str, Any]:
-        channel = stub.channels.get(request.path_params.get("channelId", ""))
-        if channel is None:
-            raise StubError(404, "Channel not found")
-        return dict(channel)
 
-    def play(request: Any) -> Any:
-        channel = channel_of(request)
-        app = stub.channel_apps.get(channel["id"])
-        pid = request.path_params.get("playbackId") or request.params.get("playbackId") or str(uuid.uuid4())
-        media = request.params["media"]
-        playback = {
-            "id": pid,
-            "media_uri": media[-1],
-            "target_uri": f"channel:{channel['id']}",
-            "language": request.params.get("lang", "en"),
-            "state": "playing",
-        }
-        stub.playbacks[pid] = playback
-        stub.push_event({"type": "PlaybackStarted", "playback": dict(playback)}, app=app)
-        stub.push_event({"type": "PlaybackFinished", "playback": {**playback, "state": "done"}}, app=app)
-        return StubResponse(201, playback)
-
-    def record(request: Any) -> Any:
-        channel = channel_of(request)
-        app = stub.channel_apps.get(channel["id"])
-        p = request.params
-        recording = {
-            "name": p["name"],
-            "format": p["format"],
-            "target_uri": f"channel:{channel['id']}",
-            "state": "recording",
-        }
-        stub.push_event({"type": "RecordingStarted", "recording": dict(recording)}, app=app)
-        done = {**recording, "state": "done", "duration": 1}
-        stub.push_event({"type": "RecordingFinished", "recording": done}, app=app)
-        stub.add_recording(p["name"], b"RIFF", p["format"])
-        return StubResponse(201, recording)
-
-    for operation in ("channels.play", "channels.playWithId"):
-        stub.handle(operation, play)
-    stub.handle("channels.record", record)
+def add_sounds(stub: Any, code: str) -> None:
+    """The sounds a block plays exist on ``stub``, a quarter of a second each (a real Asterisk
+    has its sound packages installed; the stub knows only ``beep`` until told)."""
+    for name in sorted(set(SOUND.findall(code))):
+        stub.add_sound(name, 0.25)
 
 
 @contextlib.contextmanager
 def incoming_call(stub: Any, app: str) -> Iterator[None]:
-    """A call comes in to ``app`` once a websocket subscribes to it (a bounded wait)."""
-    stop = threading.Event()
+    """A call comes in to ``app`` once a websocket has subscribed to it (a bounded wait, no
+    polling: the stub says when)."""
 
     def dial() -> None:
-        for _ in range(2000):
-            if stop.is_set():
-                return
-            if stub.subscribed(app):
-                stub.add_channel(app=app)
-                return
-            stop.wait(0.01)
+        try:
+            stub.wait_subscribed(app, timeout=30)
+        except Exception:  # the block never listened: it fails on its own
+            return
+        stub.call("PJSIP/alice", app=app)
 
     thread = threading.Thread(target=dial, daemon=True)
     thread.start()
     try:
         yield
     finally:
-        stop.set()
-        thread.join(5)
+        thread.join(30)
 
 
 def run_python(block: Block, package: str = "ari_client") -> str:
@@ -169,9 +135,11 @@ def run_python(block: Block, package: str = "ari_client") -> str:
     testing = importlib.import_module(f"{package}.testing")
     out = io.StringIO()
     with testing.StubAri() as stub:
-        complete_media(stub)
         code = prepare(block.text, stub.url)
-        app = dict(v.split("=", 1) for v in [block.markers.get("stub", "")] if "=" in v).get("call")
+        add_sounds(stub, code)
+        app = dict(
+            v.split("=", 1) for v in [block.markers.get("stub", "")] if "=" in v
+        ).get("call")
         calling = incoming_call(stub, app) if app else contextlib.nullcontext()
         with calling, contextlib.redirect_stdout(out):
             exec(compile(code, block.where, "exec"), {"__name__": "__main__"})
@@ -183,7 +151,11 @@ NOT_RUN_HERE = ("needs", "not run", "test")
 
 
 def runnable_python(path: Path) -> List[Block]:
-    return [b for b in blocks(path) if b.lang == "python" and not set(NOT_RUN_HERE) & set(b.markers)]
+    return [
+        b
+        for b in blocks(path)
+        if b.lang == "python" and not set(NOT_RUN_HERE) & set(b.markers)
+    ]
 
 
 def main(argv: List[str]) -> int:

@@ -51,7 +51,17 @@ def ari(stub: StubAri) -> Iterator[AriClient]:
         yield client
 
 
-def test_originate_with_variables_get_list(stub: StubAri, ari: AriClient) -> None:
+@pytest.fixture()
+def ivr(ari: AriClient) -> Iterator[None]:
+    """The application ``ivr`` is registered (its events websocket open), as on Asterisk a
+    channel needs one to stay in Stasis."""
+    with ari.events(app="ivr"):
+        yield
+
+
+def test_originate_with_variables_get_list(
+    stub: StubAri, ari: AriClient, ivr: None
+) -> None:
     chan = ari.channels.originate(
         endpoint="PJSIP/alice",
         app="ivr",
@@ -73,13 +83,14 @@ def test_originate_with_variables_get_list(stub: StubAri, ari: AriClient) -> Non
     # a spec default is sent: Asterisk does not apply every default its spec documents
     assert dict(sent.query)["timeout"] == "30"
     assert validate_channel(stub.channels[chan.id]) == []
-    assert ari.channels.get(chan.id) == chan
+    assert ari.channels.get(chan.id).id == chan.id
+    stub.wait_channel(chan.id, state="Up", app="ivr")  # PJSIP/alice answered
     assert chan.id in [c.id for c in ari.channels.list()]
     assert all(isinstance(c, Channel) for c in ari.channels.list())
 
 
-def test_answer_and_variables(stub: StubAri, ari: AriClient) -> None:
-    chan = ari.channels.originate(endpoint="PJSIP/bob", variables={"A": "1"})
+def test_answer_and_variables(stub: StubAri, ari: AriClient, ivr: None) -> None:
+    chan = stub.call("PJSIP/bob", app="ivr", variables={"A": "1"})  # ringing, in Stasis
     assert ari.channels.answer(chan.id) is None
     assert ari.channels.get(channel_id=chan.id).state == "Up"
     assert ari.channels.get_channel_var(chan.id, variable="A").value == "1"
@@ -100,9 +111,10 @@ def test_answer_and_variables(stub: StubAri, ari: AriClient) -> None:
     )
 
 
-def test_bridge_add_channel_and_play(stub: StubAri, ari: AriClient) -> None:
-    a = ari.channels.originate(endpoint="PJSIP/a")
-    b = ari.channels.originate(endpoint="PJSIP/b")
+def test_bridge_add_channel_and_play(stub: StubAri, ari: AriClient, ivr: None) -> None:
+    stub.add_sound("hello-world", 1.5)
+    a = stub.call("PJSIP/a", app="ivr")
+    b = stub.call("PJSIP/b", app="ivr")
     bridge = ari.bridges.create(type="mixing", name="b1")
     assert isinstance(bridge, Bridge) and validate_bridge(bridge.to_dict()) == []
     ari.bridges.add_channel(bridge.id, channel=[a.id, b.id], mute=True)
@@ -150,14 +162,15 @@ def test_typed_http_errors(stub: StubAri, ari: AriClient) -> None:
             endpoint="no-slash"
         )  # the stub, like Asterisk, refuses it
     assert bad.value.reason == "Invalid parameters for originating a channel."
-    assert "Technology/resource" in bad.value.message
-    ari.channels.originate(endpoint="PJSIP/x", channel_id="dup")
+    assert bad.value.message == "Invalid endpoint specified"  # Asterisk's words
+    ari.channels.originate(endpoint="PJSIP/x", extension="wait", channel_id="dup")
     with pytest.raises(Conflict) as conflict:
-        ari.channels.originate(endpoint="PJSIP/x", channel_id="dup")
+        ari.channels.originate(endpoint="PJSIP/x", extension="wait", channel_id="dup")
     assert conflict.value.status == 409
     assert conflict.value.reason == "Channel with given unique ID already exists."
+    stub.fail("channels.snoopChannel", 501, "Not Implemented")
     with pytest.raises(Unimplemented) as unimplemented:  # 501, not in the spec
-        ari.channels.snoop_channel("dup", app="spy")
+        ari.channels.snoop_channel("dup", app="spy", spy="in")
     assert unimplemented.value.status == 501 and not unimplemented.value.documented
     assert isinstance(unimplemented.value, errors.ServerError)
 
@@ -190,7 +203,9 @@ def test_credentials_in_the_base_url_are_taken_out(stub: StubAri) -> None:
     url = stub.url.replace("http://", f"http://{stub.username}:{stub.password}@")
     with AriClient(url) as client:
         assert isinstance(client.channels.list(), list)
-        assert stub.password not in client.base_url and stub.password not in repr(client)
+        assert stub.password not in client.base_url and stub.password not in repr(
+            client
+        )
         with pytest.raises(NotFound) as info:
             client.channels.get("nope")
     assert stub.password not in str(info.value) and stub.password not in info.value.url
@@ -279,14 +294,19 @@ def test_validation_before_sending(stub: StubAri, ari: AriClient) -> None:
     assert len(stub.requests) == before  # nothing was sent
     # the StrEnum and the literal string are both accepted; a default is sent as well
     # (Asterisk answers 400 "Direction is required" to a mute without direction)
-    chan = ari.channels.originate(endpoint="PJSIP/r")
-    ari.channels.mute(chan.id, direction=ChannelsMuteDirection.IN)
+    with ari.events(app="ivr"):
+        chan = stub.call("PJSIP/r", app="ivr")
+        _mute_directions(stub, ari, chan.id)
+
+
+def _mute_directions(stub: StubAri, ari: AriClient, channel_id: str) -> None:
+    ari.channels.mute(channel_id, direction=ChannelsMuteDirection.IN)
     assert dict(stub.requests[-1].query) == {"direction": "in"}
-    ari.channels.mute(chan.id, direction="out")
+    ari.channels.mute(channel_id, direction="out")
     assert dict(stub.requests[-1].query) == {"direction": "out"}
-    ari.channels.mute(chan.id, direction="both")
+    ari.channels.mute(channel_id, direction="both")
     assert dict(stub.requests[-1].query) == {"direction": "both"}
-    ari.channels.unmute(chan.id)
+    ari.channels.unmute(channel_id)
     assert dict(stub.requests[-1].query) == {"direction": "both"}
 
 
@@ -341,10 +361,14 @@ def test_version_warning() -> None:
         with old.client() as client:
             assert client.server_version is None
             assert client.detect_server_version() == "13.0.0"
-            with pytest.warns(AriVersionWarning, match="14.0.0"):
+            with (
+                client.events(app="x"),
+                pytest.warns(AriVersionWarning, match="14.0.0"),
+            ):
                 client.channels.create(endpoint="PJSIP/a", app="x")
-            with pytest.warns(AriVersionWarning, match="13.26.0"):
-                client.channels.move(client.channels.list()[0].id, app="y")
+                old.wait_event("StasisStart", app="x")
+                with pytest.warns(AriVersionWarning, match="13.26.0"):
+                    client.channels.move(client.channels.list()[0].id, app="y")
             import warnings
 
             with warnings.catch_warnings():

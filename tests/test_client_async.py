@@ -21,11 +21,14 @@ from ari_client.testing import StubAri
 def test_async_client_end_to_end() -> None:
     async def main() -> None:
         async with StubAri() as stub:
-            async with stub.async_client() as ari:
-                chan = await ari.channels.originate(
+            async with stub.async_client() as ari, ari.events(app="ivr"):
+                made = await ari.channels.originate(
                     endpoint="PJSIP/alice", app="ivr", variables={"X": "1"}
                 )
-                assert isinstance(chan, Channel)
+                assert isinstance(made, Channel)
+                await stub.async_wait_channel(made.id, state="Up", app="ivr")
+                await ari.channels.hangup(made.id)
+                chan = stub.call("PJSIP/alice", app="ivr", variables={"X": "1"})
                 assert [c.id for c in await ari.channels.list()] == [chan.id]
                 await ari.channels.answer(channel_id=chan.id)
                 assert (await ari.channels.get(chan.id)).state == "Up"
@@ -38,12 +41,15 @@ def test_async_client_end_to_end() -> None:
                 bridge = await ari.bridges.create(type="mixing")
                 await ari.bridges.add_channel(bridge.id, channel=[chan.id])
                 assert (await ari.bridges.get(bridge.id)).channels == [chan.id]
-                playback = await ari.channels.play(chan.id, media=["sound:hello-world"])
-                assert playback.state == "playing"
+                playback = await ari.channels.play(chan.id, media=["sound:beep"])
+                assert playback.state == "queued"  # as Asterisk answers: it starts next
+                await stub.async_wait_event("PlaybackFinished", playback=playback.id)
                 stub.add_recording("r", b"\x00\x01binary")
                 assert await ari.recordings.get_stored_file("r") == b"\x00\x01binary"
                 with pytest.raises(Conflict):
-                    await ari.channels.originate(endpoint="PJSIP/a", channel_id=chan.id)
+                    await ari.channels.originate(
+                        endpoint="PJSIP/a", app="ivr", channel_id=chan.id
+                    )
                 before = len(stub.requests)
                 with pytest.raises(ValidationError):
                     await ari.channels.hangup(chan.id, reason="bogus")  # type: ignore[arg-type]
@@ -65,9 +71,10 @@ def test_async_version_warning() -> None:
         async with StubAri(asterisk_version="16.2.0") as stub:
             async with stub.async_client() as ari:
                 assert await ari.detect_server_version() == "16.2.0"
-                chan = await ari.channels.originate(endpoint="PJSIP/a")
-                with pytest.warns(AriVersionWarning, match="channels.move"):
-                    await ari.channels.move(chan.id, app="other")
+                async with ari.events(app="x"):
+                    chan = stub.call("PJSIP/a", app="x")
+                    with pytest.warns(AriVersionWarning, match="channels.move"):
+                        await ari.channels.move(chan.id, app="other")
 
     asyncio.run(main())
 

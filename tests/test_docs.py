@@ -5,6 +5,7 @@ as written, or says in the Markdown why it does not (see tests/docblocks.py for 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ DOCS = [
     ROOT / "examples" / "ivr" / "README.md",
 ]
 ALL = [b for path in DOCS for b in docblocks.blocks(path)]
-KNOWN = {"needs": {"asterisk"}, "test": {"install"}}
+KNOWN = {"needs": {"asterisk"}, "test": {"install", "pytest"}}
 
 
 def ident(block: docblocks.Block) -> str:
@@ -68,6 +69,35 @@ def test_the_install_blocks_are_those_the_install_test_runs() -> None:
     assert [(b.path.name, b.text) for b in marked] == [
         (p.name, t) for p, t in INSTALL_BLOCKS
     ]
+
+
+@pytest.mark.parametrize(
+    "block", [b for b in ALL if b.markers.get("test") == "pytest"], ids=ident
+)
+def test_test_file_passes(block: docblocks.Block, tmp_path: Path) -> None:
+    """A block marked ``test: pytest`` is a whole test file: pytest runs it, and all of it passes."""
+    (tmp_path / "test_block.py").write_text(block.text)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(GENERATED), *sys.path])}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "test_block.py",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    assert done.returncode == 0 and re.fullmatch(
+        r"\d+ passed in .*", summary
+    ), f"{ident(block)}:\n{done.stdout[-4000:]}\n{done.stderr[-2000:]}"
 
 
 @pytest.fixture()

@@ -27,6 +27,22 @@ from .conftest import DATA
 FAST = Backoff(initial=0.01, maximum=0.05)
 
 
+def first(stream: Any, cls: type, timeout: float = 5) -> Any:
+    """The next event of class ``cls`` (a real Asterisk sends Dial, ChannelStateChange, ...
+    before a StasisStart)."""
+    event = stream.next(timeout=timeout)
+    while not isinstance(event, cls):
+        event = stream.next(timeout=timeout)
+    return event
+
+
+async def first_async(stream: Any, cls: type, timeout: float = 5) -> Any:
+    event = await stream.next(timeout=timeout)
+    while not isinstance(event, cls):
+        event = await stream.next(timeout=timeout)
+    return event
+
+
 @pytest.fixture()
 def stub() -> Iterator[StubAri]:
     with StubAri() as server:
@@ -40,13 +56,12 @@ def test_events_are_typed(stub: StubAri) -> None:
             chan = ari.channels.originate(
                 endpoint="PJSIP/a", app="demo", app_args="x,y"
             )
-            start = stream.next(timeout=5)
-            assert isinstance(start, StasisStart)
+            start = first(stream, StasisStart)
             assert start.channel.id == chan.id and start.args == ["x", "y"]
-            assert start.application == "demo"
+            assert start.application == "demo" and start.channel.state == "Up"
             ari.channels.set_channel_var(chan.id, variable="V", value="1")
-            varset = stream.next(timeout=5)
-            assert isinstance(varset, ChannelVarset) and varset.value == "1"
+            varset = first(stream, ChannelVarset)
+            assert varset.variable == "V" and varset.value == "1"
     seen = [r for r in stub.requests if r.operation == "events.eventWebsocket"]
     assert seen and dict(seen[0].query)["app"] == "demo"
 
@@ -134,8 +149,8 @@ def test_dropped_socket_reconnects_and_reports_the_gap(stub: StubAri) -> None:
 
 def test_rest_over_websocket(stub: StubAri) -> None:
     with stub.client() as ari:
-        chan = ari.channels.originate(endpoint="PJSIP/a", variables={"A": "1"})
         with ari.events(app="demo"):
+            chan = stub.call("PJSIP/a", app="demo", variables={"A": "1"})
             ws = ari.over_websocket()
             before = len(stub.requests)
             assert ws.channels.get(chan.id) == ari.channels.get(chan.id)
@@ -178,8 +193,8 @@ def test_async_events_reconnect_and_rest() -> None:
                 stream = ari.events(app="demo")
                 await stream.connect()
                 chan = await ari.channels.originate(endpoint="PJSIP/a", app="demo")
-                first = await stream.next(timeout=5)
-                assert isinstance(first, StasisStart) and first.channel.id == chan.id
+                start = await first_async(stream, StasisStart)
+                assert start.channel.id == chan.id
                 ws = ari.over_websocket()
                 assert (await ws.channels.get(chan.id)).id == chan.id
                 stub.drop_websockets()
@@ -212,14 +227,14 @@ def test_async_run_loop_with_async_handler() -> None:
                 async def start(event: StasisStart) -> None:
                     await ari.channels.answer(channel_id=event.channel.id)
                     await ari.channels.play(
-                        channel_id=event.channel.id, media=["sound:hello-world"]
+                        channel_id=event.channel.id, media=["sound:beep"]
                     )
                     await ari.stop()
 
                 await ari.run(app="ivr")
                 assert stub.channels["c9"]["state"] == "Up"
                 assert [p["media_uri"] for p in stub.playbacks.values()] == [
-                    "sound:hello-world"
-                ]
+                    "sound:beep"
+                ]  # 0.25 s long: still playing
 
     asyncio.run(main())

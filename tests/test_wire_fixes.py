@@ -55,11 +55,12 @@ def payload(name: str) -> Any:
 def test_mute_without_direction_sends_the_spec_default(
     stub: StubAri, ari: AriClient
 ) -> None:
-    chan = ari.channels.originate(endpoint="PJSIP/a")
-    ari.channels.mute(chan.id)
-    assert dict(stub.requests[-1].query) == {"direction": "both"}
-    ari.channels.unmute(chan.id, direction="both")
-    assert dict(stub.requests[-1].query) == {"direction": "both"}
+    with ari.events(app="wire"):
+        chan = stub.call("PJSIP/a", app="wire")
+        ari.channels.mute(chan.id)  # without the default: Asterisk's 400
+        assert dict(stub.requests[-1].query) == {"direction": "both"}
+        ari.channels.unmute(chan.id, direction="both")
+        assert dict(stub.requests[-1].query) == {"direction": "both"}
 
 
 # --- bodies as Asterisk reads them --------------------------------------------------------------

@@ -14,7 +14,8 @@ copy; ``builtin/package/_http.py.jinja`` names the copy as a template (see docs/
 
 Nothing here imports the rest of ari_codegen, and nothing in ari_codegen imports these
 modules except ``_runtime`` (for ``DATE_PATTERN``): they need httpx and websockets, which
-only the generated package requires.
+only the generated package requires (and ``pytest_plugin`` pytest, which it imports only when
+a test suite enables it).
 """
 
 COPIED = (
@@ -24,6 +25,8 @@ COPIED = (
     "errors.py",
     "events.py",
     "testing.py",
+    "_pbx.py",
+    "pytest_plugin.py",
 )
 """The modules copied into every generated package (by file name)."""
 

@@ -2,22 +2,49 @@
 """``StubAri``: a stub ARI server generated from the same spec, for an application's tests.
 
 Real HTTP and a real events websocket on 127.0.0.1 (an ephemeral port), on stdlib asyncio and
-the sans-I/O protocol of ``websockets``::
+the sans-I/O protocol of ``websockets``, answering as a real Asterisk does::
 
     async with StubAri() as stub:                  # in the running event loop
         async with stub.async_client() as ari: ...
     with StubAri() as stub:                        # in a thread of its own, for sync tests
         with stub.client() as ari: ...
 
-Every request is checked against the spec before anything else: an unknown path is a 404, an
-unknown method a 405, an unknown or missing parameter, a value of the wrong type or outside its
-LIST/RANGE a 400 ``{"message": ...}``; wrong credentials a 401. Then a small in-memory Asterisk
-answers: channels (originate, create, get, list, answer, hangup, variables, play), bridges
-(create, add/remove channel, list, destroy), playbacks, stored recordings (with their files),
-global variables, ``asterisk/info``; and it pushes the matching events to the websockets
-subscribed to the application. ``handle`` replaces (or adds) the answer of any operation;
-``push_event``, ``drop_websockets`` and ``close_websockets`` drive the events websocket;
-``requests`` lists every request received. REST over the websocket is served too.
+Every request is checked against the spec first: an unknown path is a 404, an unknown method a
+405, an unknown or missing parameter, a value of the wrong type or outside its LIST/RANGE a 400
+``{"message": ...}``; wrong credentials a 401. Then an in-memory Asterisk (``_pbx``) answers
+every operation of the spec with the statuses, messages and events a real Asterisk gives (the
+integration suite runs the same tests against both): channels and both halves of Local
+channels, the dialplan that runs them (``Dialplan``: ``Local/wait@default`` answers and waits,
+``Local/stasis@default`` puts both halves in ``demo``), bridges, playbacks and live recordings
+that finish on their own (``sound:beep`` lasts 0.25 s, ``tone:`` plays until stopped), stored
+recordings (WAV files), snoops, external media, variables, device states, mailboxes, sounds,
+endpoints, modules, logging, dynamic configuration, applications with their subscriptions and
+event filters, user events. REST over the websocket is served too.
+
+Entering ``client.events(app=...)`` registers the application, as on Asterisk once the upgrade
+completes: no test needs to poll before it originates.
+
+Time is the stub's own (``Clock``): ``time_scale=1.0`` runs it at real speed, 0.1 ten times as
+fast, 0 as fast as the loop goes, None only when the test calls ``advance(seconds)``;
+``finish_playback`` and ``finish_recording`` end media at once.
+
+The far end of a call is the test's to drive: ``call()`` makes an incoming call (into the
+dialplan or straight into an application), ``caller(channel_id)`` takes the far end of any
+channel; a ``Caller`` sends DTMF, answers, hangs up, and records the DTMF and media it got.
+``PJSIP/...`` (any technology in ``technologies``) is such a far end, answering an originate
+after ``answer_after`` seconds.
+
+Waiting without polling: ``wait_subscribed(app)``, ``wait_event("PlaybackFinished",
+playback=id)``, ``wait_channel(id, state="Up")``, and their ``async_`` twins.
+
+Faults: ``fail(operation, status)`` answers an error (``times`` times), ``delay(operation,
+seconds)`` answers late, ``handle(operation, handler)`` replaces an answer, ``push_event`` and
+``push_frame`` send anything (a malformed frame too), ``drop_websockets`` breaks the events
+websockets, ``close_websockets`` closes them cleanly. ``requests`` lists every request received
+(with the status answered), ``sent`` every event sent.
+
+``pytest_plugin`` (``pytest_plugins = ["<package>.pytest_plugin"]``) gives fixtures. The
+generator's docs (docs/testing.md) have a complete example test of a small IVR.
 """
 
 from __future__ import annotations
@@ -25,14 +52,21 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
-import itertools
 import json
 import threading
-import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Sequence,
+    Tuple,
+)
 from urllib.parse import unquote, unquote_plus, urlsplit
 
 from websockets.frames import Frame, Opcode
@@ -41,6 +75,19 @@ from websockets.server import ServerProtocol
 
 from . import _http as _h
 from . import _spec
+from ._pbx import (
+    CAUSES,
+    REMOTE_TECHNOLOGIES,
+    Channel,
+    Clock,
+    Dialplan,
+    Pbx,
+    Sound,
+    StubError,
+    StubRequest,
+    StubResponse,
+    now,
+)
 from ._route import Param, Route
 from ._runtime import Model
 from ._spec import ROUTES
@@ -48,7 +95,19 @@ from ._spec import ROUTES
 if TYPE_CHECKING:
     from .client import AriClient, AsyncAriClient
 
-__all__ = ["StubAri", "StubRequest", "StubResponse", "Route", "Param", "ROUTES"]
+__all__ = [
+    "Caller",
+    "Clock",
+    "Dialplan",
+    "Param",
+    "ROUTES",
+    "Route",
+    "Sound",
+    "StubAri",
+    "StubError",
+    "StubRequest",
+    "StubResponse",
+]
 
 BASE_PATH = urlsplit(_spec.BASE_PATH).path.rstrip("/")
 """The path prefix the stub serves the API under (the listing's basePath)."""
@@ -60,64 +119,30 @@ DEFAULT_VERSION = max(
 )
 """The Asterisk version the stub reports: the newest ``since`` in the spec."""
 
-
-@dataclass
-class StubRequest:
-    """One request as the stub received it."""
-
-    method: str
-    path: str  # as sent, percent-encoded, without the query
-    query: List[Tuple[str, str]]  # decoded pairs, in order
-    body: Any  # the decoded JSON body, or None
-    headers: Dict[str, str]  # lower-case names
-    operation: str | None = None  # "channels.get" once routed
-    path_params: Dict[str, str] = field(default_factory=dict)  # decoded
-    params: Dict[str, Any] = field(default_factory=dict)  # query and body, typed
-    over_websocket: bool = False
-
-
-@dataclass
-class StubResponse:
-    """What the stub answers: a JSON value, or bytes sent as they are."""
-
-    status: int = 200
-    body: Any = None
-    content_type: str = "application/json"
-    headers: Dict[str, str] = field(default_factory=dict)
-
-    def encoded(self) -> bytes:
-        if isinstance(self.body, bytes):
-            return self.body
-        if self.body is None:
-            return b""
-        return json.dumps(self.body).encode()
-
+MAX_APP_NAME = 255
+"""Longer application names make Asterisk fail the upgrade with a 500."""
 
 Handler = Callable[[StubRequest], Any]
 
 
-class StubError(Exception):
-    """Raised inside a handler: answer with ``status`` and ``{"message": message}``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def now() -> str:
-    """The current time as Asterisk writes it: ``2013-12-05T10:46:40.213-0600``."""
-    return _h_format(datetime.now(timezone.utc))
-
-
-def _h_format(value: datetime) -> str:
-    return (
-        value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
-    )
-
-
 def _error(status: int, message: str) -> StubResponse:
     return StubResponse(status, {"message": message})
+
+
+@dataclass
+class _Fault:
+    status: int | None
+    message: str
+    delay: float
+    times: int | None  # None: until cleared
+
+
+@dataclass
+class _Waiter:
+    check: Callable[[], Any]
+    done: concurrent.futures.Future[Any] = field(
+        default_factory=concurrent.futures.Future
+    )
 
 
 class _Socket:
@@ -148,6 +173,94 @@ class _Socket:
         self.flush()
 
 
+def _matches(
+    event: Mapping[str, Any], kind: str | None, where: Mapping[str, Any]
+) -> bool:
+    if kind is not None and event.get("type") != kind:
+        return False
+    for key, expected in where.items():
+        value = event.get(key)
+        if isinstance(value, dict) and not isinstance(expected, dict):
+            value = value.get("id", value.get("name"))
+        if callable(expected):
+            if not expected(value):
+                return False
+        elif value != expected:
+            return False
+    return True
+
+
+class Caller:
+    """The far end of a channel, driven by the test: what a phone would do. It keeps what it
+    got (DTMF, media) after the channel is gone."""
+
+    def __init__(self, stub: StubAri, channel_id: str) -> None:
+        self.stub = stub
+        self.id = channel_id
+        chan = stub._call(lambda: stub.pbx.channels.get(channel_id))
+        if chan is None:
+            raise KeyError(f"no channel {channel_id!r}")
+        self._chan: Channel = chan
+
+    def _channel(self) -> Channel:
+        return self._chan
+
+    @property
+    def channel(self) -> Dict[str, Any]:
+        """The channel as ARI shows it (a snapshot)."""
+        return dict(self.stub._call(lambda: self._channel().snapshot()))
+
+    @property
+    def state(self) -> str:
+        return str(self.channel["state"])
+
+    @property
+    def dtmf_heard(self) -> List[str]:
+        """Digits the application sent to this far end (``channels.send_dtmf``)."""
+        return list(self.stub._call(lambda: list(self._channel().dtmf_heard)))
+
+    @property
+    def media_heard(self) -> List[str]:
+        """Media URIs played to this far end, in order."""
+        return list(self.stub._call(lambda: list(self._channel().media_heard)))
+
+    def send_dtmf(self, digits: str, duration_ms: int = 100) -> None:
+        """Press keys: a ChannelDtmfReceived per digit, one after the other."""
+
+        def press() -> None:
+            chan = self._channel()
+            for i, digit in enumerate(digits):
+                self.stub.pbx.clock.later(
+                    i * (duration_ms + 100) / 1000.0,
+                    self.stub.pbx._dtmf_later(chan, digit, duration_ms),
+                )
+
+        self.stub._run(press)
+
+    def answer(self) -> None:
+        """Answer (an originate to this far end completes)."""
+
+        def answer() -> None:
+            chan = self._channel()
+            if chan.state != "Up":
+                self.stub.pbx.originate_answered(chan)
+
+        self.stub._run(answer)
+
+    def ring(self) -> None:
+        self.stub._run(lambda: self.stub.pbx.set_state(self._channel(), "Ringing"))
+
+    def hangup(self, cause: int = 16) -> None:
+        """Hang up, as the phone does (``cause`` 16: normal clearing, 17 busy, ...)."""
+
+        def hangup() -> None:
+            chan = self._channel()
+            self.stub.pbx.ch_event("ChannelHangupRequest", chan, cause=cause)
+            self.stub.pbx.hangup(chan, cause)
+
+        self.stub._run(hangup)
+
+
 class StubAri:
     """A stub ARI server on 127.0.0.1; see the module's docstring."""
 
@@ -159,6 +272,11 @@ class StubAri:
         asterisk_version: str = DEFAULT_VERSION,
         asterisk_id: str = "00:00:00:00:00:01",
         port: int = 0,
+        dialplan: Dialplan | None = None,
+        sounds: Iterable[Sound] = (Sound("beep", 0.25),),
+        time_scale: float | None = 1.0,
+        technologies: Sequence[str] = REMOTE_TECHNOLOGIES,
+        answer_after: float | None = 0.0,
     ) -> None:
         self.username = username
         self.password = password
@@ -167,63 +285,89 @@ class StubAri:
         self.port = port
         self.requests: List[StubRequest] = []
         """Every request received (HTTP and REST over websocket), in order."""
-        self.channels: Dict[str, Dict[str, Any]] = {}
-        self.channel_vars: Dict[str, Dict[str, str]] = {}
-        self.bridges: Dict[str, Dict[str, Any]] = {}
-        self.playbacks: Dict[str, Dict[str, Any]] = {}
-        self.recordings: Dict[str, Tuple[Dict[str, Any], bytes]] = {}
-        self.global_vars: Dict[str, str] = {}
-        self.channel_apps: Dict[str, str] = {}  # channel id -> its Stasis application
+        self.sent: List[Dict[str, Any]] = []
+        """Every event sent on an events websocket, in order (``application`` filled in)."""
+        self.clock = Clock(time_scale)
+        self.pbx = Pbx(
+            asterisk_id=asterisk_id,
+            clock=self.clock,
+            deliver=self._deliver,
+            dialplan=dialplan,
+            sounds=sounds,
+            technologies=technologies,
+            answer_after=answer_after,
+        )
+        self.pbx.version = asterisk_version
+        self.clock.on_fire = self._changed
         self.websocket_count = 0
         """How many events websockets were accepted so far (reconnections count)."""
         self._overrides: Dict[str, Handler] = {}
+        self._faults: Dict[str, List[_Fault]] = {}
         self._sockets: List[_Socket] = []
+        self._owner: Dict[str, _Socket] = {}  # application -> the websocket that has it
+        self._waiters: List[_Waiter] = []
         self._server: asyncio.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._counter = itertools.count(1)
-        self._handlers: Dict[str, Handler] = {
-            "asterisk.getInfo": self._asterisk_info,
-            "asterisk.ping": self._asterisk_ping,
-            "asterisk.getGlobalVar": self._get_global_var,
-            "asterisk.setGlobalVar": self._set_global_var,
-            "applications.list": self._applications_list,
-            "applications.get": self._applications_get,
-            "channels.list": lambda r: list(self.channels.values()),
-            "channels.originate": self._originate,
-            "channels.originateWithId": self._originate,
-            "channels.create": self._originate,
-            "channels.get": lambda r: self._channel(r),
-            "channels.hangup": self._hangup,
-            "channels.answer": self._answer,
-            "channels.getChannelVar": self._get_channel_var,
-            "channels.setChannelVar": self._set_channel_var,
-            "channels.play": self._play,
-            "channels.playWithId": self._play,
-            "bridges.list": lambda r: list(self.bridges.values()),
-            "bridges.create": self._create_bridge,
-            "bridges.createWithId": self._create_bridge,
-            "bridges.get": lambda r: self._bridge(r),
-            "bridges.destroy": self._destroy_bridge,
-            "bridges.addChannel": self._add_channel,
-            "bridges.removeChannel": self._remove_channel,
-            "bridges.play": self._play,
-            "bridges.playWithId": self._play,
-            "playbacks.get": lambda r: self._playback(r),
-            "playbacks.stop": self._stop_playback,
-            "playbacks.control": self._control_playback,
-            "recordings.listStored": lambda r: [m for m, _ in self.recordings.values()],
-            "recordings.getStored": lambda r: self._recording(r)[0],
-            "recordings.getStoredFile": self._recording_file,
-            "recordings.deleteStored": self._delete_recording,
-            "recordings.copyStored": self._copy_recording,
-        }
-        for name in (
-            "ring", "ringStop", "progress", "hold", "unhold", "mute", "unmute",
-            "startMoh", "stopMoh", "startSilence", "stopSilence", "sendDTMF", "dial",
-            "continueInDialplan", "redirect", "move",
-        ):  # fmt: skip
-            self._handlers[f"channels.{name}"] = self._channel_action
+        self._handlers: Dict[str, Handler] = self.pbx.handlers()
+
+    # -- the model, for tests that look inside -----------------------------------------------------
+
+    @property
+    def dialplan(self) -> Dialplan:
+        return self.pbx.dialplan
+
+    @property
+    def channels(self) -> Dict[str, Dict[str, Any]]:
+        """The channels now, as ARI shows them, by id."""
+        return dict(
+            self._call(lambda: {c.id: c.snapshot() for c in self.pbx.channels.values()})
+        )
+
+    @property
+    def channel_vars(self) -> Dict[str, Dict[str, str]]:
+        return dict(
+            self._call(lambda: {c.id: dict(c.vars) for c in self.pbx.channels.values()})
+        )
+
+    @property
+    def bridges(self) -> Dict[str, Dict[str, Any]]:
+        return dict(
+            self._call(lambda: {b.id: b.snapshot() for b in self.pbx.bridges.values()})
+        )
+
+    @property
+    def playbacks(self) -> Dict[str, Dict[str, Any]]:
+        """The playbacks now (queued, playing, paused), as ARI shows them, by id."""
+        return dict(
+            self._call(
+                lambda: {p.id: p.snapshot() for p in self.pbx.playbacks.values()}
+            )
+        )
+
+    @property
+    def recordings(self) -> Dict[str, Dict[str, Any]]:
+        """The stored recordings, by name."""
+        return dict(
+            self._call(lambda: {n: r.snapshot() for n, r in self.pbx.stored.items()})
+        )
+
+    @property
+    def global_vars(self) -> Dict[str, str]:
+        return self.pbx.global_vars
+
+    @property
+    def device_states(self) -> Dict[str, str]:
+        return self.pbx.device_states
+
+    @property
+    def mailboxes(self) -> Dict[str, Tuple[int, int]]:
+        return self.pbx.mailboxes
+
+    @property
+    def messages(self) -> List[Dict[str, Any]]:
+        """Messages sent to endpoints (``endpoints.send_message``)."""
+        return self.pbx.messages
 
     # -- running ----------------------------------------------------------------------------------
 
@@ -236,16 +380,23 @@ class StubAri:
         self._loop = asyncio.get_running_loop()
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
+        self.clock.start(self._loop)
         return self
 
     async def stop(self) -> None:
+        self.clock.stop()
         for sock in list(self._sockets):
             sock.writer.transport.abort()
         self._sockets.clear()
+        self._owner.clear()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        for waiter in self._waiters:
+            if not waiter.done.done():
+                waiter.done.set_exception(RuntimeError("the stub stopped"))
+        self._waiters.clear()
 
     async def __aenter__(self) -> StubAri:
         return await self.start()
@@ -293,16 +444,16 @@ class StubAri:
         options.setdefault("password", self.password)
         return AsyncAriClient(self.url, **options)
 
+    def _in_loop(self) -> bool:
+        try:
+            return asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            return False
+
     def _call(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` in the stub's loop (now, if this is the loop's thread) and return its result."""
         loop = self._loop
-        if loop is None:
-            raise RuntimeError("the stub is not running")
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
+        if loop is None or self._in_loop() or loop.is_closed():
             return fn()
         done: concurrent.futures.Future[Any] = concurrent.futures.Future()
 
@@ -315,7 +466,18 @@ class StubAri:
         loop.call_soon_threadsafe(run)
         return done.result(10)
 
-    # -- the API for tests ------------------------------------------------------------------------
+    def _run(self, fn: Callable[[], Any]) -> Any:
+        """``_call`` for a change of the model: what it deferred runs too, waiters are told."""
+
+        def change() -> Any:
+            result = fn()
+            self.pbx.run_deferred()
+            self._changed()
+            return result
+
+        return self._call(change)
+
+    # -- the API for tests: answers and faults ----------------------------------------------------
 
     def handle(self, operation: str, handler: Handler) -> None:
         """Answer ``operation`` ("channels.get") with ``handler(request)``.
@@ -323,9 +485,53 @@ class StubAri:
         The handler returns a ``StubResponse``, a ``(status, body)`` pair, or a JSON value (200),
         or raises ``StubError``. The request has passed the spec checks.
         """
+        self._known(operation)
+        self._overrides[operation] = handler
+
+    def unhandle(self, operation: str) -> None:
+        """Back to the model's answer of ``operation``."""
+        self._overrides.pop(operation, None)
+
+    @staticmethod
+    def _known(operation: str) -> None:
         if not any(r.operation == operation for r in ROUTES):
             raise KeyError(f"no operation {operation!r} in the spec")
-        self._overrides[operation] = handler
+
+    def fail(
+        self,
+        operation: str,
+        status: int = 500,
+        message: str = "Internal Server Error",
+        times: int | None = 1,
+    ) -> None:
+        """Answer the next ``times`` requests of ``operation`` (None: every one, until
+        ``clear_faults``) with ``status`` and ``{"message": message}``; for the events
+        websocket, refuse the upgrade."""
+        self._known(operation)
+        self._faults.setdefault(operation, []).append(
+            _Fault(status, message, 0.0, times)
+        )
+
+    def delay(self, operation: str, seconds: float, times: int | None = None) -> None:
+        """Answer ``operation`` ``seconds`` (real seconds) late (to provoke client timeouts)."""
+        self._known(operation)
+        self._faults.setdefault(operation, []).append(_Fault(None, "", seconds, times))
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def _fault(self, operation: str) -> _Fault | None:
+        faults = self._faults.get(operation)
+        if not faults:
+            return None
+        fault = faults[0]
+        if fault.times is not None:
+            fault.times -= 1
+            if fault.times <= 0:
+                faults.pop(0)
+        return fault
+
+    # -- the API for tests: the events websocket --------------------------------------------------
 
     def push_event(
         self, event: Mapping[str, Any] | Model, app: str | None = None
@@ -335,7 +541,7 @@ class StubAri:
         when missing. Returns how many websockets got it.
         """
         data = event.to_dict() if isinstance(event, Model) else dict(event)
-        return int(self._call(lambda: self._push(data, app)))
+        return int(self._run(lambda: self._push(data, app)))
 
     def push_frame(self, text: str, app: str | None = None) -> int:
         """Send a raw text frame (a malformed message, say) to the websockets of ``app`` (default:
@@ -354,43 +560,321 @@ class StubAri:
 
         def drop() -> int:
             count = len(self._sockets)
-            for sock in self._sockets:
+            for sock in list(self._sockets):
                 sock.writer.transport.abort()
-            self._sockets.clear()
+                self._forget(sock)
             return count
 
-        return int(self._call(drop))
+        return int(self._run(drop))
 
     def close_websockets(self, code: int = 1000, reason: str = "") -> int:
         """Close every events websocket cleanly with ``code`` (1000 ends a client's iteration)."""
 
         def close() -> int:
             count = len(self._sockets)
-            for sock in self._sockets:
+            for sock in list(self._sockets):
                 sock.protocol.send_close(code, reason)
                 sock.flush()
-            self._sockets.clear()
+                self._forget(sock)
             return count
 
-        return int(self._call(close))
+        return int(self._run(close))
 
     def subscribed(self, app: str) -> bool:
         """Is a websocket subscribed to ``app`` right now?"""
-        return bool(self._call(lambda: any(app in s.apps for s in self._sockets)))
+        return bool(self._call(lambda: app in self._owner))
 
-    def add_recording(self, name: str, content: bytes, format: str = "wav") -> None:
-        """Store a recording (what ``recordings.get_stored_file`` downloads)."""
-        self.recordings[name] = ({"name": name, "format": format}, content)
+    # -- the API for tests: the far ends, time, media ---------------------------------------------
+
+    def call(
+        self,
+        endpoint: str = "PJSIP/caller",
+        *,
+        app: str | None = None,
+        args: Sequence[str] = (),
+        context: str = "default",
+        extension: str = "s",
+        caller_id: str | None = None,
+        channel_id: str | None = None,
+        variables: Mapping[str, str] | None = None,
+    ) -> Caller:
+        """An incoming call from ``endpoint``: its channel runs the dialplan at
+        ``extension@context``, or with ``app`` goes straight into ``Stasis(app, args)`` (state
+        Ring, as a call that has not been answered yet). Returns its far end, the caller.
+        """
+
+        def make() -> str:
+            pbx = self.pbx
+            if channel_id and channel_id in pbx.channels:
+                raise ValueError(f"channel {channel_id!r} exists")
+            tech, _, resource = endpoint.partition("/")
+            chan = pbx.new_channel(tech, resource or "caller", channel_id, state="Ring")
+            chan.remote = True
+            chan.context, chan.exten = context, extension
+            if caller_id:
+                pbx.set_caller(chan, caller_id)
+            for name, value in (variables or {}).items():
+                chan.vars[name] = value
+            if app is not None:
+                chan.app_name, chan.app_data = "Stasis", ",".join([app, *args])
+                pbx.ch_event(
+                    "ChannelDialplan",
+                    chan,
+                    dialplan_app="Stasis",
+                    dialplan_app_data=chan.app_data,
+                )
+                pbx.enter_stasis(chan, app, list(args))
+            else:
+                pbx.run_dialplan(chan, context, extension, 1)
+            return chan.id
+
+        return Caller(self, str(self._run(make)))
+
+    def caller(self, channel_id: str) -> Caller:
+        """The far end of a channel (one the application originated to ``PJSIP/bob``, say)."""
+        return Caller(self, channel_id)
 
     def add_channel(
         self, channel_id: str | None = None, app: str | None = None, **fields: Any
     ) -> Dict[str, Any]:
-        """Make a channel exist (as an incoming call would); with ``app``, a StasisStart is pushed."""
+        """Make a channel exist (as an incoming call would); with ``app``, it enters Stasis."""
+        caller = self.call("PJSIP/stub", app=app, channel_id=channel_id)
 
-        def make() -> Dict[str, Any]:
-            return self._new_channel(channel_id, "PJSIP/stub", app, "", fields)
+        def update() -> Dict[str, Any]:
+            chan = self.pbx.channels[caller.id]
+            for key, value in fields.items():
+                setattr(chan, key, value)
+            return chan.snapshot()
 
-        return dict(self._call(make))
+        return dict(self._call(update))
+
+    def add_sound(
+        self, sound_id: str, duration: float, *formats: Tuple[str, str]
+    ) -> None:
+        """A sound ``sound:<sound_id>`` can play, ``duration`` seconds long."""
+        self.pbx.sounds[sound_id] = Sound(
+            sound_id, duration, tuple(formats) or (("en", "slin"),)
+        )
+
+    def add_recording(self, name: str, content: bytes, format: str = "wav") -> None:
+        """Store a recording (what ``recordings.get_stored_file`` downloads)."""
+        from ._pbx import Stored
+
+        self.pbx.stored[name] = Stored(
+            name, format, content, max(0, len(content) - 44) / 16000
+        )
+
+    def add_endpoint(
+        self, technology: str, resource: str, state: str = "online"
+    ) -> None:
+        """An endpoint (``PJSIP/alice``): listed, and messages to it are accepted."""
+        from ._pbx import Endpoint
+
+        self.pbx.endpoints[(technology, resource)] = Endpoint(
+            technology, resource, state
+        )
+
+    def advance(self, seconds: float) -> None:
+        """Move the stub's time ``seconds`` forward: playbacks, recordings, waits and timeouts
+        due meanwhile end, in order."""
+        self._run(lambda: self.clock.advance(seconds))
+
+    def finish_playback(self, playback_id: str, state: str = "done") -> None:
+        """End a playback now (``state`` "done" or "failed"), as if its media ended."""
+
+        def finish() -> None:
+            playback = self.pbx.playbacks[playback_id]
+            if playback.state == "queued":
+                self.pbx._play_current(playback)
+            if state == "done":
+                playback.index = len(playback.media) - 1
+            self.pbx.playback_finished(playback, state)
+
+        self._run(finish)
+
+    def finish_recording(self, name: str) -> None:
+        """End a live recording now, as its maximum duration or silence would."""
+        self._run(lambda: self.pbx.recording_finished(self.pbx.live[name], "done"))
+
+    # -- waiting without polling -----------------------------------------------------------------
+
+    def _changed(self) -> None:
+        for waiter in list(self._waiters):
+            if waiter.done.done():
+                self._waiters.remove(waiter)
+                continue
+            try:
+                found = waiter.check()
+            except Exception as exc:  # a broken predicate: hand it to the test
+                waiter.done.set_exception(exc)
+                self._waiters.remove(waiter)
+                continue
+            if found is not None and found is not False:
+                waiter.done.set_result(found)
+                self._waiters.remove(waiter)
+
+    def _waiter(self, check: Callable[[], Any]) -> concurrent.futures.Future[Any]:
+        waiter = _Waiter(check)
+
+        def add() -> None:
+            self._waiters.append(waiter)
+            self._changed()
+
+        self._call(add)
+        return waiter.done
+
+    def _wait(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
+        if self._in_loop():
+            raise RuntimeError(
+                f"use await stub.async_wait_... in the stub's own loop ({what})"
+            )
+        future = self._waiter(check)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError(f"{what} within {timeout} s") from None
+
+    async def _async_wait(
+        self, check: Callable[[], Any], timeout: float, what: str
+    ) -> Any:
+        future = asyncio.wrap_future(self._waiter(check))
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError:
+            raise TimeoutError(f"{what} within {timeout} s") from None
+
+    def _event_check(
+        self, kind: str | None, app: str | None, since: int, where: Mapping[str, Any]
+    ) -> Callable[[], Any]:
+        def check() -> Any:
+            for event in self.sent[since:]:
+                if (app is None or event.get("application") == app) and _matches(
+                    event, kind, where
+                ):
+                    return event
+            return None
+
+        return check
+
+    def _channel_check(
+        self, channel_id: str, state: str | None, app: str | None
+    ) -> Callable[[], Any]:
+        def check() -> Any:
+            chan = self.pbx.channels.get(channel_id)
+            if chan is None or chan.gone:
+                return None
+            if state is not None and chan.state != state:
+                return None
+            if app is not None and chan.app != app:
+                return None
+            return chan.snapshot()
+
+        return check
+
+    def mark(self) -> int:
+        """How many events were sent so far: ``since=`` for waits that want only newer ones."""
+        return int(self._call(lambda: len(self.sent)))
+
+    def wait_subscribed(self, app: str, timeout: float = 10.0) -> None:
+        """Return once a websocket has ``app`` (at once if one has)."""
+        self._wait(lambda: app in self._owner, timeout, f"no websocket for {app!r}")
+
+    def wait_event(
+        self,
+        kind: str | None = None,
+        *,
+        app: str | None = None,
+        since: int = 0,
+        timeout: float = 10.0,
+        **where: Any,
+    ) -> Dict[str, Any]:
+        """The first event sent (from ``since``, an index in ``sent``) that is a ``kind`` and
+        matches ``where`` (``playback="id"`` compares the id of the object held); waits for it.
+        """
+        found = self._wait(
+            self._event_check(kind, app, since, where),
+            timeout,
+            f"no {kind or 'event'} {where}",
+        )
+        return dict(found)
+
+    def wait_channel(
+        self,
+        channel_id: str,
+        state: str | None = None,
+        app: str | None = None,
+        timeout: float = 10.0,
+    ) -> Dict[str, Any]:
+        """The channel once it exists (in ``state``, in Stasis in ``app``): its snapshot."""
+        found = self._wait(
+            self._channel_check(channel_id, state, app),
+            timeout,
+            f"no channel {channel_id!r}",
+        )
+        return dict(found)
+
+    async def async_wait_subscribed(self, app: str, timeout: float = 10.0) -> None:
+        await self._async_wait(
+            lambda: app in self._owner, timeout, f"no websocket for {app!r}"
+        )
+
+    async def async_wait_event(
+        self,
+        kind: str | None = None,
+        *,
+        app: str | None = None,
+        since: int = 0,
+        timeout: float = 10.0,
+        **where: Any,
+    ) -> Dict[str, Any]:
+        found = await self._async_wait(
+            self._event_check(kind, app, since, where),
+            timeout,
+            f"no {kind or 'event'} {where}",
+        )
+        return dict(found)
+
+    async def async_wait_channel(
+        self,
+        channel_id: str,
+        state: str | None = None,
+        app: str | None = None,
+        timeout: float = 10.0,
+    ) -> Dict[str, Any]:
+        found = await self._async_wait(
+            self._channel_check(channel_id, state, app),
+            timeout,
+            f"no channel {channel_id!r}",
+        )
+        return dict(found)
+
+    # -- delivering events ------------------------------------------------------------------------
+
+    def _deliver(self, data: Dict[str, Any], apps: List[str]) -> None:
+        """What the model emits: one copy per application, to the websocket that has it."""
+        for app in apps:
+            sock = self._owner.get(app)
+            event = {
+                **data,
+                "timestamp": now(),
+                "application": app,
+                "asterisk_id": self.asterisk_id,
+            }
+            self.sent.append(event)
+            if sock is not None:
+                try:
+                    sock.send(event)
+                except Exception:  # a socket that broke meanwhile
+                    self._forget(sock)
+
+    def _forget(self, sock: _Socket) -> None:
+        if sock in self._sockets:
+            self._sockets.remove(sock)
+        for app in list(sock.apps):
+            if self._owner.get(app) is sock:
+                del self._owner[app]
+                self.pbx.unregister(app)
 
     # -- HTTP -------------------------------------------------------------------------------------
 
@@ -415,9 +899,13 @@ class StubAri:
                     return
                 length = int(headers.get("content-length") or 0)
                 body = await reader.readexactly(length) if length else b""
-                response = self._dispatch(method, target, body, headers)
+                response, delay = self._dispatch(method, target, body, headers)
+                if delay:
+                    await asyncio.sleep(delay)
                 self._write(writer, response)
                 await writer.drain()
+                self.pbx.run_deferred()
+                self._changed()
                 if headers.get("connection", "").lower() == "close":
                     break
         except (ConnectionError, asyncio.CancelledError):
@@ -468,49 +956,80 @@ class StubAri:
         headers: Mapping[str, str],
         over_websocket: bool = False,
         extra_query: List[Tuple[str, str]] | None = None,
-    ) -> StubResponse:
+    ) -> Tuple[StubResponse, float]:
+        request = StubRequest("", "", [], None, {})
+        response, delay = self._answer(
+            request, method, target, body, headers, over_websocket, extra_query
+        )
+        request.status = response.status
+        return response, delay
+
+    def _answer(
+        self,
+        request: StubRequest,
+        method: str,
+        target: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        over_websocket: bool,
+        extra_query: List[Tuple[str, str]] | None,
+    ) -> Tuple[StubResponse, float]:
         path, query = self._parse_target(target)
         query += extra_query or []
         decoded: Any = None
-        request = StubRequest(method, path, query, None, dict(headers))
+        request.method, request.path, request.query = method, path, query
+        request.headers = dict(headers)
         request.over_websocket = over_websocket
         self.requests.append(request)
         if body:
             try:
                 decoded = json.loads(body)
             except ValueError:
-                return _error(400, "Request body is not valid JSON")
+                return _error(400, "Error parsing request body"), 0.0
             request.body = decoded
         if not over_websocket and not self._authorized(headers, query):
-            return _error(401, "Authentication required")
+            return _error(401, "Authentication required"), 0.0
         route, path_params, status = self._route(method, path)
         if route is None:
-            return _error(
-                status, "Method Not Allowed" if status == 405 else "Resource not found"
+            return (
+                _error(
+                    status, "Invalid method" if status == 405 else "Resource not found"
+                ),
+                0.0,
             )
         request.operation = route.operation
         request.path_params = path_params
         problem = self._check(route, request)
         if problem:
-            return _error(400, problem)
+            return _error(400, problem), 0.0
+        fault = self._fault(route.operation)
+        delay = fault.delay if fault is not None else 0.0
+        if fault is not None and fault.status is not None:
+            return _error(fault.status, fault.message), delay
         handler = self._overrides.get(route.operation) or self._handlers.get(
             route.operation
         )
         if handler is None:
-            return _error(
-                501, f"StubAri does not implement {route.operation}; use stub.handle()"
+            return (
+                _error(
+                    501,
+                    f"StubAri does not implement {route.operation}; use stub.handle()",
+                ),
+                delay,
             )
         try:
             result = handler(request)
         except StubError as exc:
-            return _error(exc.status, exc.message)
+            self.pbx.deferred.clear()
+            return _error(exc.status, exc.message), delay
         except Exception as exc:  # a broken handler is a 500, as a crashing server
-            return _error(500, f"{type(exc).__name__}: {exc}")
+            self.pbx.deferred.clear()
+            return _error(500, f"{type(exc).__name__}: {exc}"), delay
         if isinstance(result, StubResponse):
-            return result
+            return result, delay
         if isinstance(result, tuple) and len(result) == 2:
-            return StubResponse(result[0], result[1])
-        return StubResponse(200 if result is not None else 204, result)
+            return StubResponse(result[0], result[1]), delay
+        return StubResponse(200 if result is not None else 204, result), delay
 
     @staticmethod
     def _route(method: str, path: str) -> Tuple[Route | None, Dict[str, str], int]:
@@ -676,29 +1195,56 @@ class StubAri:
             record.operation = route.operation
             problem = self._check(route, record)
             status = 400 if problem else 101
+            names = list(record.params.get("app") or [])
+            if not problem and (not names or any(not n for n in names)):
+                status, problem = (
+                    500 if len(names) > 1 else 400
+                ), "Invalid application"
+            elif not problem and any(len(n) > MAX_APP_NAME for n in names):
+                status, problem = 500, "Application name too long"
+            fault = self._fault(route.operation) if not problem else None
+            if fault is not None and fault.status is not None:
+                status, problem = fault.status, fault.message
             override = self._overrides.get(route.operation)
             if not problem and override is not None:
                 # a test's handler may refuse the upgrade (a StubResponse), else it goes on
                 refusal = override(record)
                 if isinstance(refusal, StubResponse) and refusal.status != 101:
                     status, problem = refusal.status, str(refusal.body or "refused")
+        record.status = status
         if problem:
             response = protocol.reject(
                 status, f"<html><body><h1>{problem}</h1></body></html>"
             )
-            response.headers["Content-Type"] = "text/html"
+            if status == 401:
+                response = protocol.reject(status, json.dumps({"message": problem}))
+                response.headers["Content-Type"] = "application/json"
+            else:
+                response.headers["Content-Type"] = "text/html"
             protocol.send_response(response)
             for chunk in protocol.data_to_send():
                 writer.write(chunk)
             await writer.drain()
             writer.close()
             return
-        apps = list(record.params.get("app") or [])
-        sock = _Socket(protocol, writer, apps, bool(record.params.get("subscribeAll")))
+        apps = list(dict.fromkeys(record.params.get("app") or []))
+        subscribe_all = bool(record.params.get("subscribeAll"))
+        sock = _Socket(protocol, writer, apps, subscribe_all)
         protocol.send_response(protocol.accept(ws_request))
         self._sockets.append(sock)
         self.websocket_count += 1
-        sock.flush()
+        for app in apps:
+            old = self._owner.get(app)
+            if old is not None and old is not sock:
+                old.send(
+                    {"type": "ApplicationReplaced", "timestamp": now(), "application": app,
+                     "asterisk_id": self.asterisk_id}
+                )  # fmt: skip
+                old.apps.remove(app)
+            self._owner[app] = sock
+            self.pbx.register(app, subscribe_all)
+        sock.flush()  # the 101 goes out only now: the application is registered before it
+        self._changed()
         try:
             while True:
                 data = await reader.read(65536)
@@ -715,8 +1261,8 @@ class StubAri:
         except ConnectionError:
             pass
         finally:
-            if sock in self._sockets:
-                self._sockets.remove(sock)
+            self._forget(sock)
+            self._changed()
             writer.close()
 
     def _websocket_message(self, sock: _Socket, data: bytes) -> None:
@@ -733,7 +1279,7 @@ class StubAri:
             if isinstance(q, dict)
         ]
         body = message.get("message_body") or ""
-        response = self._dispatch(
+        response, _ = self._dispatch(
             str(message.get("method", "GET")),
             BASE_PATH + uri,
             body.encode() if isinstance(body, str) else b"",
@@ -766,6 +1312,8 @@ class StubAri:
             reply["content_type"] = response.content_type
             reply["message_body"] = content.decode("utf-8", "replace")
         sock.send(reply)
+        self.pbx.run_deferred()
+        self._changed()
 
     def _push(self, data: Dict[str, Any], app: str | None) -> int:
         target = app or data.get("application")
@@ -783,312 +1331,7 @@ class StubAri:
             event.setdefault(
                 "application", target or (sock.apps[0] if sock.apps else "")
             )
+            self.sent.append(event)
             sock.send(event)
             count += 1
         return count
-
-    # -- the in-memory Asterisk -------------------------------------------------------------------
-
-    def _event(self, kind: str, app: str | None, **fields: Any) -> None:
-        if app:
-            self._push({"type": kind, **fields}, app)
-
-    def _new_channel(
-        self,
-        channel_id: str | None,
-        endpoint: str,
-        app: str | None,
-        app_args: str,
-        fields: Mapping[str, Any],
-    ) -> Dict[str, Any]:
-        cid = channel_id or f"stub-{uuid.uuid4().hex[:12]}"
-        if cid in self.channels:
-            raise StubError(409, "Channel with given unique ID already exists")
-        channel: Dict[str, Any] = {
-            "id": cid,
-            "name": f"{endpoint}-{next(self._counter):08x}",
-            "state": "Down",
-            "protocol_id": "",
-            "caller": {"name": "", "number": ""},
-            "connected": {"name": "", "number": ""},
-            "accountcode": "",
-            "dialplan": {
-                "context": "default",
-                "exten": "s",
-                "priority": 1,
-                "app_name": "Stasis" if app else "",
-                "app_data": ",".join(filter(None, [app or "", app_args])),
-            },
-            "creationtime": now(),
-            "language": "en",
-        }
-        channel.update(fields)
-        self.channels[cid] = channel
-        self.channel_vars[cid] = {}
-        if app:
-            self.channel_apps[cid] = app
-            args = app_args.split(",") if app_args else []
-            self._event("StasisStart", app, channel=channel, args=args)
-        return channel
-
-    def _channel(self, request: StubRequest, key: str = "channelId") -> Dict[str, Any]:
-        channel = self.channels.get(request.path_params.get(key, ""))
-        if channel is None:
-            raise StubError(404, "Channel not found")
-        return channel
-
-    def _originate(self, request: StubRequest) -> Dict[str, Any]:
-        p = request.params
-        endpoint = str(p.get("endpoint", ""))
-        if "/" not in endpoint:
-            raise StubError(400, "Endpoint must be Technology/resource")
-        channel = self._new_channel(
-            request.path_params.get("channelId") or p.get("channelId"),
-            endpoint,
-            p.get("app"),
-            p.get("appArgs", ""),
-            {},
-        )
-        for name, value in (p.get("variables") or {}).items():
-            if isinstance(value, dict):
-                value = value.get("value", "")
-            self.channel_vars[channel["id"]][name] = str(value)
-        return channel
-
-    def _hangup(self, request: StubRequest) -> None:
-        channel = self._channel(request)
-        cid = channel["id"]
-        del self.channels[cid]
-        self.channel_vars.pop(cid, None)
-        for bridge in self.bridges.values():
-            if cid in bridge["channels"]:
-                bridge["channels"].remove(cid)
-        app = self.channel_apps.pop(cid, None)
-        self._event("StasisEnd", app, channel=channel)
-        self._event(
-            "ChannelDestroyed",
-            app,
-            channel=channel,
-            cause=16,
-            cause_txt="Normal Clearing",
-        )
-
-    def _answer(self, request: StubRequest) -> None:
-        channel = self._channel(request)
-        channel["state"] = "Up"
-        self._event(
-            "ChannelStateChange", self.channel_apps.get(channel["id"]), channel=channel
-        )
-
-    def _channel_action(self, request: StubRequest) -> None:
-        self._channel(request)
-
-    def _get_channel_var(self, request: StubRequest) -> Dict[str, Any]:
-        channel = self._channel(request)
-        name = request.params["variable"]
-        value = self.channel_vars[channel["id"]].get(name)
-        if value is None:
-            raise StubError(404, "Provided variable was not found")
-        return {"value": value}
-
-    def _set_channel_var(self, request: StubRequest) -> None:
-        channel = self._channel(request)
-        name = request.params["variable"]
-        value = str(request.params.get("value", ""))
-        self.channel_vars[channel["id"]][name] = value
-        self._event(
-            "ChannelVarset",
-            self.channel_apps.get(channel["id"]),
-            channel=channel,
-            variable=name,
-            value=value,
-        )
-
-    def _play(self, request: StubRequest) -> StubResponse:
-        if "bridgeId" in request.path_params:
-            bridge = self._bridge(request)
-            target, app = f"bridge:{bridge['id']}", None
-        else:
-            channel = self._channel(request)
-            target, app = f"channel:{channel['id']}", self.channel_apps.get(
-                channel["id"]
-            )
-        pid = (
-            request.path_params.get("playbackId")
-            or request.params.get("playbackId")
-            or str(uuid.uuid4())
-        )
-        media = request.params["media"]
-        playback = {
-            "id": pid,
-            "media_uri": media[0],
-            "target_uri": target,
-            "language": request.params.get("lang", "en"),
-            "state": "playing",
-        }
-        if len(media) > 1:
-            playback["next_media_uri"] = media[1]
-        self.playbacks[pid] = playback
-        self._event("PlaybackStarted", app, playback=playback)
-        return StubResponse(201, playback)
-
-    def _playback(self, request: StubRequest) -> Dict[str, Any]:
-        playback = self.playbacks.get(request.path_params["playbackId"])
-        if playback is None:
-            raise StubError(404, "Playback not found")
-        return playback
-
-    def _stop_playback(self, request: StubRequest) -> None:
-        playback = self._playback(request)
-        playback["state"] = "done"
-        del self.playbacks[playback["id"]]
-
-    def _control_playback(self, request: StubRequest) -> None:
-        playback = self._playback(request)
-        operation = request.params["operation"]
-        if operation in ("pause", "unpause"):
-            playback["state"] = "paused" if operation == "pause" else "playing"
-
-    def _bridge(self, request: StubRequest) -> Dict[str, Any]:
-        bridge = self.bridges.get(request.path_params.get("bridgeId", ""))
-        if bridge is None:
-            raise StubError(404, "Bridge not found")
-        return bridge
-
-    def _create_bridge(self, request: StubRequest) -> Dict[str, Any]:
-        p = request.params
-        bid = (
-            request.path_params.get("bridgeId")
-            or p.get("bridgeId")
-            or str(uuid.uuid4())
-        )
-        if bid in self.bridges:
-            if "bridgeId" in request.path_params:
-                return self.bridges[bid]
-            raise StubError(409, "Bridge with this id already exists")
-        bridge = {
-            "id": bid,
-            "technology": "simple_bridge",
-            "bridge_type": str(p.get("type", "mixing")).split(",")[0],
-            "bridge_class": "stasis",
-            "creator": "Stasis",
-            "name": p.get("name", ""),
-            "channels": [],
-            "creationtime": now(),
-            "video_mode": "talker",
-        }
-        self.bridges[bid] = bridge
-        return bridge
-
-    def _destroy_bridge(self, request: StubRequest) -> None:
-        del self.bridges[self._bridge(request)["id"]]
-
-    def _add_channel(self, request: StubRequest) -> None:
-        bridge = self._bridge(request)
-        ids = request.params["channel"]
-        missing = [c for c in ids if c not in self.channels]
-        if missing:
-            raise StubError(400, "Channel not found")
-        for cid in ids:
-            for other in self.bridges.values():
-                if cid in other["channels"] and other is not bridge:
-                    raise StubError(409, "Channel is already in another bridge")
-        for cid in ids:
-            if cid not in bridge["channels"]:
-                bridge["channels"].append(cid)
-                self._event(
-                    "ChannelEnteredBridge",
-                    self.channel_apps.get(cid),
-                    bridge=bridge,
-                    channel=self.channels[cid],
-                )
-
-    def _remove_channel(self, request: StubRequest) -> None:
-        bridge = self._bridge(request)
-        for cid in request.params["channel"]:
-            if cid not in bridge["channels"]:
-                raise StubError(422, "Channel not in this bridge")
-            bridge["channels"].remove(cid)
-
-    def _recording(self, request: StubRequest) -> Tuple[Dict[str, Any], bytes]:
-        found = self.recordings.get(request.path_params["recordingName"])
-        if found is None:
-            raise StubError(404, "Recording not found")
-        return found
-
-    def _recording_file(self, request: StubRequest) -> StubResponse:
-        meta, content = self._recording(request)
-        kind = {"wav": "audio/wav", "gsm": "audio/x-gsm"}.get(
-            meta["format"], "application/octet-stream"
-        )
-        return StubResponse(200, content, kind)
-
-    def _delete_recording(self, request: StubRequest) -> None:
-        del self.recordings[self._recording(request)[0]["name"]]
-
-    def _copy_recording(self, request: StubRequest) -> Dict[str, Any]:
-        meta, content = self._recording(request)
-        name = request.params["destinationRecordingName"]
-        if name in self.recordings:
-            raise StubError(409, "A recording with the same name already exists")
-        self.add_recording(name, content, meta["format"])
-        return self.recordings[name][0]
-
-    def _asterisk_info(self, request: StubRequest) -> Dict[str, Any]:
-        info: Dict[str, Any] = {
-            "build": {
-                "os": "Linux",
-                "kernel": "stub",
-                "machine": "x86_64",
-                "options": "",
-                "date": "",
-                "user": "stub",
-            },
-            "system": {"version": self.asterisk_version, "entity_id": self.asterisk_id},
-            "config": {
-                "name": "",
-                "default_language": "en",
-                "setid": {"user": "asterisk", "group": "asterisk"},
-            },
-            "status": {"startup_time": now(), "last_reload_time": now()},
-        }
-        only = request.params.get("only")
-        return {k: v for k, v in info.items() if not only or k in only}
-
-    def _asterisk_ping(self, request: StubRequest) -> Dict[str, Any]:
-        return {"asterisk_id": self.asterisk_id, "ping": "pong", "timestamp": now()}
-
-    def _get_global_var(self, request: StubRequest) -> Dict[str, Any]:
-        name = request.params["variable"]
-        if name not in self.global_vars:
-            raise StubError(404, "Provided variable was not found")
-        return {"value": self.global_vars[name]}
-
-    def _set_global_var(self, request: StubRequest) -> None:
-        self.global_vars[request.params["variable"]] = str(
-            request.params.get("value", "")
-        )
-
-    def _applications(self) -> Dict[str, Dict[str, Any]]:
-        names = sorted({a for s in self._sockets for a in s.apps})
-        return {
-            name: {
-                "name": name,
-                "channel_ids": [c for c, a in self.channel_apps.items() if a == name],
-                "bridge_ids": [],
-                "endpoint_ids": [],
-                "device_names": [],
-                "events_allowed": [],
-                "events_disallowed": [],
-            }
-            for name in names
-        }
-
-    def _applications_list(self, request: StubRequest) -> List[Dict[str, Any]]:
-        return list(self._applications().values())
-
-    def _applications_get(self, request: StubRequest) -> Dict[str, Any]:
-        found = self._applications().get(request.path_params["applicationName"])
-        if found is None:
-            raise StubError(404, "Application does not exist")
-        return found

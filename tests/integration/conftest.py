@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from . import coverage_report
+from . import conformance, coverage_report
 
 ROOT = Path(__file__).resolve().parents[2]
 HOW_TO_RUN = (
@@ -62,6 +62,46 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     coverage_report.terminal_summary(terminalreporter)
+    conformance.terminal_summary(terminalreporter)
+
+
+def _conformance_key(item: pytest.Item) -> tuple[str, str] | None:
+    """(test id without the backend, backend) of a test of this suite, or None."""
+    callspec = getattr(item, "callspec", None)
+    if Path(__file__).parent not in Path(str(item.fspath)).parents or callspec is None:
+        return None
+    backend = callspec.params.get("backend")
+    if backend is None:
+        return None
+    rest = "-".join(p for p in callspec.id.split("-") if p != backend)
+    return f"{item.nodeid.split('[')[0]}[{rest}]", str(backend)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    found = _conformance_key(item)
+    if found is not None and (found[1] == "stub" or os.environ.get("ARI_TEST_URL")):
+        conformance.start()
+        conformance.listing(LIVE_LISTING)
+        conformance.begin(*found)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    states = item.stash.setdefault(_OUTCOMES, {})
+    states[report.when] = report.outcome
+    if report.when == "teardown":
+        if states.get("setup") == "skipped" or states.get("call") == "skipped":
+            result = "skipped"
+        elif states.get("setup") == "failed":
+            result = "error"
+        else:
+            result = states.get("call", "error")
+        conformance.end(result)
+
+
+_OUTCOMES = pytest.StashKey[dict[str, str]]()
 
 
 # --- the server -----------------------------------------------------------------------------------
@@ -168,8 +208,38 @@ class Server:
         return out.stdout
 
 
+class StubServer(Server):
+    """The stub variant of the server: ``pkg.testing.StubAri`` with a model of the real
+    server's configuration (/work/shared/asterisk/README.md): dialplan ``[default]`` with
+    ``wait`` (Answer, Wait(600)) and ``stasis`` (Stasis(demo)), one sound (``sound:beep``, 0.25 s),
+    no channel driver that makes endpoints. It has no CLI and cannot be restarted: tests that
+    need either skip."""
+
+    def __init__(self, stub: Any) -> None:
+        super().__init__(stub.url, stub.username, stub.password)
+        object.__setattr__(self, "stub", stub)
+
+    @property
+    def prefix(self) -> Path | None:
+        return None
+
+    def cli(self, command: str) -> str:
+        pytest.skip("the stub has no Asterisk CLI")
+
+    def stop(self) -> None:
+        pytest.skip("the stub is not restarted")
+
+    def start(self) -> None:
+        pytest.skip("the stub is not restarted")
+
+
+STUB_TIME_SCALE = 0.1
+"""Real seconds per stub second: media of known length finishes ten times as fast."""
+
+
 @pytest.fixture(scope="session")
-def server() -> Server:
+def asterisk() -> Server:
+    """The real Asterisk (skipped without ``ARI_TEST_URL``)."""
     url = os.environ.get("ARI_TEST_URL")
     if not url:
         pytest.skip(HOW_TO_RUN)
@@ -178,6 +248,31 @@ def server() -> Server:
         os.environ.get("ARI_TEST_USER", "ari"),
         os.environ.get("ARI_TEST_PASSWORD", "ari"),
     )
+
+
+@pytest.fixture(scope="session", params=["asterisk", "stub"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test runs against the real Asterisk and against the stub (``pkg.testing.StubAri``):
+    where the real server passes and the stub does not, the stub is wrong."""
+    if request.param == "asterisk":
+        request.getfixturevalue("asterisk")  # skips early without a server
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def server(
+    backend: str, pkg: Package, request: pytest.FixtureRequest
+) -> Iterator[Server]:
+    if backend == "asterisk":
+        yield request.getfixturevalue("asterisk")
+        return
+    stub = pkg.testing.StubAri(
+        username="ari", password="ari", asterisk_id="02:fc:00:00:00:01",
+        time_scale=STUB_TIME_SCALE, technologies=(),
+    )  # fmt: skip
+    with stub:
+        yield StubServer(stub)
+    conformance.stub_requests(pkg.label, stub.requests)
 
 
 # --- the packages ---------------------------------------------------------------------------------
@@ -233,15 +328,25 @@ def _run_cli(*args: str) -> None:
     ), f"ari-codegen {args[0]} failed:\n{done.stdout}{done.stderr}"
 
 
+LIVE_LISTING = ROOT / "tests" / "data" / "specs" / "asterisk-f0c1c1a7b7"
+"""The listing the real server serves, checked in (for runs without it)."""
+
+
 @pytest.fixture(scope="session")
-def live_package(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Package:
-    """``ari_live``: generated from the listing the running server serves."""
+def live_package(tmp_path_factory: pytest.TempPathFactory) -> Package:
+    """``ari_live``: generated from the listing the running server serves (fetched), or without
+    one from the same listing checked in (``tests/data/specs/asterisk-f0c1c1a7b7``)."""
     base = tmp_path_factory.mktemp("live")
     spec, out = base / "spec", base / "out"
-    _run_cli(
-        "fetch", server.url, "-o", str(spec), "--user", server.user,
-        "--password", server.password,
-    )  # fmt: skip
+    url = os.environ.get("ARI_TEST_URL")
+    if url:
+        user = os.environ.get("ARI_TEST_USER", "ari")
+        password = os.environ.get("ARI_TEST_PASSWORD", "ari")
+        _run_cli(
+            "fetch", url.rstrip("/"), "-o", str(spec), "--user", user, "--password", password,
+        )  # fmt: skip
+    else:
+        spec = LIVE_LISTING
     _run_cli("generate", str(spec), "-o", str(out), "--package-name", "ari_live")
     coverage_report.start()
     coverage_report.served_from(spec)
@@ -260,7 +365,7 @@ def golden_package() -> Package:
 
 
 @pytest.fixture(scope="session", params=["live", "golden"])
-def pkg(request: pytest.FixtureRequest, server: Server) -> Package:
+def pkg(request: pytest.FixtureRequest, backend: str) -> Package:
     """Each test that takes ``pkg`` runs on both packages."""
     name = "live_package" if request.param == "live" else "golden_package"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
@@ -321,6 +426,7 @@ class EventLog:
         self.stream = stream
         self.seen: list[Any] = []
         self._taken: set[int] = set()
+        conformance.event_log(self)
 
     def _pull(self, deadline: float) -> Any:
         remaining = deadline - time.monotonic()
@@ -404,6 +510,11 @@ def stasis_context(server: Server) -> str:
     """A dialplan context (added at run time through the CLI) whose extension ``<app>`` runs
     ``Stasis(<app>)``: the far half (;2) of ``Local/<app>@it-stasis`` enters ``<app>`` unanswered.
     """
+    stub = getattr(server, "stub", None)
+    if stub is not None:  # the stub's dialplan, as the CLI would add it
+        stub.dialplan.add(STASIS_CONTEXT, "_[a-z].", 1, "Stasis", "${EXTEN}")
+        stub.dialplan.add(STASIS_CONTEXT, "_[a-z].", 2, "Hangup")
+        return STASIS_CONTEXT
     for priority, step in ((1, "Stasis(${EXTEN})"), (2, "Hangup()")):
         server.cli(
             f"dialplan add extension _[a-z].,{priority},{step} into {STASIS_CONTEXT} replace"
@@ -464,6 +575,7 @@ class AsyncEventLog:
         self.stream = stream
         self.seen: list[Any] = []
         self._taken: set[int] = set()
+        conformance.event_log(self)
 
     async def wait(
         self, kind: str | None = None, timeout: float = WAIT, **where: Any

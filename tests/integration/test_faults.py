@@ -280,11 +280,13 @@ class Watched:
 
 @pytest.mark.restarts_asterisk
 def test_asterisk_restart_under_connected_streams(
-    server: Server, live_package: Package, golden_package: Package
+    asterisk: Server, live_package: Package, golden_package: Package
 ) -> None:
     """One outage for both packages: requests fail fast while Asterisk is down; every stream
     reports Disconnected, reconnects, reports Connected(reconnected=True) with events_missed, and
-    events flow again on the same stream."""
+    events flow again on the same stream. Real Asterisk only: the stub is not restarted.
+    """
+    server = asterisk
     prefix = server.prefix
     if prefix is None:
         pytest.skip("the server cannot be restarted from here (set ASTERISK_PREFIX)")

@@ -52,7 +52,7 @@ def test_the_in_memory_asterisk_through_the_stand_in_client() -> None:
             assert ari.send(req("asterisk.getInfo", "/asterisk/info"))["system"]["version"] == "18.1.0"
             ari.send(req("asterisk.setGlobalVar", "/asterisk/variable", [("variable", "A"), ("value", "1")], decode=h.void))
             assert ari.send(req("asterisk.getGlobalVar", "/asterisk/variable", [("variable", "A")])) == {"value": "1"}
-            channel = ari.send(req("channels.originate", "/channels", [("endpoint", "PJSIP/alice"), ("app", "demo")]))
+            channel = ari.send(req("channels.originate", "/channels", [("endpoint", "PJSIP/alice"), ("context", "default"), ("extension", "wait")]))
             assert ari.send(req("channels.get", f"/channels/{h.segment(channel['id'])}"))["id"] == channel["id"]
             assert [c["id"] for c in ari.send(req("channels.list", "/channels"))] == [channel["id"]]
             with pytest.raises(errors.NotFound):
