@@ -1,6 +1,6 @@
 """examples/ivr: a whole application (answer, play, collect digits, record, hang up) run against
-StubAri, several calls at once; the stub's missing behaviour (playbacks and recordings that
-finish, the caller's keys) is driven from here."""
+StubAri, several calls at once: the callers are the stub's (``stub.call``), media of known
+length ends on the stub's clock."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from typing import Any
 
 from ari_client.testing import StubAri
 
-from . import docblocks
 from .conftest import GENERATED, ROOT
 
 IVR_PATH = ROOT / "examples" / "ivr" / "ivr.py"
@@ -30,46 +29,56 @@ def load_ivr() -> ModuleType:
     return module
 
 
-async def until(condition: Any, what: str) -> None:
-    for _ in range(1000):  # a bound, not a timing assertion
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"never: {what}")
-
-
-def dtmf(stub: StubAri, channel_id: str, digit: str) -> None:
-    event = {"type": "ChannelDtmfReceived", "channel": stub.channels[channel_id], "digit": digit, "duration_ms": 80}
-    stub.push_event(event, app="ivr")
-
-
 def test_the_ivr_serves_calls_at_once() -> None:
     ivr = load_ivr()
 
     async def main() -> None:
-        async with StubAri() as stub, stub.async_client() as ari, stub.async_client() as caller:
-            docblocks.complete_media(stub)  # playbacks and recordings finish at once
+        # the stub's clock runs 20 times as fast: the greeting lasts 75 ms, a recording at
+        # most 1.5 s (its 30 s maximum)
+        async with StubAri(time_scale=0.05) as stub, stub.async_client() as ari:
+            stub.add_sound("hello-world", 1.5)
+            stub.add_sound("vm-intro", 1.0)
             app = ivr.Ivr(ari, digit_timeout=0.5)
             served = asyncio.create_task(ivr.serve(ari, app, "ivr", calls=3))
-            await until(lambda: stub.subscribed("ivr"), "the IVR listens")
-            for cid in ("alice", "bob", "carol"):  # three calls come in
-                stub.add_channel(cid, app="ivr")
-            await until(lambda: all(stub.channels[c]["state"] == "Up" for c in ("alice", "bob", "carol")), "all answered")
-            # alice keys 1 2 # (the # ends the digits), bob hangs up, carol keys nothing
-            for digit in "12#9":
-                dtmf(stub, "alice", digit)
-            await caller.channels.hangup(channel_id="bob")
-            calls = {c.channel_id: c for c in await asyncio.wait_for(served, 20)}
-            assert calls["alice"] == ivr.Call("alice", digits="12", recording="ivr-alice")
-            assert calls["bob"].hung_up and calls["bob"].recording is None
-            assert calls["carol"] == ivr.Call("carol", digits="", recording="ivr-carol")  # a pause ended the digits
+            await stub.async_wait_subscribed("ivr")
+            alice, bob, carol = (
+                stub.call(f"PJSIP/{who}", app="ivr")
+                for who in ("alice", "bob", "carol")
+            )
+            for caller in (alice, bob, carol):
+                await stub.async_wait_channel(caller.id, state="Up")
+            # alice keys 1 2 # (the # ends the digits), 9 during the prompt (not a digit any more),
+            # then # to end her message; bob hangs up; carol keys nothing, her message runs to its maximum
+            alice.send_dtmf("12#9")
+            bob.hangup()
+            await stub.async_wait_event("RecordingStarted", recording=f"ivr-{alice.id}")
+            alice.send_dtmf("#")
+            calls = {c.channel_id: c for c in await asyncio.wait_for(served, 30)}
+            assert calls[alice.id] == ivr.Call(
+                alice.id, digits="12", recording=f"ivr-{alice.id}"
+            )
+            assert calls[bob.id].hung_up and calls[bob.id].recording is None
+            assert calls[carol.id] == ivr.Call(
+                carol.id, digits="", recording=f"ivr-{carol.id}"
+            )  # a pause ended the digits
             assert stub.channels == {}  # every call hung up
-            assert sorted(stub.recordings) == ["ivr-alice", "ivr-carol"]
-            plays = [r.params["media"] for r in stub.requests if r.operation == "channels.play"]
-            assert plays.count(["sound:hello-world"]) == 3 and plays.count(["sound:vm-intro"]) == 2
-            records = [r.params for r in stub.requests if r.operation == "channels.record"]
-            assert {r["terminateOn"] for r in records} == {"#"} and all(r["beep"] for r in records)
-            assert ari.dispatcher._watchers == [] and ari.dispatcher._bound == []  # nothing left behind
+            assert sorted(stub.recordings) == sorted(
+                [f"ivr-{alice.id}", f"ivr-{carol.id}"]
+            )
+            assert (
+                alice.media_heard
+                == carol.media_heard
+                == ["sound:hello-world", "sound:vm-intro"]
+            )
+            records = [
+                r.params for r in stub.requests if r.operation == "channels.record"
+            ]
+            assert {r["terminateOn"] for r in records} == {"#"} and all(
+                r["beep"] for r in records
+            )
+            assert (
+                ari.dispatcher._watchers == [] and ari.dispatcher._bound == []
+            )  # nothing left behind
 
     asyncio.run(main())
 
@@ -78,20 +87,35 @@ def test_a_failed_recording_is_no_message() -> None:
     ivr = load_ivr()
 
     async def main() -> None:
-        async with StubAri() as stub, stub.async_client() as ari:
-            docblocks.complete_media(stub)
+        async with StubAri(time_scale=0.05) as stub, stub.async_client() as ari:
+            stub.add_sound("hello-world", 1.5)
+            stub.add_sound("vm-intro", 1.0)
 
-            def failing(request: Any) -> Any:
-                recording = {"name": request.params["name"], "format": "wav", "target_uri": "channel:x", "state": "failed"}
-                stub.push_event({"type": "RecordingFailed", "recording": recording, "cause": "disk full"}, app="ivr")
+            def failing(request: Any) -> Any:  # the disk is full
+                recording = {
+                    "name": request.params["name"],
+                    "format": "wav",
+                    "target_uri": "channel:x",
+                    "state": "failed",
+                }
+                stub.push_event(
+                    {
+                        "type": "RecordingFailed",
+                        "recording": recording,
+                        "cause": "disk full",
+                    },
+                    app="ivr",
+                )
                 return (201, recording)
 
             stub.handle("channels.record", failing)
-            served = asyncio.create_task(ivr.serve(ari, ivr.Ivr(ari, digit_timeout=0.05), "ivr", calls=1))
-            await until(lambda: stub.subscribed("ivr"), "the IVR listens")
-            stub.add_channel("dave", app="ivr")
+            served = asyncio.create_task(
+                ivr.serve(ari, ivr.Ivr(ari, digit_timeout=0.05), "ivr", calls=1)
+            )
+            await stub.async_wait_subscribed("ivr")
+            dave = stub.call("PJSIP/dave", app="ivr")
             (call,) = await asyncio.wait_for(served, 20)
-            assert call == ivr.Call("dave", digits="", recording=None)
+            assert call == ivr.Call(dave.id, digits="", recording=None)
 
     asyncio.run(main())
 
@@ -99,8 +123,20 @@ def test_a_failed_recording_is_no_message() -> None:
 def test_the_ivr_passes_mypy_strict(tmp_path: Path) -> None:
     env = {**os.environ, "MYPYPATH": str(GENERATED)}
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path), str(IVR_PATH)],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path),
+            str(IVR_PATH),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -108,27 +144,28 @@ def test_the_ivr_passes_mypy_strict(tmp_path: Path) -> None:
 def test_the_ivr_as_a_program(capsys: Any) -> None:
     """``python ivr.py --url ... --calls 1``, as written in its docstring, on a stub."""
     import threading
-    import time
 
     ivr = load_ivr()
-    with StubAri() as stub:
-        docblocks.complete_media(stub)
+    with StubAri(time_scale=0.05) as stub:
+        stub.add_sound("hello-world", 1.5)
+        stub.add_sound("vm-intro", 1.0)
+        ids: list[str] = []
 
-        def caller() -> None:
-            for _ in range(1000):  # bounded waits
-                if stub.subscribed("ivr"):
-                    break
-                time.sleep(0.01)
-            stub.add_channel("erin", app="ivr")
-            for _ in range(1000):
-                if stub.channels.get("erin", {}).get("state") == "Up":
-                    break
-                time.sleep(0.01)
-            for digit in "7#":
-                dtmf(stub, "erin", digit)
+        def caller() -> None:  # every wait is bounded
+            stub.wait_subscribed("ivr", timeout=20)
+            erin = stub.call("PJSIP/erin", app="ivr")
+            ids.append(erin.id)
+            stub.wait_channel(erin.id, state="Up", timeout=20)
+            erin.send_dtmf("7#")
+            stub.wait_event("RecordingStarted", recording=f"ivr-{erin.id}", timeout=20)
+            erin.send_dtmf("#")
 
         thread = threading.Thread(target=caller)
         thread.start()
         assert ivr.main(["--url", stub.url, "--calls", "1"]) == 0
         thread.join(10)
-    assert capsys.readouterr().out == "Call(channel_id='erin', digits='7', recording='ivr-erin', hung_up=False)\n"
+    (erin,) = ids
+    assert (
+        capsys.readouterr().out
+        == f"Call(channel_id='{erin}', digits='7', recording='ivr-{erin}', hung_up=False)\n"
+    )
