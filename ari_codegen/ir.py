@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal, Mapping, Union
+from typing import Callable, Iterator, Literal, Mapping, Union
 
 from . import kinds
 from .literals import pystr
@@ -328,6 +328,13 @@ class Operation:
         """For a websocket: one decoded message -> its event."""
         return kinds.frame_parser(self.response)
 
+    def stream_type(self, asynchronous: bool = False) -> str:
+        """For a websocket: what its method returns, the stream of its events,
+        ``EventStream[Message]`` (``AsyncEventStream[Message]`` on an asyncio resource).
+        """
+        stream = "AsyncEventStream" if asynchronous else "EventStream"
+        return f"{stream}[{self.returns}]"
+
 
 @dataclass(frozen=True)
 class Api:
@@ -404,6 +411,23 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class ClientMethod:
+    """An operation as a client reaches it: ``client.<declaration.py_module>.<operation.py_name>``."""
+
+    declaration: Declaration
+    operation: Operation
+
+    @property
+    def py_path(self) -> str:
+        """Its method from a client: ``channels.list``, ``events.event_websocket``."""
+        return f"{self.declaration.py_module}.{self.operation.py_name}"
+
+
+# what the clients' detect_server_version asks: ARI's AsteriskInfo, whose system has a version
+SERVER_INFO_ROUTE = ("GET", "/asterisk/info")
+
+
+@dataclass(frozen=True)
 class Input:
     name: str
     sha256: str
@@ -428,6 +452,33 @@ class Spec:
     @property
     def enums(self) -> tuple[Enum, ...]:
         return tuple(e for d in self.declarations for e in d.enums)
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for d in self.declarations for op in d.operations)
+
+    @property
+    def resources(self) -> tuple[Declaration, ...]:
+        """The declarations with operations: each is a resource class of the clients."""
+        return tuple(d for d in self.declarations if d.operations)
+
+    @property
+    def events_websocket(self) -> ClientMethod | None:
+        """The first websocket operation of the spec: what the clients' ``run()`` opens."""
+        return next(self._methods(lambda op: op.is_websocket), None)
+
+    @property
+    def server_info(self) -> ClientMethod | None:
+        """``GET /asterisk/info``: what the clients' ``detect_server_version()`` calls."""
+        found = self._methods(lambda op: (op.method, op.path) == SERVER_INFO_ROUTE)
+        return next(found, None)
+
+    def _methods(self, wanted: Callable[[Operation], bool]) -> Iterator[ClientMethod]:
+        """The operations that are ``wanted``, in spec order, as a client reaches them."""
+        for d in self.declarations:
+            for op in d.operations:
+                if wanted(op):
+                    yield ClientMethod(d, op)
 
     @cached_property
     def models_by_id(self) -> Mapping[str, Model]:
