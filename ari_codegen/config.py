@@ -173,16 +173,16 @@ def _options(path: Path, where: str, table: dict[str, Any]) -> dict[str, Any]:
         value = table["templates"]
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(
-            isinstance(i, str) and i for i in items
+            isinstance(item, str) and item for item in items
         ):
             raise fail("templates", "a path or a list of paths")
-        dirs = tuple(base / i for i in items)
-        for d in dirs:
-            if not d.is_dir():
+        directories = tuple(base / item for item in items)
+        for directory in directories:
+            if not directory.is_dir():
                 raise ConfigError(
-                    f"{path}: {where}: template directory {d} does not exist"
+                    f"{path}: {where}: template directory {directory} does not exist"
                 )
-        out["templates"] = dirs
+        out["templates"] = directories
     for key in ("strict", "format", "distribution"):
         if key in table:
             if not isinstance(table[key], bool):

@@ -386,19 +386,19 @@ def generate_targets(
     """
     results = [
         (
-            t,
+            target,
             generate(
-                t.spec,
-                t.output,
-                package=t.package,
-                template_dirs=t.templates,
-                strict=t.strict,
+                target.spec,
+                target.output,
+                package=target.package,
+                template_dirs=target.templates,
+                strict=target.strict,
                 check=True,
-                format=t.format,
-                distribution=t.distribution,
+                format=target.format,
+                distribution=target.distribution,
             ),
         )
-        for t in targets
+        for target in targets
     ]
     outcome = TargetsResult(results, _conflicts(results))
     if check or not outcome.ok:

@@ -35,9 +35,8 @@ class TypeRef:
     item: TypeRef | None = None  # the element of a list
     model: str | None = None  # the model id of a model reference
     py_validator: str | None = None  # of a model reference: "validate_channel"
-    py_parser: str | None = (
-        None  # of a model reference that has a parser: "parse_message"
-    )
+    # of a model reference that has a parser: "parse_message"
+    py_parser: str | None = None
     py_module: str | None = None  # of a model reference: the models module of its class
 
     @property
@@ -348,9 +347,8 @@ class Import:
     """One import statement of a generated module: ``from module import names``, or
     ``import module`` when ``names`` is empty."""
 
-    module: (
-        str  # as written: "typing", "collections.abc", "..models.channels", ".channels"
-    )
+    # as written: "typing", "collections.abc", "..models.channels", ".channels"
+    module: str
     names: tuple[str, ...] = ()  # sorted: constants, classes, then functions
     # needed by the type checker only: under ``if TYPE_CHECKING:``
     type_checking: bool = False

@@ -361,15 +361,15 @@ class Checks:
     def check_apis(self, check: Checker, data: dict[str, Any]) -> None:
         nicknames: dict[str, str] = {}
         routes: set[tuple[str, str]] = set()
-        for a, api in items(data.get("apis")):
+        for api_index, api in items(data.get("apis")):
             if not isinstance(api, dict):
                 continue
             path = api["path"] if isinstance(api.get("path"), str) else ""
             in_path = PATH_PARAM.findall(path)
-            for o, op in items(api.get("operations")):
+            for op_index, op in items(api.get("operations")):
                 if not isinstance(op, dict):
                     continue
-                pointer = f"/apis/{a}/operations/{o}"
+                pointer = f"/apis/{api_index}/operations/{op_index}"
                 nickname = op.get("nickname")
                 if isinstance(nickname, str):
                     if nickname in nicknames:
@@ -408,10 +408,10 @@ class Checks:
         names: set[str] = set()
         path_params: set[str] = set()
         untyped: set[str] = set()  # no valid paramType: the schema reported them
-        for p, param in items(op.get("parameters")):
+        for param_index, param in items(op.get("parameters")):
             if not isinstance(param, dict):
                 continue
-            here = f"{pointer}/parameters/{p}"
+            here = f"{pointer}/parameters/{param_index}"
             name = param.get("name")
             if isinstance(name, str):
                 if name in names:
@@ -531,13 +531,13 @@ class Checks:
                     break
                 seen.append(key)
         for key, (check, pointer, model) in definitions.items():
-            disc = model.get("discriminator")
-            if isinstance(disc, str) and disc not in self.table.property_names(
-                key, claims
-            ):
+            discriminator = model.get("discriminator")
+            if not isinstance(discriminator, str):
+                continue
+            if discriminator not in self.table.property_names(key, claims):
                 check.error(
                     pointer_join(pointer, "discriminator"),
-                    f"discriminator {disc!r} is not a property of {key!r}",
+                    f"discriminator {discriminator!r} is not a property of {key!r}",
                     "name a required string property of the model",
                 )
 
@@ -556,9 +556,8 @@ class Borrowing:
         self.table = table
         self.docs = docs
         self.out = out
-        self.aside = (
-            aside  # the companions' diagnostics: reported if their models are used
-        )
+        # the companions' diagnostics: reported if their models are used
+        self.aside = aside
 
     def wanted(self) -> list[str]:
         """Companion models the declarations use (and all those use), in first-use order."""
@@ -568,10 +567,7 @@ class Borrowing:
         wanted: list[str] = []
 
         def use(name: Any) -> None:
-            while (
-                isinstance(name, str) and name.startswith("List[") and name[-1] == "]"
-            ):
-                name = name[5:-1]
+            name = list_element(name) if isinstance(name, str) else name
             if isinstance(name, str) and name in definitions and name not in own:
                 if name not in wanted:
                     wanted.append(name)

@@ -304,8 +304,13 @@ def _schema_errors(data: Any, kind: str, check: Checker) -> None:
         for error in validator.iter_errors(data)
         if error.validator != "additionalProperties"  # _repair_keys reports those
     ]
-    errors.sort(  # in document order; a wrong type first, the rest of its value skipped
-        key=lambda pe: (check.doc.line(pe[0]) or 0, pe[0], pe[1].validator != "type")
+    # in document order; a wrong type first, the rest of its value skipped
+    errors.sort(
+        key=lambda found: (
+            check.doc.line(found[0]) or 0,
+            found[0],
+            found[1].validator != "type",
+        )
     )
     wrong_type: set[str] = set()
     for pointer, error in errors:
