@@ -118,22 +118,18 @@ def readme_info(spec: ir.Spec) -> Readme:
     """What the README shows of ``spec``."""
     first_call = next(
         (
-            ir.ClientMethod(d, op)
-            for d in spec.declarations
-            for op in d.operations
-            if op.method == "GET"
-            and not op.upgrade
-            and op.response.kind not in ("void", "binary")
-            and not op.required_parameters
+            method
+            for method in spec.client_methods
+            if method.operation.method == "GET"
+            and not method.operation.upgrade
+            and method.operation.response.kind not in ("void", "binary")
+            and not method.operation.required_parameters
         ),
         None,
     )
     lists_channels = any(
-        d.py_module == "channels"
-        and op.py_name == "list"
-        and not op.required_parameters
-        for d in spec.declarations
-        for op in d.operations
+        method.py_path == "channels.list" and not method.operation.required_parameters
+        for method in spec.client_methods
     )
     shows_events = spec.events_websocket is not None and all(
         name in spec.models_by_id for name in README_EVENTS

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Callable, Iterator, Literal, Mapping, Union
+from typing import Literal, Mapping, Union
 
 from . import kinds
 from .literals import pystr
@@ -461,22 +461,28 @@ class Spec:
         return tuple(d for d in self.declarations if d.operations)
 
     @property
+    def client_methods(self) -> tuple[ClientMethod, ...]:
+        """Every operation as a client reaches it (``client.channels.list``), spec order."""
+        return tuple(
+            ClientMethod(d, op) for d in self.declarations for op in d.operations
+        )
+
+    @property
     def events_websocket(self) -> ClientMethod | None:
         """The first websocket operation of the spec: what the clients' ``run()`` opens."""
-        return next(self._methods(lambda op: op.is_websocket), None)
+        return next((m for m in self.client_methods if m.operation.is_websocket), None)
 
     @property
     def server_info(self) -> ClientMethod | None:
         """``GET /asterisk/info``: what the clients' ``detect_server_version()`` calls."""
-        found = self._methods(lambda op: (op.method, op.path) == SERVER_INFO_ROUTE)
-        return next(found, None)
-
-    def _methods(self, wanted: Callable[[Operation], bool]) -> Iterator[ClientMethod]:
-        """The operations that are ``wanted``, in spec order, as a client reaches them."""
-        for d in self.declarations:
-            for op in d.operations:
-                if wanted(op):
-                    yield ClientMethod(d, op)
+        return next(
+            (
+                m
+                for m in self.client_methods
+                if (m.operation.method, m.operation.path) == SERVER_INFO_ROUTE
+            ),
+            None,
+        )
 
     @cached_property
     def models_by_id(self) -> Mapping[str, Model]:
