@@ -9,12 +9,13 @@ The library API, stage by stage (the CLI is a thin shell over it):
 - ``parse(validated, package)`` builds the IR, frozen dataclasses in ``ari_codegen.ir``.
 - ``render(spec_ir, template_dirs)`` renders the templates (``ari_codegen.render``).
 - ``generate(spec, output, ...)`` runs the whole pipeline, formats with black and writes
-  atomically, with a manifest (``ari_codegen.generate``).
+  atomically, with a manifest; ``generate_targets(targets)`` runs it for several packages
+  and writes none unless all succeed (both ``ari_codegen.generate``).
 
 Around it: ``diff_specs(old, new)`` compares two specs at the IR level (``ari_codegen.diff``),
 ``fetch(url, output, ...)`` downloads a live Asterisk's listing (``ari_codegen.fetch``), and
-``load_config``/``generate_targets`` run the targets of ``[tool.ari-codegen]``
-(``ari_codegen.config``).
+``load_config`` reads the targets of ``[tool.ari-codegen]`` (``ari_codegen.config``; it
+still offers ``generate_targets`` too, under its old home).
 """
 
 from ._version import __version__
@@ -25,11 +26,17 @@ import types  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
 if TYPE_CHECKING:
-    from .config import generate_targets, load_config
+    from .config import load_config
     from .diagnostics import Diagnostic, Severity, SpecError
     from .diff import SpecDiff, diff_specs
     from .fetch import fetch
-    from .generate import GenerateResult, build_ir, check_spec, generate
+    from .generate import (
+        GenerateResult,
+        build_ir,
+        check_spec,
+        generate,
+        generate_targets,
+    )
     from .load import load
     from .parse import parse
     from .render import render
@@ -46,7 +53,7 @@ _EXPORTS = {  # name -> its module, imported when the name is first used
     "build_ir": "generate",
     "check_spec": "generate",
     "generate": "generate",
-    "generate_targets": "config",
+    "generate_targets": "generate",
     "load_config": "config",
     "load": "load",
     "parse": "parse",

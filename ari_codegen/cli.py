@@ -16,9 +16,8 @@ from typing import Any, Callable, Sequence, TypeVar
 import click
 
 from ._version import __version__
-from .config import Target
 from .diagnostics import Diagnostic, Severity
-from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, check_spec, generate
+from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, Target, check_spec, generate
 from .naming import package_problem
 from .write import Changes
 
@@ -297,7 +296,7 @@ def _generate_targets(
 ) -> None:
     """Generate named targets, each reported under its ``[name]``: all are checked
     before any is written."""
-    from .config import generate_targets
+    from .generate import generate_targets
 
     outcome = generate_targets(targets, check=check)
     for target, result in outcome.results:

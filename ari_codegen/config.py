@@ -31,27 +31,24 @@ every target::
 
 Relative paths are relative to the configuration file. A file passed with ``--config``
 that is not a ``pyproject.toml`` may also hold the keys at its top level. Command-line
-flags override the configuration. ``generate_targets`` renders and checks every target
-before it writes any, and refuses targets that would write the same file.
+flags override the configuration. This module only reads the configuration into
+``Target`` values; ``ari_codegen.generate.generate_targets`` runs them, rendering and
+checking every target before it writes any.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .generate import (
-    DEFAULT_OUTPUT,
-    DEFAULT_PACKAGE,
-    GenerateResult,
-    generate,
-    write_error,
-)
+# the configuration is read into Targets, which the pipeline runs (generate_targets); the
+# pipeline's names stay importable from here, where they used to live
+from .generate import Target as Target
+from .generate import TargetsResult as TargetsResult
+from .generate import generate_targets as generate_targets
 from .naming import package_problem
-from .write import WriteError, commit
 
 CONFIG_FILE = "pyproject.toml"
 TABLE = "ari-codegen"
@@ -69,23 +66,6 @@ DEFAULT_TARGET = "default"
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and key."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """One package to generate: what ``generate`` needs."""
-
-    name: str
-    spec: Path | None = None  # None: the bundled listing
-    output: Path = DEFAULT_OUTPUT
-    package: str = DEFAULT_PACKAGE
-    templates: tuple[Path, ...] = ()
-    strict: bool = False
-    format: bool = True
-    distribution: bool = False
-
-    def override(self, **changes: Any) -> Target:
-        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -118,9 +98,8 @@ def find_config(directory: Path | None = None) -> Path | None:
     except (OSError, UnicodeDecodeError):
         return candidate  # let load_config report it
     if TABLE not in text:
-        return (
-            None  # no table of ours: not worth reading the TOML (nor importing tomllib)
-        )
+        # no table of ours: not worth reading the TOML (nor importing tomllib)
+        return None
     import tomllib
 
     try:
@@ -194,16 +173,16 @@ def _options(path: Path, where: str, table: dict[str, Any]) -> dict[str, Any]:
         value = table["templates"]
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(
-            isinstance(i, str) and i for i in items
+            isinstance(item, str) and item for item in items
         ):
             raise fail("templates", "a path or a list of paths")
-        dirs = tuple(base / i for i in items)
-        for d in dirs:
-            if not d.is_dir():
+        directories = tuple(base / item for item in items)
+        for directory in directories:
+            if not directory.is_dir():
                 raise ConfigError(
-                    f"{path}: {where}: template directory {d} does not exist"
+                    f"{path}: {where}: template directory {directory} does not exist"
                 )
-        out["templates"] = dirs
+        out["templates"] = directories
     for key in ("strict", "format", "distribution"):
         if key in table:
             if not isinstance(table[key], bool):
@@ -239,76 +218,3 @@ def load_config(path: Path) -> Config:
             raise ConfigError(f"{path}: {here}: a second target named {name!r}")
         targets.append(Target(name, **{**defaults, **_options(path, here, raw)}))
     return Config(path, tuple(targets), named=True)
-
-
-# --- generating several targets --------------------------------------------------------------
-
-
-@dataclass
-class TargetsResult:
-    """What ``generate_targets`` did: one ``GenerateResult`` per target, and conflicts."""
-
-    results: list[tuple[Target, GenerateResult]]
-    conflicts: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.conflicts and all(r.ok for _, r in self.results)
-
-
-def _conflicts(results: list[tuple[Target, GenerateResult]]) -> list[str]:
-    """Files that two targets would write into the same output directory."""
-    owner: dict[tuple[Path, str], str] = {}
-    found: list[str] = []
-    for target, result in results:
-        root = target.output.resolve()
-        for path in result.files:
-            key = (root, path)
-            if key in owner:
-                found.append(
-                    f"targets {owner[key]!r} and {target.name!r} both write "
-                    f"{target.output / path}"
-                )
-            else:
-                owner[key] = target.name
-    return found
-
-
-def generate_targets(
-    targets: Sequence[Target], *, check: bool = False
-) -> TargetsResult:
-    """Generate every target; nothing is written unless all of them succeed.
-
-    Every target is rendered, formatted and compared first; then, unless ``check`` or a
-    target failed or two targets would write the same file, the stale ones are written.
-    Each target keeps its own manifest (``<package>/.ari-codegen-manifest.json``), so
-    targets sharing an output directory never remove each other's files.
-    """
-    results = [
-        (
-            t,
-            generate(
-                t.spec,
-                t.output,
-                package=t.package,
-                template_dirs=t.templates,
-                strict=t.strict,
-                check=True,
-                format=t.format,
-                distribution=t.distribution,
-            ),
-        )
-        for t in targets
-    ]
-    outcome = TargetsResult(results, _conflicts(results))
-    if check or not outcome.ok:
-        return outcome
-    for target, result in results:
-        if result.changes.stale:
-            try:
-                commit(target.output, result.files, result.changes)
-            except WriteError as exc:  # this target was put back; stop here
-                result.diagnostics.append(write_error(target.output, exc))
-                return outcome
-            result.wrote = True
-    return outcome

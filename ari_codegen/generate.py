@@ -1,4 +1,6 @@
-"""The pipeline, load → validate → parse → render → format → write, as one library call.
+"""The pipeline, load → validate → parse → render → format → write, as one library call
+(``generate``), and as one call for the several targets of a configuration
+(``generate_targets``: every target checked before any is written).
 
 What "fresh" means: the output is fresh when every file on disk is what this generator
 writes for these inputs, templates and options. Two shortcuts keep that cheap, neither of
@@ -15,10 +17,11 @@ which can change a byte of the output:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from . import cache, naming
 from ._version import __version__
@@ -77,9 +80,8 @@ class GenerateResult:
 
     output: Path
     diagnostics: list[Diagnostic]
-    files: dict[str, bytes] = field(
-        default_factory=dict
-    )  # path -> content, manifest included
+    # path -> content, manifest included
+    files: dict[str, bytes] = field(default_factory=dict)
     changes: Changes = field(default_factory=Changes)
     formatted: list[str] = field(default_factory=list)  # files black ran on
     wrote: bool = False
@@ -320,3 +322,93 @@ def write_error(root: Path, exc: WriteError) -> Diagnostic:
         None,
         f"cannot write the output: {exc.reason}; nothing was changed",
     )
+
+
+# --- several packages in one run: the targets of a configuration ---------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One package to generate: what ``generate`` needs."""
+
+    name: str
+    spec: Path | None = None  # None: the bundled listing
+    output: Path = DEFAULT_OUTPUT
+    package: str = DEFAULT_PACKAGE
+    templates: tuple[Path, ...] = ()
+    strict: bool = False
+    format: bool = True
+    distribution: bool = False
+
+    def override(self, **changes: Any) -> Target:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass
+class TargetsResult:
+    """What ``generate_targets`` did: one ``GenerateResult`` per target, and conflicts."""
+
+    results: list[tuple[Target, GenerateResult]]
+    conflicts: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts and all(r.ok for _, r in self.results)
+
+
+def _conflicts(results: list[tuple[Target, GenerateResult]]) -> list[str]:
+    """Files that two targets would write into the same output directory."""
+    owner: dict[tuple[Path, str], str] = {}
+    found: list[str] = []
+    for target, result in results:
+        root = target.output.resolve()
+        for path in result.files:
+            key = (root, path)
+            if key in owner:
+                found.append(
+                    f"targets {owner[key]!r} and {target.name!r} both write "
+                    f"{target.output / path}"
+                )
+            else:
+                owner[key] = target.name
+    return found
+
+
+def generate_targets(
+    targets: Sequence[Target], *, check: bool = False
+) -> TargetsResult:
+    """Generate every target; nothing is written unless all of them succeed.
+
+    Every target is rendered, formatted and compared first; then, unless ``check`` or a
+    target failed or two targets would write the same file, the stale ones are written.
+    Each target keeps its own manifest (``<package>/.ari-codegen-manifest.json``), so
+    targets sharing an output directory never remove each other's files.
+    """
+    results = [
+        (
+            target,
+            generate(
+                target.spec,
+                target.output,
+                package=target.package,
+                template_dirs=target.templates,
+                strict=target.strict,
+                check=True,
+                format=target.format,
+                distribution=target.distribution,
+            ),
+        )
+        for target in targets
+    ]
+    outcome = TargetsResult(results, _conflicts(results))
+    if check or not outcome.ok:
+        return outcome
+    for target, result in results:
+        if result.changes.stale:
+            try:
+                commit(target.output, result.files, result.changes)
+            except WriteError as exc:  # this target was put back; stop here
+                result.diagnostics.append(write_error(target.output, exc))
+                return outcome
+            result.wrote = True
+    return outcome

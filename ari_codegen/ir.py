@@ -35,9 +35,8 @@ class TypeRef:
     item: TypeRef | None = None  # the element of a list
     model: str | None = None  # the model id of a model reference
     py_validator: str | None = None  # of a model reference: "validate_channel"
-    py_parser: str | None = (
-        None  # of a model reference that has a parser: "parse_message"
-    )
+    # of a model reference that has a parser: "parse_message"
+    py_parser: str | None = None
     py_module: str | None = None  # of a model reference: the models module of its class
 
     @property
@@ -328,6 +327,13 @@ class Operation:
         """For a websocket: one decoded message -> its event."""
         return kinds.frame_parser(self.response)
 
+    def stream_type(self, asynchronous: bool = False) -> str:
+        """For a websocket: what its method returns, the stream of its events,
+        ``EventStream[Message]`` (``AsyncEventStream[Message]`` on an asyncio resource).
+        """
+        stream = "AsyncEventStream" if asynchronous else "EventStream"
+        return f"{stream}[{self.returns}]"
+
 
 @dataclass(frozen=True)
 class Api:
@@ -341,9 +347,8 @@ class Import:
     """One import statement of a generated module: ``from module import names``, or
     ``import module`` when ``names`` is empty."""
 
-    module: (
-        str  # as written: "typing", "collections.abc", "..models.channels", ".channels"
-    )
+    # as written: "typing", "collections.abc", "..models.channels", ".channels"
+    module: str
     names: tuple[str, ...] = ()  # sorted: constants, classes, then functions
     # needed by the type checker only: under ``if TYPE_CHECKING:``
     type_checking: bool = False
@@ -404,6 +409,23 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class ClientMethod:
+    """An operation as a client reaches it: ``client.<declaration.py_module>.<operation.py_name>``."""
+
+    declaration: Declaration
+    operation: Operation
+
+    @property
+    def py_path(self) -> str:
+        """Its method from a client: ``channels.list``, ``events.event_websocket``."""
+        return f"{self.declaration.py_module}.{self.operation.py_name}"
+
+
+# what the clients' detect_server_version asks: ARI's AsteriskInfo, whose system has a version
+SERVER_INFO_ROUTE = ("GET", "/asterisk/info")
+
+
+@dataclass(frozen=True)
 class Input:
     name: str
     sha256: str
@@ -428,6 +450,39 @@ class Spec:
     @property
     def enums(self) -> tuple[Enum, ...]:
         return tuple(e for d in self.declarations for e in d.enums)
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for d in self.declarations for op in d.operations)
+
+    @property
+    def resources(self) -> tuple[Declaration, ...]:
+        """The declarations with operations: each is a resource class of the clients."""
+        return tuple(d for d in self.declarations if d.operations)
+
+    @property
+    def client_methods(self) -> tuple[ClientMethod, ...]:
+        """Every operation as a client reaches it (``client.channels.list``), spec order."""
+        return tuple(
+            ClientMethod(d, op) for d in self.declarations for op in d.operations
+        )
+
+    @property
+    def events_websocket(self) -> ClientMethod | None:
+        """The first websocket operation of the spec: what the clients' ``run()`` opens."""
+        return next((m for m in self.client_methods if m.operation.is_websocket), None)
+
+    @property
+    def server_info(self) -> ClientMethod | None:
+        """``GET /asterisk/info``: what the clients' ``detect_server_version()`` calls."""
+        return next(
+            (
+                m
+                for m in self.client_methods
+                if (m.operation.method, m.operation.path) == SERVER_INFO_ROUTE
+            ),
+            None,
+        )
 
     @cached_property
     def models_by_id(self) -> Mapping[str, Model]:

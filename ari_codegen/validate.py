@@ -3,6 +3,10 @@
 Tolerable warts are warnings and are repaired in a normalized copy of each document, which
 is what the parse stage reads: a typo'd key close to a known one (``defalutValue``) is read
 as that key, a type alias (``integer``) as the canonical type. Real faults are errors.
+
+This module reads each document on its own: its keys (repairing close typos), then our
+JSON Schema. What spans the whole spec (types, names, paths, defaults, inheritance, the
+models borrowed from neighbouring declarations) is in ``semantics``.
 """
 
 from __future__ import annotations
@@ -15,45 +19,27 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from . import kinds
-from .diagnostics import Diagnostic, Severity, escalate, warning
+from .diagnostics import Diagnostic, Severity, escalate
 from .load import Document, LoadedSpec, pointer_join
+from .semantics import Borrowing, Checker, Checks, ModelTable
 
 if TYPE_CHECKING:  # imported when the first document is checked, not with ari_codegen
     import jsonschema  # type: ignore[import-untyped]
 
-# the spec's type names, from the kinds that know them
-PRIMITIVES = frozenset(
-    name
-    for kind in kinds.KINDS.values()
-    if not kind.response_only
-    for name in kind.names
-)
-RESPONSE_ONLY = frozenset(
-    name for kind in kinds.KINDS.values() if kind.response_only for name in kind.names
-)
-TYPE_ALIASES = dict(kinds.ALIASES)
 KEY_SYNONYMS = {
     "allowedValues": "allowableValues",
     "default": "defaultValue",
     "enum": "allowableValues",
 }
-LIST_TYPE = re.compile(
-    r"^\s*(?:list|array|set)\s*[\[<]\s*(.+?)\s*[\]>]\s*$", re.IGNORECASE
-)
-PARAM_TYPES = ("path", "query", "body", "header", "form")
-PATH_PARAM = re.compile(r"\{([^{}]*)\}")
-
-
 # numbers and booleans written as strings where our JSON Schema wants the JSON type
 SCALAR_READERS = {
     "integer": kinds.read_int,
     "number": kinds.read_float,
     "boolean": kinds.read_bool,
 }
-DEFAULT_READERS = kinds.READERS
 
 
 @lru_cache(maxsize=1)
@@ -84,40 +70,6 @@ class ValidatedSpec:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-class _Checker:
-    """Collects diagnostics for one document."""
-
-    def __init__(self, doc: Document, out: list[Diagnostic]) -> None:
-        self.doc = doc
-        self.out = out
-
-    def report(
-        self, severity: Severity, pointer: str, message: str, hint: str | None = None
-    ) -> None:
-        self.out.append(
-            Diagnostic(
-                severity, self.doc.name, pointer, self.doc.line(pointer), message, hint
-            )
-        )
-
-    def error(self, pointer: str, message: str, hint: str | None = None) -> None:
-        self.report(Severity.ERROR, pointer, message, hint)
-
-    def warning(
-        self,
-        pointer: str,
-        message: str,
-        hint: str | None = None,
-        assumed: str | None = None,
-    ) -> None:
-        """A wart; ``assumed`` says how it was read (dropped under ``--strict``)."""
-        self.out.append(
-            warning(
-                self.doc.name, pointer, self.doc.line(pointer), message, hint, assumed
-            )
-        )
-
-
 # --- unknown keys: a schema-driven walk that repairs close typos ---------------------------
 
 
@@ -140,7 +92,7 @@ def _suggest(key: str, known: list[str]) -> str | None:
 # --- the first listings Asterisk served (ARI in Asterisk 12, 2013) --------------------------
 
 
-def _swagger_version(node: Any, pointer: str, check: _Checker) -> Any:
+def _swagger_version(node: Any, pointer: str, check: Checker) -> Any:
     """A Swagger 1.x version we do not know (events.json once declared "1.3") is read as
     the nearest we do; anything else (Swagger 2.0 is another format) stays an error."""
     match = re.fullmatch(r"1\.(\d+)", node) if isinstance(node, str) else None
@@ -156,7 +108,7 @@ def _swagger_version(node: Any, pointer: str, check: _Checker) -> Any:
     return read
 
 
-def _value_type(node: dict[str, Any], pointer: str, check: _Checker) -> dict[str, Any]:
+def _value_type(node: dict[str, Any], pointer: str, check: Checker) -> dict[str, Any]:
     """allowableValues without valueType: LIST if it has values, RANGE if it has min or
     max (as Asterisk's first listings wrote them); with both or neither, the schema
     reports the missing valueType."""
@@ -176,7 +128,7 @@ def _value_type(node: dict[str, Any], pointer: str, check: _Checker) -> dict[str
 
 
 def _repair_keys(
-    node: Any, schema: dict[str, Any], pointer: str, check: _Checker
+    node: Any, schema: dict[str, Any], pointer: str, check: Checker
 ) -> Any:
     schema = _resolve(schema)
     defs = swagger_schema()["$defs"]
@@ -343,7 +295,7 @@ def _others_conform(node: dict[str, Any], schema: dict[str, Any]) -> bool:
     return True
 
 
-def _schema_errors(data: Any, kind: str, check: _Checker) -> None:
+def _schema_errors(data: Any, kind: str, check: Checker) -> None:
     if _conforms(data, {"$ref": f"#/$defs/{kind}"}):
         return
     validator = _validator(kind)
@@ -352,8 +304,13 @@ def _schema_errors(data: Any, kind: str, check: _Checker) -> None:
         for error in validator.iter_errors(data)
         if error.validator != "additionalProperties"  # _repair_keys reports those
     ]
-    errors.sort(  # in document order; a wrong type first, the rest of its value skipped
-        key=lambda pe: (check.doc.line(pe[0]) or 0, pe[0], pe[1].validator != "type")
+    # in document order; a wrong type first, the rest of its value skipped
+    errors.sort(
+        key=lambda found: (
+            check.doc.line(found[0]) or 0,
+            found[0],
+            found[1].validator != "type",
+        )
     )
     wrong_type: set[str] = set()
     for pointer, error in errors:
@@ -407,445 +364,7 @@ def _json_type(value: Any) -> str:
     }.get(type(value), "number")
 
 
-# --- semantic checks ------------------------------------------------------------------------
-
-
-def _items(value: Any) -> Iterator[tuple[int, Any]]:
-    return enumerate(value) if isinstance(value, list) else iter(())
-
-
-def _dicts(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, dict):
-                yield key, item
-
-
-def _normalize_type(name: str) -> str:
-    match = LIST_TYPE.match(name)
-    if match:
-        return f"List[{_normalize_type(match.group(1))}]"
-    stripped = name.strip()
-    if stripped in PRIMITIVES or stripped in RESPONSE_ONLY:
-        return stripped
-    for canonical in PRIMITIVES | RESPONSE_ONLY:
-        if stripped.lower() == canonical.lower():
-            return canonical
-    return TYPE_ALIASES.get(stripped.lower(), stripped)
-
-
-class _Semantics:
-    """Checks across the whole spec: types, paths, names, defaults, inheritance."""
-
-    def __init__(
-        self,
-        docs: list[tuple[Document, dict[str, Any]]],
-        out: list[Diagnostic],
-        companions: list[tuple[Document, dict[str, Any]]] | None = None,
-        aside: list[Diagnostic] | None = None,
-    ):
-        self.docs = docs
-        self.out = out
-        self.companions = companions or []  # only their models are read, into ``aside``
-        self.aside = aside if aside is not None else []
-        # model id -> (checker, pointer, content); first definition wins
-        self.models: dict[str, tuple[_Checker, str, dict[str, Any]]] = {}
-
-    def run(self) -> None:
-        sources = [(d, data, self.out) for d, data in self.docs]
-        sources += [(d, data, self.aside) for d, data in self.companions]
-        for doc, data, out in sources:
-            check = _Checker(doc, out)
-            for key, model in _dicts(data.get("models")):
-                self.define_model(check, key, model, data)
-        for doc, data, out in sources:
-            check = _Checker(doc, out)
-            if out is self.out:
-                self.check_apis(check, data)
-            for key, model in _dicts(data.get("models")):
-                self.check_model(check, pointer_join("/models", key), model)
-        self.check_hierarchy()
-
-    def borrowed(self) -> list[str]:
-        """Companion models the declarations use (and all those use), in first-use order."""
-        own = {key for _, data in self.docs for key, _ in _dicts(data.get("models"))}
-        claims = self.parents()
-        wanted: list[str] = []
-
-        def use(name: Any) -> None:
-            while (
-                isinstance(name, str) and name.startswith("List[") and name[-1] == "]"
-            ):
-                name = name[5:-1]
-            if isinstance(name, str) and name in self.models and name not in own:
-                if name not in wanted:
-                    wanted.append(name)
-                    visit(name, self.models[name][2])
-
-        def visit(key: str, model: dict[str, Any]) -> None:
-            for _, prop in _dicts(model.get("properties")):
-                use(prop.get("type"))
-            use(model.get("extends"))
-            for _, sub in _items(model.get("subTypes")):
-                use(sub)
-            for parent, _, _ in claims.get(key, [])[:1]:
-                use(parent)
-
-        for _, data in self.docs:
-            for _, api in _items(data.get("apis")):
-                for _, op in _items(
-                    api.get("operations") if isinstance(api, dict) else None
-                ):
-                    if isinstance(op, dict):
-                        use(op.get("responseClass"))
-                        for _, param in _items(op.get("parameters")):
-                            use(
-                                param.get("dataType")
-                                if isinstance(param, dict)
-                                else None
-                            )
-            for key, model in _dicts(data.get("models")):
-                visit(key, model)
-        return wanted
-
-    def define_model(
-        self, check: _Checker, key: str, model: dict[str, Any], data: dict[str, Any]
-    ) -> None:
-        pointer = pointer_join("/models", key)
-        if model.get("id", key) != key:
-            check.warning(
-                pointer_join(pointer, "id"),
-                f"model id {model.get('id')!r} differs from its key {key!r}",
-                "make the id equal to the key",
-                f"read as {key!r}",
-            )
-        if data.get("swaggerVersion") == "1.1":
-            for feature in ("subTypes", "discriminator"):
-                if feature in model:
-                    check.warning(
-                        pointer_join(pointer, feature),
-                        f"{feature!r} is a Swagger 1.2 feature in a swaggerVersion 1.1 document",
-                        'declare "swaggerVersion": "1.2"',
-                    )
-        if key in self.models:
-            first_check, first_pointer, first = self.models[key]
-            if first != model:
-                where = f"{first_check.doc.name}:{first_check.doc.line(first_pointer)}"
-                check.error(
-                    pointer,
-                    f"model {key!r} is defined again with different content (first at {where})",
-                    "keep one definition or rename one of the models",
-                )
-            return
-        self.models[key] = (check, pointer, model)
-
-    def resolve_type(
-        self,
-        check: _Checker,
-        pointer: str,
-        node: dict[str, Any],
-        key: str,
-        allow: frozenset[str],
-    ) -> None:
-        raw = node.get(key)
-        if not isinstance(raw, str) or not raw.strip():
-            return  # reported by the schema
-        name = _normalize_type(raw)
-        if name != raw:
-            check.warning(
-                pointer_join(pointer, key),
-                f"type {raw!r} is not a Swagger type name",
-                f"write {name!r}",
-                f"read as {name!r}",
-            )
-            node[key] = name
-        element = name
-        while element.startswith("List[") and element.endswith("]"):
-            element = element[5:-1]
-        if element in PRIMITIVES or element in self.models or name in allow:
-            return
-        if element in RESPONSE_ONLY:
-            check.error(
-                pointer_join(pointer, key),
-                (
-                    f"type {element!r} cannot be the element of a list"
-                    if element != name
-                    else f"type {element!r} is only allowed as a responseClass"
-                ),
-                "use a model or a primitive type",
-            )
-            return
-        known = sorted(PRIMITIVES | set(self.models) | allow)
-        close = difflib.get_close_matches(element, known, n=1, cutoff=0.6)
-        check.error(
-            pointer_join(pointer, key),
-            f"type {element!r} names no known model or primitive",
-            (
-                f"did you mean {close[0]!r}?"
-                if close
-                else "define the model or use a primitive type"
-            ),
-        )
-
-    def check_apis(self, check: _Checker, data: dict[str, Any]) -> None:
-        nicknames: dict[str, str] = {}
-        routes: set[tuple[str, str]] = set()
-        for a, api in _items(data.get("apis")):
-            if not isinstance(api, dict):
-                continue
-            path = api["path"] if isinstance(api.get("path"), str) else ""
-            in_path = PATH_PARAM.findall(path)
-            for o, op in _items(api.get("operations")):
-                if not isinstance(op, dict):
-                    continue
-                pointer = f"/apis/{a}/operations/{o}"
-                nickname = op.get("nickname")
-                if isinstance(nickname, str):
-                    if nickname in nicknames:
-                        check.error(
-                            pointer_join(pointer, "nickname"),
-                            f"duplicate nickname {nickname!r} (first at {nicknames[nickname]})",
-                            "give each operation of a declaration its own nickname",
-                        )
-                    nicknames.setdefault(nickname, pointer)
-                route = (path, str(op.get("httpMethod")))
-                if route in routes:
-                    check.error(
-                        pointer_join(pointer, "httpMethod"),
-                        f"a second {route[1]} operation on {path}",
-                        "merge the operations",
-                    )
-                routes.add(route)
-                if "responseClass" not in op:
-                    check.warning(
-                        pointer,
-                        "no responseClass",
-                        'add "responseClass": "void"',
-                        "read as 'void'",
-                    )
-                    op["responseClass"] = "void"
-                self.resolve_type(check, pointer, op, "responseClass", RESPONSE_ONLY)
-                if op.get("upgrade") == "websocket" and op.get("httpMethod") != "GET":
-                    check.error(
-                        pointer_join(pointer, "httpMethod"),
-                        "a websocket upgrade must be a GET",
-                        'use "httpMethod": "GET"',
-                    )
-                self.check_parameters(check, pointer, op, path, in_path)
-
-    def check_parameters(
-        self,
-        check: _Checker,
-        pointer: str,
-        op: dict[str, Any],
-        path: str,
-        in_path: list[str],
-    ) -> None:
-        names: set[str] = set()
-        path_params: set[str] = set()
-        untyped: set[str] = set()  # no valid paramType: the schema reported them
-        for p, param in _items(op.get("parameters")):
-            if not isinstance(param, dict):
-                continue
-            here = f"{pointer}/parameters/{p}"
-            name = param.get("name")
-            if isinstance(name, str):
-                if name in names:
-                    check.error(
-                        pointer_join(here, "name"),
-                        f"duplicate parameter {name!r}",
-                        "remove or rename one of the parameters",
-                    )
-                names.add(name)
-                if param.get("paramType") not in PARAM_TYPES:
-                    untyped.add(name)
-                if param.get("paramType") == "path":
-                    path_params.add(name)
-                    if name not in in_path:
-                        check.error(
-                            pointer_join(here, "name"),
-                            f"path parameter {name!r} does not appear in path {path!r}",
-                            f"add {{{name}}} to the path or make it a query parameter",
-                        )
-                    if param.get("required") is False:
-                        check.warning(
-                            pointer_join(here, "required"),
-                            f"path parameter {name!r} is marked optional",
-                            'path parameters are always "required": true',
-                            "read as required",
-                        )
-                        param["required"] = True
-            self.resolve_type(check, here, param, "dataType", frozenset())
-            self.check_allowable(check, here, param, "dataType")
-        for name in in_path:
-            if name not in path_params and name not in untyped:
-                check.error(
-                    pointer,
-                    f"path {path!r} has {{{name}}} but the operation has no path parameter {name!r}",
-                    f'add a parameter {{"name": "{name}", "paramType": "path", ...}}',
-                )
-
-    def check_default(
-        self, check: _Checker, pointer: str, node: dict[str, Any], type_key: str
-    ) -> None:
-        default = node.get("defaultValue")
-        reader = DEFAULT_READERS.get(str(node.get(type_key)))
-        at = pointer_join(pointer, "defaultValue")
-        if reader is None or default is None:
-            return
-        if isinstance(default, str):
-            value = reader(default)
-            if value is None:
-                check.error(
-                    at,
-                    f"default {default!r} is not a valid {node[type_key]}",
-                    "fix the default",
-                )
-                del node["defaultValue"]
-                return
-            check.warning(
-                at,
-                f"default {default!r} is a string",
-                f"write {json.dumps(value)}",
-                f"read as {json.dumps(value)}",
-            )
-            node["defaultValue"] = value
-        elif isinstance(default, bool) != (node[type_key] == "boolean") or (
-            isinstance(default, float) and kinds.SPEC_TYPES[node[type_key]] == "int"
-        ):
-            check.error(
-                at,
-                f"default {default!r} is not a valid {node[type_key]}",
-                "fix the default",
-            )
-            del node["defaultValue"]
-
-    def check_allowable(
-        self, check: _Checker, pointer: str, node: dict[str, Any], type_key: str
-    ) -> None:
-        self.check_default(check, pointer, node, type_key)
-        allowed = node.get("allowableValues")
-        if not isinstance(allowed, dict):
-            return
-        here = pointer_join(pointer, "allowableValues")
-        low, high = allowed.get("min"), allowed.get("max")
-        if (
-            isinstance(low, (int, float))
-            and isinstance(high, (int, float))
-            and low > high
-        ):
-            check.error(
-                here, f"RANGE min {low} is greater than max {high}", "swap min and max"
-            )
-        if "defaultValue" not in node:
-            return
-        default = node["defaultValue"]
-        at = pointer_join(pointer, "defaultValue")
-        values = allowed.get("values")
-        if allowed.get("valueType") == "LIST" and isinstance(values, list):
-            if default not in values and str(default) not in map(str, values):
-                check.error(
-                    at,
-                    f"default {default!r} is not one of the allowed values "
-                    f"{', '.join(map(repr, values))}",
-                    "change the default or add it to allowableValues",
-                )
-        elif allowed.get("valueType") == "RANGE" and isinstance(default, (int, float)):
-            if (isinstance(low, (int, float)) and default < low) or (
-                isinstance(high, (int, float)) and default > high
-            ):
-                check.error(
-                    at,
-                    f"default {default!r} is outside the RANGE [{low}, {high}]",
-                    "change the default or the RANGE",
-                )
-
-    def check_model(self, check: _Checker, pointer: str, model: dict[str, Any]) -> None:
-        for name, prop in _dicts(model.get("properties")):
-            here = pointer_join(pointer_join(pointer, "properties"), name)
-            self.resolve_type(check, here, prop, "type", frozenset())
-            self.check_allowable(check, here, prop, "type")
-        for i, sub in _items(model.get("subTypes")):
-            if isinstance(sub, str) and sub not in self.models:
-                check.error(
-                    f"{pointer}/subTypes/{i}",
-                    f"subType {sub!r} names no model",
-                    "define the model or remove it from subTypes",
-                )
-        parent = model.get("extends")
-        if isinstance(parent, str) and parent not in self.models:
-            check.error(
-                pointer_join(pointer, "extends"),
-                f"extends {parent!r}, which names no model",
-                "define the model or remove 'extends'",
-            )
-
-    def parents(self) -> dict[str, list[tuple[str, _Checker, str]]]:
-        """model id -> every (parent, checker, pointer) that claims it, via subTypes or extends."""
-        claims: dict[str, list[tuple[str, _Checker, str]]] = {}
-        for key, (check, pointer, model) in self.models.items():
-            for i, sub in _items(model.get("subTypes")):
-                if isinstance(sub, str) and sub in self.models:
-                    if check.out is self.aside and self.models[sub][0].out is self.out:
-                        continue  # a neighbour's model cannot adopt a model of ours
-                    claims.setdefault(sub, []).append(
-                        (key, check, f"{pointer}/subTypes/{i}")
-                    )
-            parent = model.get("extends")
-            if isinstance(parent, str) and parent in self.models:
-                entry = (parent, check, pointer_join(pointer, "extends"))
-                if parent not in [c[0] for c in claims.get(key, [])]:
-                    claims.setdefault(key, []).append(entry)
-        return claims
-
-    def check_hierarchy(self) -> None:
-        claims = self.parents()
-        for child, owners in claims.items():
-            for parent, check, pointer in owners[1:]:
-                check.error(
-                    pointer,
-                    f"model {child!r} already extends {owners[0][0]!r}; it cannot also extend {parent!r}",
-                    "a model has one parent",
-                )
-        in_cycle: set[str] = set()  # each cycle is reported once, at its first model
-        for key, (check, pointer, _) in self.models.items():
-            seen = [key]
-            while key in claims and key not in in_cycle:
-                key = claims[key][0][0]
-                if key in seen:
-                    cycle = seen[seen.index(key) :] + [key]
-                    in_cycle.update(cycle)
-                    first_check, first_pointer, _ = self.models[cycle[0]]
-                    first_check.error(
-                        first_pointer,
-                        f"inheritance cycle: {' extends '.join(cycle)}",
-                        "remove one link of the cycle (a subTypes entry or an extends)",
-                    )
-                    break
-                seen.append(key)
-        for key, (check, pointer, model) in self.models.items():
-            disc = model.get("discriminator")
-            if isinstance(disc, str) and disc not in self.all_properties(key, claims):
-                check.error(
-                    pointer_join(pointer, "discriminator"),
-                    f"discriminator {disc!r} is not a property of {key!r}",
-                    "name a required string property of the model",
-                )
-
-    def all_properties(
-        self, key: str, claims: dict[str, list[tuple[str, _Checker, str]]]
-    ) -> set[str]:
-        names: set[str] = set()
-        seen: set[str] = set()
-        while key in self.models and key not in seen:
-            seen.add(key)
-            props = self.models[key][2].get("properties")
-            names.update(props if isinstance(props, dict) else ())
-            key = claims[key][0][0] if key in claims else ""
-        return names
-
-
-def _duplicate_keys(doc: Document, check: _Checker) -> None:
+def _duplicate_keys(doc: Document, check: Checker) -> None:
     for pointer in doc.duplicate_keys:
         key = pointer.rsplit("/", 1)[1]
         check.warning(
@@ -860,7 +379,7 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
     """Validate every loaded document; return diagnostics and normalized declarations."""
     out: list[Diagnostic] = list(loaded.diagnostics)
     if loaded.listing is not None:
-        check = _Checker(loaded.listing, out)
+        check = Checker(loaded.listing, out)
         _duplicate_keys(loaded.listing, check)
         data = _repair_keys(loaded.listing.data, {"$ref": "#/$defs/listing"}, "", check)
         _schema_errors(data, "listing", check)
@@ -875,10 +394,10 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
     declarations = _declarations(loaded.declarations, out)
     aside: list[Diagnostic] = []  # the companions': reported if their models are used
     companions = _declarations(loaded.companions, aside)
-    semantics = _Semantics(declarations, out, companions, aside)
-    semantics.run()
+    models = ModelTable()
+    Checks(models).run(declarations, out, companions, aside)
     if loaded.companions:
-        loaded = _borrow(loaded, declarations, semantics)
+        loaded = Borrowing(models, declarations, out, aside).borrow(loaded)
     return ValidatedSpec(loaded, declarations, escalate(out) if strict else out)
 
 
@@ -888,7 +407,7 @@ def _declarations(
     """Each declaration that is a JSON object, normalized, after the schema checks."""
     result: list[tuple[Document, dict[str, Any]]] = []
     for doc in docs:
-        check = _Checker(doc, out)
+        check = Checker(doc, out)
         _duplicate_keys(doc, check)
         data = _repair_keys(
             copy.deepcopy(doc.data), {"$ref": "#/$defs/declaration"}, "", check
@@ -897,31 +416,3 @@ def _declarations(
         if isinstance(data, dict):  # else the schema reported it
             result.append((doc, data))
     return result
-
-
-def _borrow(
-    loaded: LoadedSpec,
-    declarations: list[tuple[Document, dict[str, Any]]],
-    semantics: _Semantics,
-) -> LoadedSpec:
-    """Copy the companion models a single declaration uses into its normalized data.
-
-    Their problems are reported; the companions they come from become inputs.
-    """
-    used: set[str] = set()
-    models = declarations[0][1].setdefault("models", {}) if declarations else {}
-    if not isinstance(models, dict):
-        models = {}  # not an object: the schema reported it, and parse will not run
-    for key in semantics.borrowed():
-        check, pointer, model = semantics.models[key]
-        models[key] = model
-        used.add(check.doc.name)
-        semantics.out.extend(
-            d
-            for d in semantics.aside
-            if d.file == check.doc.name
-            and (d.pointer == pointer or d.pointer.startswith(pointer + "/"))
-        )
-    return dataclasses.replace(
-        loaded, companions=[d for d in loaded.companions if d.name in used]
-    )

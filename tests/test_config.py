@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import ari_codegen
+import ari_codegen.config
 from ari_codegen.cli import main
-from ari_codegen.config import ConfigError, Target, find_config, generate_targets, load_config
+from ari_codegen.config import ConfigError, find_config, load_config
+from ari_codegen.generate import Target, generate_targets
 
 from .conftest import DATA, SPECS
 
@@ -277,6 +280,8 @@ def test_generate_targets_library_api(tmp_path: Path) -> None:
     assert done.ok and all(r.wrote for _, r in done.results)
     assert (tmp_path / "out" / "pkg_a" / ".ari-codegen-manifest.json").is_file()
     assert (tmp_path / "out" / "pkg_b" / ".ari-codegen-manifest.json").is_file()
+    # the pipeline's; the package's façade and the old home, config, name the same function
+    assert ari_codegen.generate_targets is ari_codegen.config.generate_targets is generate_targets
 
 
 # --- pipelines: the pre-commit hook and the README's commands ----------------------------------

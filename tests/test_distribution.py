@@ -96,6 +96,26 @@ def test_an_odd_api_version_still_gives_valid_toml_and_pep440(tmp_path: Path) ->
     assert data["apiVersion"] in project["description"]
 
 
+def test_what_the_readme_shows_is_decided_from_the_spec() -> None:
+    """README.md.jinja lays out distribution_info(spec).readme; it searches nothing itself."""
+    spec, _ = build_ir(SPECS)
+    assert spec is not None
+    readme = distribution_info(spec).readme
+    assert readme.first_call is not None and readme.first_call.py_path == "asterisk.get_info"
+    assert readme.lists_channels and readme.shows_events
+    assert readme.named_objects == ("LiveRecording", "DeviceState")
+    assert all(e.objects for e in readme.events_with_objects)
+    text = (GENERATED / "README.md").read_text()
+    assert "result = ari.asterisk.get_info()  # GET /asterisk/info: AsteriskInfo" in text
+    # one declaration alone: what it lacks, the README does not show
+    for name, first, lists, events in [("sounds", "sounds.list", False, False), ("events", None, False, True)]:
+        alone, _ = build_ir(SPECS / "api-docs" / f"{name}.json")
+        assert alone is not None
+        facts = distribution_info(alone).readme
+        assert (facts.first_call.py_path if facts.first_call else None) == first
+        assert facts.lists_channels is lists and facts.shows_events is events
+
+
 def test_without_distribution_nothing_beside_the_package(tmp_path: Path) -> None:
     assert generate(SPECS / "api-docs" / "sounds.json", tmp_path, format=False).ok
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ari_client"]

@@ -50,6 +50,16 @@ def test_templates_do_not_compare_what_a_macro_printed(template: Path) -> None:
     assert not re.search(r"\)\s*(?:==|!=)\s*[\"']", text), template.name
 
 
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.jinja")), ids=lambda p: p.name)
+def test_templates_do_not_search_the_ir(template: Path) -> None:
+    """Which operation is the websocket, which call the README shows: the IR and the globals
+    say (docs/templates.md, "Where the decisions live"); no template collects it in a loop."""
+    text = template.read_text("utf-8")
+    assert "namespace(" not in text, template.name
+    assert not re.search(r"\bop\.(?:path|py_name|upgrade)\s*==", text), template.name
+    assert not re.search(r"\bd\.py_module\s*==", text), template.name
+
+
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_generated_modules_import_at_their_top(module: Path) -> None:
     tree = ast.parse(module.read_text("utf-8"))

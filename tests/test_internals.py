@@ -70,9 +70,10 @@ def test_diff_rules_are_one_table() -> None:
     assert diff.__doc__ is not None and diff.__doc__.endswith(diff.rules_text())
 
 
-def test_the_ir_builder_and_diff_have_no_class_longer_than_250_lines() -> None:
-    for name in ("ir", "parse", "diff", "naming"):
-        for node in ast.walk(ast.parse((PACKAGE / f"{name}.py").read_text("utf-8"))):
+def test_no_class_of_the_generator_is_longer_than_250_lines() -> None:
+    """ari_codegen's own modules; runtime/, the modules copied into the package, is not counted."""
+    for path in sorted(PACKAGE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.ClassDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
-                assert length <= 250, f"{name}.py: {node.name} has {length} lines"
+                assert length <= 250, f"{path.name}: {node.name} has {length} lines"
