@@ -62,6 +62,19 @@ def playback_finished(pid: str, target: str = "channel:x") -> dict[str, Any]:
     return {"type": "PlaybackFinished", "playback": playback}
 
 
+def originated(ari: Any, *channel_ids: str) -> list[Any]:
+    """Originate these channels into ``ivr`` and return them once they are in Stasis: as on
+    Asterisk, originate answers before its channel has entered the application."""
+    started = [ari.expect(StasisStart, channel=cid) for cid in channel_ids]
+    channels = [
+        ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id=cid)
+        for cid in channel_ids
+    ]
+    for start in started:
+        start.wait(timeout=5)
+    return channels
+
+
 # --- the tables, from the spec --------------------------------------------------------------------
 
 
@@ -171,8 +184,7 @@ def test_waiters_do_not_take_events_from_each_other_or_from_the_stream(
         b_second = ari.expect(
             ChannelVarset, channel="b", where=lambda e: v(e) and e.value == "2"
         )
-        for cid in ("a", "b"):
-            ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id=cid)
+        originated(ari, "a", "b")
         ari.channels.set_channel_var("b", variable="V", value="1")
         ari.channels.set_channel_var("a", variable="V", value="1")
         ari.channels.set_channel_var("b", variable="V", value="2")
@@ -224,7 +236,7 @@ def test_a_failing_predicate_is_raised_by_the_waiter(stub: StubAri) -> None:
 
     with stub.client() as ari, ari.events(app="ivr"):
         waiter = ari.expect(ChannelVarset, where=broken)
-        ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="c")
+        originated(ari, "c")
         ari.channels.set_channel_var("c", variable="V", value="1")
         with pytest.raises(ValueError, match="no"):
             waiter.wait(timeout=5)
@@ -247,8 +259,7 @@ def test_closing_the_last_stream_ends_waiters_and_watches(stub: StubAri) -> None
 
 def test_watch_sees_its_object_until_it_ends(stub: StubAri) -> None:
     with stub.client() as ari, ari.events(app="ivr"):
-        one = ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="one")
-        two = ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="two")
+        one, two = originated(ari, "one", "two")
         with (
             ari.watch(ChannelDtmfReceived, channel="one") as digits,
             ari.watch(Event, channel=one) as everything,
@@ -282,7 +293,7 @@ def test_watch_sees_its_object_until_it_ends(stub: StubAri) -> None:
 
 def test_watch_next_times_out_and_goes_on(stub: StubAri) -> None:
     with stub.client() as ari, ari.events(app="ivr"):
-        chan = ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="c")
+        (chan,) = originated(ari, "c")
         with ari.watch(ChannelDtmfReceived, channel=chan) as digits:
             with pytest.raises(Timeout):
                 digits.next(timeout=0.05)
@@ -294,7 +305,7 @@ def test_watch_next_times_out_and_goes_on(stub: StubAri) -> None:
 
 def test_a_playback_watch_ends_with_playback_finished(stub: StubAri) -> None:
     with stub.client() as ari, ari.events(app="ivr"):
-        chan = ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="c")
+        (chan,) = originated(ari, "c")
         with ari.watch(Event, playback="pb-1") as watch:
             ari.channels.play(chan.id, media=["sound:hello"], playback_id="pb-1")
             stub.push_event(playback_finished("pb-1", "channel:c"), app="ivr")
@@ -321,8 +332,7 @@ def test_handlers_bound_to_an_object_end_with_it(stub: StubAri) -> None:
                 ari.stop()
 
         with ari.events(app="ivr") as stream:
-            a = ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="a")
-            b = ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="b")
+            a, b = originated(ari, "a", "b")
             stub.push_event(dtmf(a.to_dict(), "1"), app="ivr")
             stub.push_event(dtmf(b.to_dict(), "2"), app="ivr")
             ari.channels.hangup("a")
