@@ -62,7 +62,7 @@ def test_exit_0_on_success_and_1_on_errors(tmp_path: Path) -> None:
         "--no-format",
     )
     assert ok.exit_code == 0
-    assert ok.stdout.startswith(f"wrote {tmp_path / 'a'}: 22 added, 0 changed, 0 removed; black ran on 0 file(s)")  # fmt: skip
+    assert ok.stdout.startswith(f"wrote {tmp_path / 'a'}: 29 added, 0 changed, 0 removed; black ran on 0 file(s)")  # fmt: skip
     bad = run(
         "generate", BROKEN / "unknown_types" / "things.json", "-o", tmp_path / "b"
     )
@@ -348,7 +348,7 @@ def test_the_check_hint_repeats_the_command_that_refreshes_exactly_this_output(o
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     command = f"ari-codegen generate {SOUNDS} -o {out} --package-name acme_ari -t '{mine}' --no-format"
-    assert first == f"{out} is stale (20 added, 0 changed, 0 removed); to refresh, run: {command}"
+    assert first == f"{out} is stale (27 added, 0 changed, 0 removed); to refresh, run: {command}"
     # and that command does refresh it
     import shlex
 

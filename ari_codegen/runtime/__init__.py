@@ -25,7 +25,14 @@ COPIED = (
     "errors.py",
     "events.py",
     "testing.py",
+    "_stub_server.py",
+    "_stub_api.py",
     "_pbx.py",
+    "_pbx_objects.py",
+    "_pbx_core.py",
+    "_pbx_channels.py",
+    "_pbx_media.py",
+    "_pbx_resources.py",
     "pytest_plugin.py",
 )
 """The modules copied into every generated package (by file name)."""
