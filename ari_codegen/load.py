@@ -98,9 +98,9 @@ class _PositionParser:
 
     def string(self, i: int, pointer: str) -> tuple[str, int]:
         text, end = scanstring(self.text, i + 1)
-        bad = _SURROGATE.search(text)
-        if bad:
-            self.surrogates.append((pointer, f"\\u{ord(bad.group()):04x}"))
+        surrogate = _SURROGATE.search(text)
+        if surrogate:
+            self.surrogates.append((pointer, f"\\u{ord(surrogate.group()):04x}"))
         return text, end
 
     def line_at(self, index: int) -> int:

@@ -256,12 +256,14 @@ def package_problem(name: str) -> str | None:
     module of the standard library or of what the generated code imports.
     """
     parts = name.split(".")
-    bad = next((p for p in parts if not p.isidentifier() or keyword.iskeyword(p)), None)
-    if bad is not None:
+    invalid = next(
+        (p for p in parts if not p.isidentifier() or keyword.iskeyword(p)), None
+    )
+    if invalid is not None:
         why = (
-            f"{bad!r} is a Python keyword"
-            if keyword.iskeyword(bad)
-            else f"{bad!r} is not an identifier"
+            f"{invalid!r} is a Python keyword"
+            if keyword.iskeyword(invalid)
+            else f"{invalid!r} is not an identifier"
         )
         return f"{name!r} is not an importable Python package name ({why})"
     top = parts[0]

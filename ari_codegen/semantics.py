@@ -302,12 +302,12 @@ class Checks:
         docs: list[tuple[Document, dict[str, Any]]],
         out: list[Diagnostic],
         companions: list[tuple[Document, dict[str, Any]]],
-        aside: list[Diagnostic],
+        held_back: list[Diagnostic],
     ) -> None:
         """Check the declarations ``docs`` into ``out``, and the models of the companions
-        (whose operations are not generated) into ``aside``."""
+        (whose operations are not generated) into ``held_back``."""
         sources = [(doc, data, out, False) for doc, data in docs]
-        sources += [(doc, data, aside, True) for doc, data in companions]
+        sources += [(doc, data, held_back, True) for doc, data in companions]
         for doc, data, into, neighbour in sources:
             check = Checker(doc, into)
             for key, model in objects(data.get("models")):
@@ -551,13 +551,13 @@ class Borrowing:
         table: ModelTable,
         docs: list[tuple[Document, dict[str, Any]]],
         out: list[Diagnostic],
-        aside: list[Diagnostic],
+        held_back: list[Diagnostic],
     ) -> None:
         self.table = table
         self.docs = docs
         self.out = out
         # the companions' diagnostics: reported if their models are used
-        self.aside = aside
+        self.held_back = held_back
 
     def wanted(self) -> list[str]:
         """Companion models the declarations use (and all those use), in first-use order."""
@@ -614,7 +614,7 @@ class Borrowing:
             used.add(check.doc.name)
             self.out.extend(
                 d
-                for d in self.aside
+                for d in self.held_back
                 if d.file == check.doc.name
                 and (d.pointer == pointer or d.pointer.startswith(pointer + "/"))
             )

@@ -392,12 +392,14 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
         listing = dataclasses.replace(loaded.listing, data=data)  # parse reads repairs
         loaded = dataclasses.replace(loaded, listing=listing)
     declarations = _declarations(loaded.declarations, out)
-    aside: list[Diagnostic] = []  # the companions': reported if their models are used
-    companions = _declarations(loaded.companions, aside)
+    held_back: list[Diagnostic] = (
+        []
+    )  # the companions': reported if their models are used
+    companions = _declarations(loaded.companions, held_back)
     models = ModelTable()
-    Checks(models).run(declarations, out, companions, aside)
+    Checks(models).run(declarations, out, companions, held_back)
     if loaded.companions:
-        loaded = Borrowing(models, declarations, out, aside).borrow(loaded)
+        loaded = Borrowing(models, declarations, out, held_back).borrow(loaded)
     return ValidatedSpec(loaded, declarations, escalate(out) if strict else out)
 
 
