@@ -377,10 +377,12 @@ def _conflicts(results: list[tuple[Target, GenerateResult]]) -> list[str]:
 def generate_targets(
     targets: Sequence[Target], *, check: bool = False
 ) -> TargetsResult:
-    """Generate every target; nothing is written unless all of them succeed.
+    """Generate every target; nothing is written unless all of them render and format.
 
     Every target is rendered, formatted and compared first; then, unless ``check`` or a
-    target failed or two targets would write the same file, the stale ones are written.
+    target failed or two targets would write the same file, the stale ones are written, one
+    target after the other (each atomically: a failed write leaves that target's output as it
+    was, and the targets written before it stay written).
     Each target keeps its own manifest (``<package>/.ari-codegen-manifest.json``), so
     targets sharing an output directory never remove each other's files.
     """

@@ -118,7 +118,10 @@ def incoming_call(stub: Any, app: str) -> Iterator[None]:
     def dial() -> None:
         try:
             stub.wait_subscribed(app, timeout=30)
-        except Exception:  # the block never listened: it fails on its own
+        except (
+            Exception
+        ) as exc:  # the block never listened: say so beside its own failure
+            print(f"no call came in: {exc}", file=sys.stderr)
             return
         stub.call("PJSIP/alice", app=app)
 
@@ -142,8 +145,32 @@ def run_python(block: Block, package: str = "ari_client") -> str:
         ).get("call")
         calling = incoming_call(stub, app) if app else contextlib.nullcontext()
         with calling, contextlib.redirect_stdout(out):
-            exec(compile(code, block.where, "exec"), {"__name__": "__main__"})
+            run_bounded(compile(code, block.where, "exec"), block.where)
     return out.getvalue()
+
+
+BLOCK_TIMEOUT = 120.0
+"""Seconds a block may run: one that waits for ever fails instead of hanging the tests."""
+
+
+def run_bounded(code: Any, where: str) -> None:
+    """Execute ``code`` as ``__main__`` in a thread of its own; re-raise what it raised, or
+    ``TimeoutError`` when it is still running after ``BLOCK_TIMEOUT`` seconds."""
+    failed: List[BaseException] = []
+
+    def run() -> None:
+        try:
+            exec(code, {"__name__": "__main__"})
+        except BaseException as exc:  # re-raised in the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name=f"block {where}", daemon=True)
+    thread.start()
+    thread.join(BLOCK_TIMEOUT)
+    if thread.is_alive():
+        raise TimeoutError(f"{where}: still running after {BLOCK_TIMEOUT:.0f} s")
+    if failed:
+        raise failed[0]
 
 
 NOT_RUN_HERE = ("needs", "not run", "test")

@@ -331,3 +331,82 @@ def test_a_reconnected_application_keeps_its_channels() -> None:
             while getattr(event, "variable", None) != "X":  # the stream gets it too
                 event = stream.next(timeout=5)
             assert event.channel.id == chan.id
+
+
+# --- found in review: the stub's own robustness ----------------------------------------------------
+
+
+def test_add_channel_without_an_application_makes_a_ringing_channel() -> None:
+    with StubAri() as stub:
+        snapshot = stub.add_channel("c1", language="fr")
+        assert (snapshot["id"], snapshot["state"], snapshot["language"]) == (
+            "c1",
+            "Ring",
+            "fr",
+        )
+        assert "c1" in stub.channels
+        caller = stub.caller("c1")
+        caller.hangup()
+        caller.hangup()  # already gone: nothing more happens
+        hangups = [e for e in stub.sent if e["type"] == "ChannelHangupRequest"]
+        assert len(hangups) <= 1
+
+
+def test_a_request_repr_shows_no_credentials() -> None:
+    with StubAri(password="s3cret") as stub:
+        with stub.client() as ari:
+            ari.asterisk.get_info()
+        with httpx.Client() as raw:
+            raw.get(f"{stub.url}/asterisk/info", params={"api_key": "asterisk:s3cret"})
+        text = repr(stub.requests)
+        assert "s3cret" not in text and "Basic " not in text and "YXN0" not in text
+
+
+def test_a_delayed_request_keeps_its_deferred_work_while_another_fails() -> None:
+    """The originate's StasisStart is deferred until its answer is written; a 404 answered
+    meanwhile to another request must not discard it."""
+    import threading
+
+    with StubAri() as stub, stub.client() as a, stub.client() as b, a.events(app="x"):
+        stub.delay("channels.originate", 1.0, times=1)
+        thread = threading.Thread(
+            target=lambda: a.channels.originate(
+                endpoint="PJSIP/x", app="x", channel_id="c1"
+            )
+        )
+        thread.start()
+        stub._wait(
+            lambda: any(r.operation == "channels.originate" for r in stub.requests),
+            5,
+            "no originate",
+        )
+        with pytest.raises(NotFound):
+            b.channels.get(channel_id="nope")
+        thread.join(10)
+        assert stub.wait_channel("c1", app="x", timeout=5)["id"] == "c1"
+
+
+def test_a_port_in_use_is_an_error_at_once() -> None:
+    import socket
+    import time
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        started = time.monotonic()
+        with pytest.raises(OSError):
+            with StubAri(port=busy.getsockname()[1]):
+                pass
+        assert (
+            time.monotonic() - started < 5
+        )  # a bound, not a timing assertion: it was 10 s
+
+
+def test_stopping_closes_keep_alive_connections() -> None:
+    stub = StubAri().__enter__()
+    with httpx.Client(auth=("asterisk", "asterisk")) as raw:
+        assert raw.get(f"{stub.url}/asterisk/ping").status_code == 200
+        stub.__exit__(None, None, None)  # with the connection still open
+        assert stub._thread is None  # the stub's thread ended (join did not time out)
+        with pytest.raises(httpx.TransportError):
+            raw.get(f"{stub.url}/asterisk/ping")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from pathlib import Path
 from typing import Any, Iterator, List
 
@@ -220,13 +219,17 @@ def test_wait_for_times_out_and_says_why(stub: StubAri) -> None:
         assert ari.dispatcher._watchers == []  # nothing left registered
 
 
-def test_wait_for_an_event_from_another_thread(stub: StubAri) -> None:
+def test_a_waiter_gets_an_event_pushed_from_another_thread(stub: StubAri) -> None:
     with stub.client() as ari, ari.events(app="ivr"):
-        timer = threading.Timer(
-            0.05, lambda: stub.push_event(playback_finished("p1"), app="ivr")
+        waiter = ari.expect(
+            PlaybackFinished, playback="p1"
+        )  # registered before the push
+        pusher = threading.Thread(
+            target=lambda: stub.push_event(playback_finished("p1"), app="ivr")
         )
-        timer.start()
-        event = ari.wait_for(PlaybackFinished, playback="p1", timeout=5)
+        pusher.start()
+        event = waiter.wait(timeout=5)
+        pusher.join(5)
         assert event.playback.state == "done"
 
 
@@ -351,36 +354,37 @@ def test_handlers_bound_to_an_object_end_with_it(stub: StubAri) -> None:
 
 def test_spawned_handlers_wait_without_holding_up_the_others(stub: StubAri) -> None:
     finished: List[str] = []
+    waiting = {"a": threading.Event(), "b": threading.Event()}
     with stub.client() as ari:
 
         @ari.on(StasisStart, spawn=True)
         def call(event: StasisStart) -> None:
             cid = event.channel.id
-            ari.wait_for(PlaybackFinished, playback=f"pb-{cid}", timeout=5)
+            played = ari.expect(PlaybackFinished, playback=f"pb-{cid}")
+            waiting[cid].set()
+            played.wait(timeout=5)
             finished.append(cid)
             if len(finished) == 2:
                 ari.stop()
 
         def calls() -> None:
-            while not stub.subscribed("ivr"):
-                time.sleep(0.01)
+            stub.wait_subscribed("ivr", timeout=5)
             ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="a")
             ari.channels.originate(endpoint="PJSIP/x", app="ivr", channel_id="b")
-            for _ in range(
-                500
-            ):  # both calls wait at once (a bound, not a timing assertion)
-                if len(ari.dispatcher._watchers) == 2:
-                    break
-                time.sleep(0.01)
+            for ready in waiting.values():  # both calls wait at once
+                assert ready.wait(5)
             stub.push_event(playback_finished("pb-b"), app="ivr")  # the opposite order
             stub.push_event(playback_finished("pb-a"), app="ivr")
 
-        threading.Thread(target=calls).start()
-        ari.run(app="ivr")
-        for _ in range(500):
-            if len(finished) == 2:
-                break
-            time.sleep(0.01)
+        caller = threading.Thread(target=calls, daemon=True)
+        caller.start()
+        watchdog = threading.Timer(20, ari.stop)  # the bound: run() ends either way
+        watchdog.start()
+        try:
+            ari.run(app="ivr")
+        finally:
+            watchdog.cancel()
+        caller.join(5)
     assert sorted(finished) == ["a", "b"]
 
 

@@ -77,7 +77,8 @@ class Faults(StubCore):
         )
 
     def delay(self, operation: str, seconds: float, times: int | None = None) -> None:
-        """Answer ``operation`` ``seconds`` (real seconds) late (to provoke client timeouts)."""
+        """Answer ``operation`` ``seconds`` (real seconds) late (to provoke client timeouts);
+        not ``events.eventWebsocket``, whose upgrade is answered at once."""
         self._known(operation)
         self._faults.setdefault(operation, []).append(Fault(None, "", seconds, times))
 

@@ -31,6 +31,7 @@ from typing import (
     Mapping,
     Self,
     Sequence,
+    Set,
     Tuple,
 )
 from urllib.parse import unquote, unquote_plus, urlsplit
@@ -143,6 +144,30 @@ class EventSocket:
         self.flush()
 
 
+def _settle(
+    done: concurrent.futures.Future[Any],
+    result: Any = None,
+    exception: BaseException | None = None,
+) -> None:
+    """Hand a waiter its outcome, unless the waiting side gave up (cancelled it) meanwhile."""
+    try:
+        if exception is not None:
+            done.set_exception(exception)
+        else:
+            done.set_result(result)
+    except concurrent.futures.InvalidStateError:
+        pass
+
+
+def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks still running in ``loop`` (connections being served) and let them end."""
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+
+
 class StubCore:
     """What every part of ``StubAri`` shares: its options, the model (``pbx``, ``clock``), the
     records (``requests``, ``sent``), the websockets and the applications they hold, the
@@ -193,6 +218,8 @@ class StubCore:
         # application -> the websocket that has it
         self._owner: Dict[str, EventSocket] = {}
         self._waiters: List[Waiter] = []
+        # the HTTP connections open now (closed by stop)
+        self._connections: Set[asyncio.StreamWriter] = set()
         self._server: asyncio.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -248,11 +275,11 @@ class StubCore:
             try:
                 found = waiter.check()
             except Exception as exc:  # a broken predicate: hand it to the test
-                waiter.done.set_exception(exc)
+                _settle(waiter.done, exception=exc)
                 self._waiters.remove(waiter)
                 continue
             if found is not None and found is not False:
-                waiter.done.set_result(found)
+                _settle(waiter.done, result=found)
                 self._waiters.remove(waiter)
 
     # -- delivering events ---------------------------------------------------------------------
@@ -271,7 +298,7 @@ class StubCore:
             if sock is not None:
                 try:
                     sock.send(event)
-                except Exception:  # a socket that broke meanwhile
+                except (ConnectionError, OSError, RuntimeError):  # it broke meanwhile
                     self._forget(sock)
 
     def _forget(self, sock: EventSocket) -> None:
@@ -718,6 +745,9 @@ class HttpServer(EventsWebsocket):
         for sock in list(self._sockets):
             sock.writer.transport.abort()
         self._sockets.clear()
+        # keep-alive connections too: the server's wait_closed waits for them (Python 3.12+)
+        for connection in list(self._connections):
+            connection.transport.abort()
         self._owner.clear()
         if self._server is not None:
             self._server.close()
@@ -725,7 +755,7 @@ class HttpServer(EventsWebsocket):
             self._server = None
         for waiter in self._waiters:
             if not waiter.done.done():
-                waiter.done.set_exception(RuntimeError("the stub stopped"))
+                _settle(waiter.done, exception=RuntimeError("the stub stopped"))
         self._waiters.clear()
 
     async def __aenter__(self) -> Self:
@@ -737,19 +767,32 @@ class HttpServer(EventsWebsocket):
     def __enter__(self) -> Self:
         """Run the stub in a thread with its own event loop (for sync tests)."""
         started = threading.Event()
+        failed: List[BaseException] = []
         loop = asyncio.new_event_loop()
 
         def main() -> None:
             asyncio.set_event_loop(loop)
-            loop.run_until_complete(self.start())
-            started.set()
+            try:
+                loop.run_until_complete(self.start())
+            except BaseException as exc:  # handed to __enter__
+                failed.append(exc)
+                loop.close()
+                return
+            finally:
+                started.set()
             loop.run_forever()
             loop.run_until_complete(self.stop())
+            _cancel_remaining(loop)
             loop.close()
 
         self._thread = threading.Thread(target=main, name="stub-ari", daemon=True)
         self._thread.start()
-        started.wait(10)
+        if not started.wait(10):
+            raise RuntimeError("the stub did not start within 10 s")
+        if failed:
+            self._thread.join(10)
+            self._thread = None
+            raise failed[0]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -780,6 +823,7 @@ class HttpServer(EventsWebsocket):
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         """One connection: HTTP/1.1 requests in turn, or the upgrade to a websocket."""
+        self._connections.add(writer)
         try:
             while True:
                 try:
@@ -799,17 +843,20 @@ class HttpServer(EventsWebsocket):
                 length = int(headers.get("content-length") or 0)
                 body = await reader.readexactly(length) if length else b""
                 response, delay = self._dispatch(method, target, body, headers)
+                # this request's own deferred work: other requests may run while it waits
+                deferred = self.pbx.take_deferred()
                 if delay:
                     await asyncio.sleep(delay)
                 self._write(writer, response)
                 await writer.drain()
-                self.pbx.run_deferred()
+                self.pbx.run_deferred(deferred)
                 self._changed()
                 if headers.get("connection", "").lower() == "close":
                     break
         except (ConnectionError, asyncio.CancelledError):
             pass
         finally:
+            self._connections.discard(writer)
             writer.close()
 
     @staticmethod

@@ -77,11 +77,12 @@ class Ivr:
     async def play(self, channel: Channel, media: str) -> None:
         """Play ``media`` and wait until it has finished."""
         playback_id = str(uuid.uuid4())
-        finished = self.ari.expect(PlaybackFinished, playback=playback_id)
-        await self.ari.channels.play(
-            channel_id=channel.id, media=media, playback_id=playback_id
-        )
-        await finished.wait(timeout=self.media_timeout)
+        # with: the wait is cancelled if play() fails (the caller hung up meanwhile)
+        with self.ari.expect(PlaybackFinished, playback=playback_id) as finished:
+            await self.ari.channels.play(
+                channel_id=channel.id, media=media, playback_id=playback_id
+            )
+            await finished.wait(timeout=self.media_timeout)
 
     async def collect(self, keys: AsyncWatch[ChannelDtmfReceived]) -> str:
         """Up to ``max_digits`` keys, ``#`` ending early; a pause ends them too."""
@@ -99,25 +100,27 @@ class Ivr:
     async def record(self, channel: Channel, name: str) -> str | None:
         """Record a message (``#`` ends it); its stored name, or None if recording failed."""
         # one wait for either end of the recording: RecordingFinished or RecordingFailed
-        ended = self.ari.expect(
+        with self.ari.expect(
             Event,
             recording=name,
             where=lambda e: isinstance(e, (RecordingFinished, RecordingFailed)),
-        )
-        await self.ari.channels.record(
-            channel_id=channel.id,
-            name=name,
-            format="wav",
-            max_duration_seconds=self.record_seconds,
-            beep=True,
-            terminate_on="#",
-            if_exists="overwrite",
-        )
-        event = await ended.wait(timeout=self.record_seconds + self.media_timeout)
+        ) as ended:
+            await self.ari.channels.record(
+                channel_id=channel.id,
+                name=name,
+                format="wav",
+                max_duration_seconds=self.record_seconds,
+                beep=True,
+                terminate_on="#",
+                if_exists="overwrite",
+            )
+            event = await ended.wait(timeout=self.record_seconds + self.media_timeout)
         return name if isinstance(event, RecordingFinished) else None
 
 
-async def serve(ari: AsyncAriClient, ivr: Ivr, app: str, calls: int | None = None) -> List[Call]:
+async def serve(
+    ari: AsyncAriClient, ivr: Ivr, app: str, calls: int | None = None
+) -> List[Call]:
     """Answer every call to ``app`` until ``calls`` calls are done (None: forever)."""
     done: List[Call] = []
 
@@ -137,12 +140,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--user", default="asterisk")
     parser.add_argument("--password", default="asterisk")
     parser.add_argument("--app", default="ivr")
-    parser.add_argument("--calls", type=int, default=None, help="stop after this many calls")
+    parser.add_argument(
+        "--calls", type=int, default=None, help="stop after this many calls"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     async def run() -> List[Call]:
-        async with AsyncAriClient(args.url, username=args.user, password=args.password) as ari:
+        async with AsyncAriClient(
+            args.url, username=args.user, password=args.password
+        ) as ari:
             return await serve(ari, Ivr(ari), args.app, args.calls)
 
     for call in asyncio.run(run()):

@@ -155,12 +155,20 @@ class Pbx:
     # -- deferring, events, ids ----------------------------------------------------------------
 
     def defer(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` once the current request's response is on its way (or at once outside a
-        request): what Asterisk does after it answered."""
+        """Run ``fn`` once the current request's response is on its way (after a test's
+        action, once the action is done): what Asterisk does after it answered."""
         self.deferred.append(fn)
 
-    def run_deferred(self) -> None:
-        """Run what was deferred, in order (and what that defers in turn)."""
+    def take_deferred(self) -> List[Callable[[], None]]:
+        """What the request just handled deferred, taken out: it runs after that request's
+        answer is written (``run_deferred(taken)``), whatever other requests do meanwhile.
+        """
+        taken, self.deferred = self.deferred, []
+        return taken
+
+    def run_deferred(self, taken: Iterable[Callable[[], None]] = ()) -> None:
+        """Run ``taken`` and what is deferred now, in order (and what that defers in turn)."""
+        self.deferred[:0] = list(taken)
         while self.deferred:
             fn = self.deferred.pop(0)
             fn()

@@ -56,13 +56,16 @@ __all__ = [
 
 @dataclass
 class StubRequest:
-    """One request as the stub received it."""
+    """One request as the stub received it. Its repr leaves out the query and the headers,
+    where the credentials are (``api_key``, ``Authorization``)."""
 
     method: str
     path: str  # as sent, percent-encoded, without the query
-    query: List[Tuple[str, str]]  # decoded pairs, in order
+    # decoded pairs, in order
+    query: List[Tuple[str, str]] = field(repr=False)
     body: Any  # the decoded JSON body, or None
-    headers: Dict[str, str]  # lower-case names
+    # lower-case names
+    headers: Dict[str, str] = field(repr=False)
     operation: str | None = None  # "channels.get" once routed
     path_params: Dict[str, str] = field(default_factory=dict)  # decoded
     params: Dict[str, Any] = field(default_factory=dict)  # query and body, typed
@@ -194,34 +197,38 @@ class Clock:
         """Fire the timers due (one per loop iteration at scale 0)."""
         self._handle = None
         current = self.now()
-        while self._heap:
-            timer = self._heap[0]
-            if timer.cancelled:
+        try:
+            while self._heap:
+                timer = self._heap[0]
+                if timer.cancelled:
+                    heapq.heappop(self._heap)
+                    continue
+                if self.scale != 0 and timer.due > current + 1e-9:
+                    break
                 heapq.heappop(self._heap)
-                continue
-            if self.scale != 0 and timer.due > current + 1e-9:
-                break
-            heapq.heappop(self._heap)
-            if not self.scale:
-                self._offset = max(self._offset, timer.due)
-            timer.fn()
-            if self.scale == 0:
-                break  # one timer per loop iteration: requests interleave as with real time
-        self.on_fire()
-        self._arm()
+                if not self.scale:
+                    self._offset = max(self._offset, timer.due)
+                timer.fn()
+                if self.scale == 0:
+                    break  # one timer per loop iteration: requests interleave as with real time
+        finally:  # a timer that raised (the loop reports it) stops neither the clock nor waiters
+            self.on_fire()
+            self._arm()
 
     def advance(self, seconds: float) -> None:
         """Move time forward, firing every timer due meanwhile, in order."""
         target = self.now() + max(0.0, seconds)
-        while self._heap and self._heap[0].due <= target:
-            timer = heapq.heappop(self._heap)
-            if timer.cancelled:
-                continue
-            self._offset += max(0.0, timer.due - self.now())
-            timer.fn()
-        self._offset += max(0.0, target - self.now())
-        self.on_fire()
-        self._arm()
+        try:
+            while self._heap and self._heap[0].due <= target:
+                timer = heapq.heappop(self._heap)
+                if timer.cancelled:
+                    continue
+                self._offset += max(0.0, timer.due - self.now())
+                timer.fn()
+            self._offset += max(0.0, target - self.now())
+        finally:  # a timer that raised: the test sees it, and the clock goes on
+            self.on_fire()
+            self._arm()
 
 
 # --- configuration: sounds, dialplan ----------------------------------------------------------

@@ -92,13 +92,16 @@ class Caller:
     """The far end of a channel, driven by the test: what a phone would do. It keeps what it
     got (DTMF, media) after the channel is gone."""
 
-    def __init__(self, stub: StubAri, channel_id: str) -> None:
+    def __init__(
+        self, stub: StubAri, channel_id: str, channel: Channel | None = None
+    ) -> None:
         self.stub = stub
         self.id = channel_id
-        chan = stub._call(lambda: stub.pbx.channels.get(channel_id))
-        if chan is None:
-            raise KeyError(f"no channel {channel_id!r}")
-        self._chan: Channel = chan
+        if channel is None:
+            channel = stub._call(lambda: stub.pbx.channels.get(channel_id))
+            if channel is None:
+                raise KeyError(f"no channel {channel_id!r}")
+        self._chan: Channel = channel
 
     def _channel(self) -> Channel:
         return self._chan
@@ -155,6 +158,8 @@ class Caller:
 
         def hangup() -> None:
             chan = self._channel()
+            if chan.gone:
+                return
             self.stub.pbx.calls.event("ChannelHangupRequest", chan, cause=cause)
             self.stub.pbx.calls.hangup(chan, cause)
 
@@ -193,20 +198,10 @@ class StubAri(HttpServer, Faults, Waiting, ModelAccess):
         Ring, as a call that has not been answered yet). Returns its far end, the caller.
         """
 
-        def make() -> str:
-            pbx = self.pbx
-            if channel_id and channel_id in pbx.channels:
-                raise ValueError(f"channel {channel_id!r} exists")
-            tech, _, resource = endpoint.partition("/")
-            chan = pbx.calls.new_channel(
-                tech, resource or "caller", channel_id, state="Ring"
-            )
-            chan.remote = True
+        def make() -> Channel:
+            chan = self._incoming(endpoint, channel_id, caller_id, variables)
             chan.context, chan.exten = context, extension
-            if caller_id:
-                pbx.calls.set_caller(chan, caller_id)
-            for name, value in (variables or {}).items():
-                chan.vars[name] = value
+            pbx = self.pbx
             if app is not None:
                 chan.app_name, chan.app_data = "Stasis", ",".join([app, *args])
                 pbx.calls.event(
@@ -218,9 +213,32 @@ class StubAri(HttpServer, Faults, Waiting, ModelAccess):
                 pbx.runner.enter_stasis(chan, app, list(args))
             else:
                 pbx.runner.run(chan, context, extension, 1)
-            return chan.id
+            return chan
 
-        return Caller(self, str(self._run(make)))
+        chan: Channel = self._run(make)
+        return Caller(self, chan.id, chan)
+
+    def _incoming(
+        self,
+        endpoint: str,
+        channel_id: str | None,
+        caller_id: str | None = None,
+        variables: Mapping[str, str] | None = None,
+    ) -> Channel:
+        """A new channel of an incoming call from ``endpoint``, ringing, in no application."""
+        pbx = self.pbx
+        if channel_id and channel_id in pbx.channels:
+            raise ValueError(f"channel {channel_id!r} exists")
+        tech, _, resource = endpoint.partition("/")
+        chan = pbx.calls.new_channel(
+            tech, resource or "caller", channel_id, state="Ring"
+        )
+        chan.remote = True
+        if caller_id:
+            pbx.calls.set_caller(chan, caller_id)
+        for name, value in (variables or {}).items():
+            chan.vars[name] = value
+        return chan
 
     def caller(self, channel_id: str) -> Caller:
         """The far end of a channel (one the application originated to ``PJSIP/bob``, say)."""
@@ -229,13 +247,22 @@ class StubAri(HttpServer, Faults, Waiting, ModelAccess):
     def add_channel(
         self, channel_id: str | None = None, app: str | None = None, **fields: Any
     ) -> Dict[str, Any]:
-        """Make a channel exist (as an incoming call would); with ``app``, it enters Stasis."""
-        caller = self.call("PJSIP/stub", app=app, channel_id=channel_id)
+        """Make a channel exist (an incoming call from ``PJSIP/stub``, ringing) with these
+        fields; with ``app``, it enters Stasis(app) as ``call`` does (and, as on Asterisk, is
+        hung up if no websocket has that application). Returns its snapshot."""
+        if app is not None:
+            channel_id = self.call("PJSIP/stub", app=app, channel_id=channel_id).id
 
         def update() -> Dict[str, Any]:
-            chan = self.pbx.channels[caller.id]
+            if app is None:
+                chan = self._incoming("PJSIP/stub", channel_id)
+            else:
+                found = self.pbx.channels.get(str(channel_id))
+                if found is None:
+                    raise KeyError(f"no websocket has {app!r}: the channel was hung up")
+                chan = found
             for key, value in fields.items():
                 setattr(chan, key, value)
             return chan.snapshot()
 
-        return dict(self._call(update))
+        return dict(self._run(update))
