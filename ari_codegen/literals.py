@@ -10,9 +10,8 @@ from typing import Any, Iterable
 def pystr(value: Any) -> str:
     """A double-quoted string literal of any text: valid Python, JSON and TOML (the
     generated pyproject.toml writes its strings with it, and TOML refuses a raw DEL)."""
-    text = encode_basestring(
-        str(value)
-    )  # json.dumps(value, ensure_ascii=False), faster
+    # json.dumps(value, ensure_ascii=False), faster
+    text = encode_basestring(str(value))
     if "\x7f" in text:
         text = text.replace("\x7f", "\\u007f")
     try:

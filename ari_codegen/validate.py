@@ -392,9 +392,8 @@ def validate(loaded: LoadedSpec, strict: bool = False) -> ValidatedSpec:
         listing = dataclasses.replace(loaded.listing, data=data)  # parse reads repairs
         loaded = dataclasses.replace(loaded, listing=listing)
     declarations = _declarations(loaded.declarations, out)
-    held_back: list[Diagnostic] = (
-        []
-    )  # the companions': reported if their models are used
+    # the companions' diagnostics: reported only if their models are used
+    held_back: list[Diagnostic] = []
     companions = _declarations(loaded.companions, held_back)
     models = ModelTable()
     Checks(models).run(declarations, out, companions, held_back)

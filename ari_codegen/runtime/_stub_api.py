@@ -321,7 +321,7 @@ class ModelAccess(StubCore):
 
     @property
     def dialplan(self) -> Dialplan:
-        """The extensions the stub runs (add to them at any time)."""
+        """The extensions the stub runs: add to them before the calls that use them."""
         return self.pbx.dialplan
 
     @property
@@ -363,23 +363,23 @@ class ModelAccess(StubCore):
 
     @property
     def global_vars(self) -> Dict[str, str]:
-        """The global variables (``asterisk.setGlobalVar``)."""
-        return self.pbx.global_vars
+        """The global variables now (``asterisk.setGlobalVar``): a copy."""
+        return dict(self._call(lambda: dict(self.pbx.global_vars)))
 
     @property
     def device_states(self) -> Dict[str, str]:
-        """The state of each ``Stasis:`` device, by name."""
-        return self.pbx.device_states
+        """The state of each ``Stasis:`` device now, by name: a copy."""
+        return dict(self._call(lambda: dict(self.pbx.device_states)))
 
     @property
     def mailboxes(self) -> Dict[str, Tuple[int, int]]:
-        """Mailboxes: name -> (old messages, new messages)."""
-        return self.pbx.mailboxes
+        """Mailboxes now: name -> (old messages, new messages); a copy."""
+        return dict(self._call(lambda: dict(self.pbx.mailboxes)))
 
     @property
     def messages(self) -> List[Dict[str, Any]]:
-        """Messages sent to endpoints (``endpoints.send_message``)."""
-        return self.pbx.messages
+        """Messages sent to endpoints so far (``endpoints.send_message``): a copy."""
+        return list(self._call(lambda: list(self.pbx.messages)))
 
     # -- what a test adds, and time ------------------------------------------------------------
 
@@ -387,23 +387,32 @@ class ModelAccess(StubCore):
         self, sound_id: str, duration: float, *formats: Tuple[str, str]
     ) -> None:
         """A sound ``sound:<sound_id>`` can play, ``duration`` seconds long."""
-        self.pbx.sounds[sound_id] = Sound(
-            sound_id, duration, tuple(formats) or (("en", "slin"),)
-        )
+        sound = Sound(sound_id, duration, tuple(formats) or (("en", "slin"),))
+
+        def add() -> None:
+            self.pbx.sounds[sound_id] = sound
+
+        self._call(add)
 
     def add_recording(self, name: str, content: bytes, format: str = "wav") -> None:
         """Store a recording (what ``recordings.get_stored_file`` downloads)."""
-        self.pbx.stored[name] = Stored(
-            name, format, content, max(0, len(content) - 44) / 16000
-        )
+        stored = Stored(name, format, content, max(0, len(content) - 44) / 16000)
+
+        def add() -> None:
+            self.pbx.stored[name] = stored
+
+        self._call(add)
 
     def add_endpoint(
         self, technology: str, resource: str, state: str = "online"
     ) -> None:
         """An endpoint (``PJSIP/alice``): listed, and messages to it are accepted."""
-        self.pbx.endpoints[(technology, resource)] = Endpoint(
-            technology, resource, state
-        )
+        endpoint = Endpoint(technology, resource, state)
+
+        def add() -> None:
+            self.pbx.endpoints[(technology, resource)] = endpoint
+
+        self._call(add)
 
     def advance(self, seconds: float) -> None:
         """Move the stub's time ``seconds`` forward: playbacks, recordings, waits and timeouts

@@ -528,13 +528,11 @@ class Channel:
     half: int = 0  # 1 or 2 for a Local channel
     app: str | None = None  # the Stasis application it is in
     app_args: List[str] = field(default_factory=list)
-    pending_app: str | None = (
-        None  # the application an originate puts it in when answered
-    )
+    # the application an originate puts it in when answered
+    pending_app: str | None = None
     pending_args: List[str] = field(default_factory=list)
-    after_answer: Tuple[str, str, int] | None = (
-        None  # (context, exten, priority) to run
-    )
+    # (context, exten, priority) to run
+    after_answer: Tuple[str, str, int] | None = None
     bridge: Bridge | None = None
     media: List[Any] = field(default_factory=list)  # queued playbacks and recordings
     snooped: Channel | None = None
@@ -548,14 +546,12 @@ class Channel:
     held: bool = False
     muted: set[str] = field(default_factory=set)
     gone: bool = False
-    via_app: bool = (
-        True  # in Stasis through the Stasis() application (sets STASISSTATUS)
-    )
+    # in Stasis through the Stasis() application (sets STASISSTATUS)
+    via_app: bool = True
     remote: bool = False  # a far end the test drives (PJSIP/alice): a "caller"
     dtmf_heard: List[str] = field(default_factory=list)  # DTMF sent to a remote party
-    media_heard: List[str] = field(
-        default_factory=list
-    )  # media played to a remote party
+    # media played to a remote party
+    media_heard: List[str] = field(default_factory=list)
 
     def snapshot(self) -> Dict[str, Any]:
         data: Dict[str, Any] = {
@@ -597,9 +593,8 @@ class Bridge:
     reported: List[str] = field(default_factory=list)
     video_mode: str = "talker"
     video_source: str | None = None
-    video_cleared: str | None = (
-        None  # the source a clear dropped, reported with the next change
-    )
+    # the source a clear dropped, reported with the next change
+    video_cleared: str | None = None
     moh: bool = False
     media: List[Any] = field(default_factory=list)
     gone: bool = False
