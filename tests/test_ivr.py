@@ -39,6 +39,16 @@ def test_the_ivr_serves_calls_at_once() -> None:
             stub.add_sound("hello-world", 1.5)
             stub.add_sound("vm-intro", 1.0)
             app = ivr.Ivr(ari, digit_timeout=0.5)
+            # what the client still holds when serve() stops it, its three calls done (after
+            # that, the stream's end clears every wait anyway)
+            left: list[int] = []
+            stop = ari.stop
+
+            async def stop_and_count() -> None:
+                left.extend([len(ari.dispatcher._watchers), len(ari.dispatcher._bound)])
+                await stop()
+
+            ari.stop = stop_and_count
             served = asyncio.create_task(ivr.serve(ari, app, "ivr", calls=3))
             await stub.async_wait_subscribed("ivr")
             alice, bob, carol = (
@@ -54,6 +64,7 @@ def test_the_ivr_serves_calls_at_once() -> None:
             await stub.async_wait_event("RecordingStarted", recording=f"ivr-{alice.id}")
             alice.send_dtmf("#")
             calls = {c.channel_id: c for c in await asyncio.wait_for(served, 30)}
+            assert left == [0, 0]  # no wait, watch or bound handler left behind
             assert calls[alice.id] == ivr.Call(
                 alice.id, digits="12", recording=f"ivr-{alice.id}"
             )
