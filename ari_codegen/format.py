@@ -1,19 +1,47 @@
-"""Stage 5, format: black, in worker processes across the cores, on Python files only.
+"""Stage 5, format: black, on Python files only, piece by piece, across the cores, cached.
 
-black dominates generation time, so ``generate`` calls it only for files whose rendered text
-changed since the manifest was written (see ``write.Manifest``), and imports this module
-(and black) only then.
+black dominates generation time (about 12 µs a byte, on every line of every file), so:
+
+- ``generate`` calls it only for files whose rendered text changed since the manifest was
+  written (see ``write.Manifest``), and imports this module only then;
+- a text is cut into *pieces* at the top-level ``def``\\s and ``class``\\es where black's
+  output does not depend on what came before (see ``pieces``), and black formats each piece
+  on its own: the pieces joined are byte for byte black's output for the whole text
+  (``tests/test_freshness.py`` checks this on the generated package). Pieces spread evenly
+  over a pool of processes, one per core, where one big module would keep one core busy
+  while the other idles;
+- black's output is kept in the cache (``cache.directory()/black/``) under the SHA-256 of
+  its input, black's version and the mode: a text or a piece that black has formatted
+  before is not formatted again. A new output directory of the same spec costs no black at
+  all, and a changed declaration costs black on the pieces whose text changed only.
+  black itself is imported only when something is not in the cache.
 """
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import os
+import pickle
+import re
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import black
-import black.mode
-import black.parsing
+from . import cache
+
+if TYPE_CHECKING:
+    import black
+
+SCHEME = "1"  # of the pieces and the cache entries: changed, every entry is stale
+TARGET = "py311"  # black's target version
+# below this many characters to format, a pool costs more than it saves
+POOL_MINIMUM = 16_000
+# the cache keeps the entries of the last runs up to this many characters of black's output
+CACHE_LIMIT = 64_000_000
+# black's directives that reach across statements: a text with any is formatted whole
+_DIRECTIVES = re.compile(r"#\s*(?:fmt|yapf)\s*:")
 
 
 class FormatError(Exception):
@@ -22,11 +50,17 @@ class FormatError(Exception):
 
 @lru_cache(maxsize=1)
 def _mode() -> black.Mode:
-    return black.Mode(target_versions={black.mode.TargetVersion.PY311})
+    import black
+    import black.mode
+
+    return black.Mode(target_versions={black.mode.TargetVersion[TARGET.upper()]})
 
 
 def format_python(text: str) -> str:
     """black's output for ``text``; raises ``FormatError`` with black's message if it cannot parse."""
+    import black
+    import black.parsing
+
     try:
         return black.format_str(text, mode=_mode())
     except black.parsing.InvalidInput as exc:
@@ -40,14 +74,115 @@ def _format_one(text: str) -> str | FormatError:
         return exc
 
 
-def format_all(texts: list[str]) -> list[str | FormatError]:
-    """black's output for each text, or its ``FormatError``, in order.
+def pieces(text: str) -> list[str]:
+    """``text`` cut before each top-level ``def`` or ``class`` (its decorators included)
+    whose black output does not depend on the text before it: one that follows a complete
+    statement after blank lines only (no comment, which black may attach to it), and not
+    the module's docstring. black puts exactly two blank lines before each such statement,
+    whatever the text had, and formats what follows as it would at the start of a file; so
+    ``"\\n\\n".join`` of the pieces' black outputs is black's output for the whole text.
 
-    Several texts are formatted in a pool of processes, one per core, the longest first;
-    where no pool can be started they are formatted here, one after the other.
+    A text that does not parse, or that has a ``# fmt:`` directive, is one piece.
     """
+    if _DIRECTIVES.search(text):
+        return [text]
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return [text]  # black reports it
+    lines = text.splitlines(keepends=True)
+    cuts = [0]  # line indexes (0-based) where a piece starts
+    for previous, node in zip(body, body[1:]):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if previous is body[0] and isinstance(previous, ast.Expr):
+            continue  # after the module docstring black has rules of its own
+        start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+        end = previous.end_lineno or previous.lineno  # the last line of ``previous``
+        between = lines[end:start]
+        if not between or any(line.strip() for line in between):
+            continue
+        if lines[end - 1].rstrip().endswith("\\"):
+            continue  # a continued line is not a complete statement
+        cuts.append(start)
+    cuts.append(len(lines))
+    return ["".join(lines[a:b]).rstrip() + "\n" for a, b in zip(cuts, cuts[1:])]
+
+
+def _version() -> str:
+    try:  # black's own version module: much cheaper than importing black
+        from _black_version import version  # type: ignore[import-untyped]
+
+        return str(version)
+    except ImportError:
+        import importlib.metadata
+
+        return importlib.metadata.version("black")
+
+
+class _Store:
+    """black's outputs by the SHA-256 of their inputs, for this black, mode and scheme: one
+    file in the cache, read once, written back (the most recently used entries) if this
+    run added or used anything new. A cache that cannot be read or written is not used.
+    """
+
+    def __init__(self) -> None:
+        base = cache.directory()
+        name = hashlib.sha256(f"{SCHEME}\0{_version()}\0{TARGET}".encode()).hexdigest()
+        self.path = base / "black" / f"{name[:32]}.pickle" if base else None
+        self.entries: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        self.added = False
+        if self.path is not None:
+            try:
+                loaded = pickle.loads(self.path.read_bytes())
+                if isinstance(loaded, dict):
+                    self.entries = loaded
+            except Exception:  # missing, unreadable: empty
+                pass
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, text: str) -> str | None:
+        found = self.entries.get(self.key(text))
+        if found is not None:
+            self.used[self.key(text)] = found
+        return found
+
+    def put(self, text: str, formatted: str) -> None:
+        self.used[self.key(text)] = formatted
+        self.added = True
+
+    def save(self) -> None:
+        if self.path is None or not self.added:
+            return  # nothing new: the entries this run used are there already
+        kept = {k: v for k, v in self.entries.items() if k not in self.used}
+        size = sum(map(len, self.used.values()))
+        older: list[tuple[str, str]] = []
+        for k, v in reversed(kept.items()):  # the most recently written first
+            size += len(v)
+            if size > CACHE_LIMIT:
+                break
+            older.append((k, v))
+        entries = dict(reversed(older)) | self.used  # oldest first, this run's last
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(entries, pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, self.path)
+        except (OSError, pickle.PicklingError):
+            pass
+
+
+def _run(texts: list[str]) -> list[str | FormatError]:
+    """black on each text, in a pool of processes (one per core, the longest first) where
+    that pays; else here, one after the other."""
     workers = min(len(texts), os.cpu_count() or 1)
-    if workers > 1:
+    if workers > 1 and sum(map(len, texts)) >= POOL_MINIMUM:
+        import black  # noqa: F401  (imported before the workers fork: they inherit it)
+
         longest_first = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         try:
             with ProcessPoolExecutor(workers) as pool:
@@ -57,3 +192,43 @@ def format_all(texts: list[str]) -> list[str | FormatError]:
         except (OSError, RuntimeError):  # no processes here (or a broken pool)
             pass
     return [_format_one(text) for text in texts]
+
+
+def format_all(texts: list[str]) -> list[str | FormatError]:
+    """black's output for each text, or its ``FormatError``, in order (see the module's
+    docstring for the pieces and the cache)."""
+    store = _Store()
+    results: list[str | FormatError | None] = [store.get(text) for text in texts]
+    cut: dict[int, list[str]] = {}  # text index -> its pieces
+    wanted: dict[str, None] = {}  # pieces not in the cache, in order, once each
+    known: dict[str, str] = {}
+    for i, text in enumerate(texts):
+        if results[i] is not None:
+            continue
+        cut[i] = pieces(text)
+        for piece in cut[i]:
+            found = store.get(piece)
+            if found is not None:
+                known[piece] = found
+            else:
+                wanted[piece] = None
+    formatted = dict(zip(wanted, _run(list(wanted))))
+    for i, parts in cut.items():
+        outputs = [known[p] if p in known else formatted[p] for p in parts]
+        errors = [o for o in outputs if isinstance(o, FormatError)]
+        if errors:  # a piece black cannot parse: black's message for the whole text
+            results[i] = errors[0] if len(parts) == 1 else _format_one(texts[i])
+            continue
+        whole = "\n\n".join(o for o in outputs if isinstance(o, str))
+        for piece, output in zip(parts, outputs):
+            if piece in formatted and isinstance(output, str):
+                store.put(piece, output)
+        store.put(texts[i], whole)
+        results[i] = whole
+    store.save()
+    return [r for r in results if r is not None]
+
+
+def cache_path() -> Path | None:
+    """Where black's outputs are kept (for tests and ``bench``), or None."""
+    return _Store().path

@@ -8,6 +8,8 @@ which can change a byte of the output:
   hash or whose bytes on disk differ from its ``written`` hash; any other file is kept as it
   is, whichever black version formatted it. The manifest records no formatter version, so a
   different black never makes fresh output stale (nor spends seconds finding that out).
+  black's output is also kept in the cache by the hash of its input, module by module and
+  piece by piece (see ``format``): what black formatted once is not formatted again.
 - a run whose key (code, templates, inputs, options, manifest; see ``cache``) matches the
   stamp left by the last fresh run, over files that all still have their recorded hashes,
   renders nothing: it returns before jinja2, jsonschema or black are even imported.
