@@ -24,6 +24,7 @@ import hashlib
 import os
 import pickle
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,7 @@ from . import cache
 
 if TYPE_CHECKING:
     import black
+    from multiprocessing.connection import Connection
 
 SCHEME = "1"  # of the pieces and the cache entries: changed, every entry is stale
 TARGET = "py311"  # black's target version
@@ -176,11 +178,73 @@ class _Store:
             pass
 
 
+class _Worker:
+    """A process forked when a run starts that may need black: it imports black while this
+    process validates, parses and renders, then formats what it is sent. (Importing black
+    takes about 0.1 s; a changed declaration leaves black far less than that to do.)"""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs,), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def run(self, texts: list[str]) -> list[str | FormatError] | None:
+        """black on ``texts`` there, or None if the worker failed."""
+        try:
+            self.connection.send(texts)
+            done = self.connection.recv()
+        except (OSError, EOFError):
+            return None
+        return done if isinstance(done, list) and len(done) == len(texts) else None
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.terminate()
+        self.process.join()
+
+
+def _serve(connection: Connection) -> None:
+    import black  # noqa: F401
+
+    while True:
+        try:
+            texts = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send([_format_one(text) for text in texts])
+
+
+_worker: list[_Worker] = []  # the one started by ``prepare``, until ``release``
+
+
+def prepare() -> None:
+    """Fork the worker that imports black ahead of need (where processes fork: Linux),
+    unless it runs already; ``release`` stops it, used or not."""
+    if _worker or not sys.platform.startswith("linux"):
+        return
+    try:
+        _worker.append(_Worker())
+    except (OSError, ValueError, RuntimeError):
+        pass
+
+
+def release() -> None:
+    """Stop the worker ``prepare`` started, if any."""
+    while _worker:
+        _worker.pop().stop()
+
+
 def _run(texts: list[str]) -> list[str | FormatError]:
-    """black on each text, in a pool of processes (one per core, the longest first) where
-    that pays; else here, one after the other."""
+    """black on each text: a lot of text in a pool of processes (one per core, the longest
+    first); a little in the worker ``prepare`` started, where there is one; else here, one
+    after the other."""
     workers = min(len(texts), os.cpu_count() or 1)
     if workers > 1 and sum(map(len, texts)) >= POOL_MINIMUM:
+        release()  # the pool's processes fork from this one, black imported
         import black  # noqa: F401  (imported before the workers fork: they inherit it)
 
         longest_first = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
@@ -191,6 +255,11 @@ def _run(texts: list[str]) -> list[str | FormatError]:
             return [by_index[i] for i in range(len(texts))]
         except (OSError, RuntimeError):  # no processes here (or a broken pool)
             pass
+    if _worker and texts:
+        there = _worker[0].run(texts)
+        if there is not None:
+            return there
+        release()
     return [_format_one(text) for text in texts]
 
 

@@ -223,6 +223,32 @@ def generate(
     fresh = _fresh(spec, root, package, dirs, strict, format, distribution)
     if fresh is not None:
         return fresh
+    if not format or not (root / manifest_path(package)).is_file():
+        # into a new directory black has every file to format (in a pool) or none (all
+        # in the cache): no use for a worker
+        return _generate(spec, root, package, dirs, strict, check, format, distribution)
+    from . import format as formatting  # black itself: only if a file needs it
+
+    # over earlier output black has a few pieces to format, if any: its import, in a
+    # process of its own, goes on while this one renders
+    formatting.prepare()
+    try:
+        return _generate(spec, root, package, dirs, strict, check, format, distribution)
+    finally:
+        formatting.release()
+
+
+def _generate(
+    spec: str | Path,
+    root: Path,
+    package: str,
+    dirs: list[Path],
+    strict: bool,
+    check: bool,
+    format: bool,
+    distribution: bool,
+) -> GenerateResult:
+    """``generate`` past the stamp: load, validate, parse, render, format, write."""
     loaded, diagnostics, model = _front(spec, package, strict)
     result = GenerateResult(root, list(diagnostics))
     if model is None:
@@ -260,6 +286,10 @@ def generate(
             result.files[file.path] = file.text.encode()
     if texts:
         _format(texts, {f.path: f.template for f in rendered}, result)
+    elif format:
+        from .format import release
+
+        release()  # black has nothing to do
     if not result.ok:
         return result
     result.files = {f.path: result.files[f.path] for f in rendered}  # rendering order

@@ -323,3 +323,25 @@ def test_black_s_output_is_cached_by_its_input(monkeypatch: pytest.MonkeyPatch) 
     two = one.replace("x=1", "x=2")
     assert formatting.format_all([two]) == [first[0].replace("x = 1", "x = 2")]
     assert seen[3:] == ["class A :\n    x=2\n"]
+
+
+def test_a_change_over_earlier_output_formats_in_the_worker(out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over earlier output black's import starts in a process of its own before rendering;
+    that process formats the changed pieces and is stopped when the run ends."""
+    from ari_codegen import format as formatting
+
+    sent: list[list[str]] = []
+    real = formatting._Worker.run
+
+    def recording(self: formatting._Worker, texts: list[str]) -> list[str | formatting.FormatError] | None:
+        sent.append(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(formatting._Worker, "run", recording)
+    monkeypatch.setenv("ARI_CODEGEN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    changed = generate(edited_specs(tmp_path), out)
+    assert changed.ok and changed.wrote and formatting._worker == []
+    assert len(sent) == 1 and any("again." in text for text in sent[0])
+    assert all(len(text) < 5000 for text in sent[0])  # pieces, not whole modules
+    fresh = generate(edited_specs(tmp_path / "again"), tmp_path / "new")  # a new directory: no worker
+    assert fresh.ok and len(sent) == 1 and formatting._worker == []
