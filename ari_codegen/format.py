@@ -40,8 +40,6 @@ SCHEME = "1"  # of the pieces and the cache entries: changed, every entry is sta
 TARGET = "py311"  # black's target version
 # below this many characters to format, a pool costs more than it saves
 POOL_MINIMUM = 16_000
-# the cache keeps the entries of the last runs up to this many characters of black's output
-CACHE_LIMIT = 64_000_000
 # black's directives that reach across statements: a text with any is formatted whole
 _DIRECTIVES = re.compile(r"#\s*(?:fmt|yapf)\s*:")
 
@@ -123,15 +121,19 @@ def _version() -> str:
 
 
 class _Store:
-    """black's outputs by the SHA-256 of their inputs, for this black, mode and scheme: one
-    file in the cache, read once, written back (the most recently used entries) if this
-    run added or used anything new. A cache that cannot be read or written is not used.
-    """
+    """black's outputs by the SHA-256 of their inputs, for this black, mode and scheme, and
+    one output file (so that a store stays the size of its module, however many modules
+    and specs share the cache): read once, written back if this run added anything, with
+    the entries this run used and, of the others, the most recent up to as much again (the
+    module before an edit, say). A store that cannot be read or written is not used."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
         base = cache.directory()
-        name = hashlib.sha256(f"{SCHEME}\0{_version()}\0{TARGET}".encode()).hexdigest()
-        self.path = base / "black" / f"{name[:32]}.pickle" if base else None
+        identity = f"{SCHEME}\0{_version()}\0{TARGET}\0{name}".encode(
+            "utf-8", "replace"
+        )
+        digest = hashlib.sha256(identity).hexdigest()[:32]
+        self.path = base / "black" / f"{digest}.pickle" if base else None
         self.entries: dict[str, str] = {}
         self.used: dict[str, str] = {}
         self.added = False
@@ -148,9 +150,10 @@ class _Store:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, text: str) -> str | None:
-        found = self.entries.get(self.key(text))
+        key = self.key(text)
+        found = self.entries.get(key)
         if found is not None:
-            self.used[self.key(text)] = found
+            self.used[key] = found
         return found
 
     def put(self, text: str, formatted: str) -> None:
@@ -160,15 +163,15 @@ class _Store:
     def save(self) -> None:
         if self.path is None or not self.added:
             return  # nothing new: the entries this run used are there already
-        kept = {k: v for k, v in self.entries.items() if k not in self.used}
-        size = sum(map(len, self.used.values()))
+        room = sum(map(len, self.used.values()))
         older: list[tuple[str, str]] = []
-        for k, v in reversed(kept.items()):  # the most recently written first
-            size += len(v)
-            if size > CACHE_LIMIT:
-                break
-            older.append((k, v))
-        entries = dict(reversed(older)) | self.used  # oldest first, this run's last
+        for key, value in reversed(self.entries.items()):  # the most recent first
+            if key not in self.used:
+                room -= len(value)
+                if room < 0:
+                    break
+                older.append((key, value))
+        entries = dict(reversed(older)) | self.used  # the oldest first
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
@@ -263,11 +266,17 @@ def _run(texts: list[str]) -> list[str | FormatError]:
     return [_format_one(text) for text in texts]
 
 
-def format_all(texts: list[str]) -> list[str | FormatError]:
-    """black's output for each text, or its ``FormatError``, in order (see the module's
-    docstring for the pieces and the cache)."""
-    store = _Store()
-    results: list[str | FormatError | None] = [store.get(text) for text in texts]
+def format_all(
+    texts: list[str], names: list[str] | None = None
+) -> list[str | FormatError]:
+    """black's output for each text, or its ``FormatError``, in order; ``names`` (the output
+    paths) say which cache store each text's entries are kept in (see the module's docstring
+    for the pieces and the cache)."""
+    shown = (
+        names if names is not None and len(names) == len(texts) else [""] * len(texts)
+    )
+    stores = {name: _Store(name) for name in shown}
+    results = [stores[name].get(text) for name, text in zip(shown, texts)]
     cut: dict[int, list[str]] = {}  # text index -> its pieces
     wanted: dict[str, None] = {}  # pieces not in the cache, in order, once each
     known: dict[str, str] = {}
@@ -276,28 +285,35 @@ def format_all(texts: list[str]) -> list[str | FormatError]:
             continue
         cut[i] = pieces(text)
         for piece in cut[i]:
-            found = store.get(piece)
+            found = stores[shown[i]].get(piece)
             if found is not None:
                 known[piece] = found
-            else:
+            elif piece not in known:
                 wanted[piece] = None
     formatted = dict(zip(wanted, _run(list(wanted))))
-    for i, parts in cut.items():
+    done: list[str | FormatError] = []
+    for i, text in enumerate(texts):
+        result = results[i]
+        if result is not None:
+            done.append(result)
+            continue
+        store, parts = stores[shown[i]], cut[i]
         outputs = [known[p] if p in known else formatted[p] for p in parts]
         errors = [o for o in outputs if isinstance(o, FormatError)]
         if errors:  # a piece black cannot parse: black's message for the whole text
-            results[i] = errors[0] if len(parts) == 1 else _format_one(texts[i])
+            done.append(errors[0] if len(parts) == 1 else _format_one(text))
             continue
-        whole = "\n\n".join(o for o in outputs if isinstance(o, str))
         for piece, output in zip(parts, outputs):
-            if piece in formatted and isinstance(output, str):
+            if isinstance(output, str):
                 store.put(piece, output)
-        store.put(texts[i], whole)
-        results[i] = whole
-    store.save()
-    return [r for r in results if r is not None]
+        whole = "\n\n".join(o for o in outputs if isinstance(o, str))
+        store.put(text, whole)
+        done.append(whole)
+    for store in stores.values():
+        store.save()
+    return done
 
 
-def cache_path() -> Path | None:
-    """Where black's outputs are kept (for tests and ``bench``), or None."""
-    return _Store().path
+def cache_path(name: str = "") -> Path | None:
+    """Where black's outputs for output file ``name`` are kept, or None."""
+    return _Store(name).path

@@ -321,7 +321,7 @@ def _format(
     from .format import format_all  # black is imported only when a file needs it
 
     result.formatted += texts
-    for path, formatted in zip(texts, format_all(list(texts.values()))):
+    for path, formatted in zip(texts, format_all(list(texts.values()), list(texts))):
         if isinstance(formatted, str):
             result.files[path] = formatted.encode()
             continue

@@ -64,7 +64,7 @@ def test_another_formatter_never_makes_fresh_output_stale(out: Path, tmp_path: P
 
     calls: list[int] = []
 
-    def other_black(texts: list[str]) -> list[str]:
+    def other_black(texts: list[str], names: list[str] | None = None) -> list[str]:
         calls.append(len(texts))
         return [text + "# formatted by another black\n" for text in texts]
 
