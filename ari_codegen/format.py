@@ -3,18 +3,21 @@
 black dominates generation time (about 12 µs a byte, on every line of every file), so:
 
 - ``generate`` calls it only for files whose rendered text changed since the manifest was
-  written (see ``write.Manifest``), and imports this module only then;
+  written (see ``write.Manifest``);
 - a text is cut into *pieces* at the top-level ``def``\\s and ``class``\\es where black's
   output does not depend on what came before (see ``pieces``), and black formats each piece
   on its own: the pieces joined are byte for byte black's output for the whole text
   (``tests/test_freshness.py`` checks this on the generated package). Pieces spread evenly
   over a pool of processes, one per core, where one big module would keep one core busy
   while the other idles;
-- black's output is kept in the cache (``cache.directory()/black/``) under the SHA-256 of
-  its input, black's version and the mode: a text or a piece that black has formatted
-  before is not formatted again. A new output directory of the same spec costs no black at
-  all, and a changed declaration costs black on the pieces whose text changed only.
-  black itself is imported only when something is not in the cache.
+- black's output is kept in the cache (``cache.directory()/black/``, a store per output
+  file) under the SHA-256 of its input, black's version and the mode: a text or a piece
+  that black has formatted before is not formatted again. A new output directory of the
+  same spec costs no black at all, and a changed declaration costs black on the pieces
+  whose text changed only;
+- black itself is imported only when something is not in the cache: in the pool's
+  processes, or, for the few pieces of a run over earlier output, in a worker forked when
+  the run starts (``prepare``), which imports black while this process renders.
 """
 
 from __future__ import annotations
@@ -225,9 +228,12 @@ _worker: list[_Worker] = []  # the one started by ``prepare``, until ``release``
 
 
 def prepare() -> None:
-    """Fork the worker that imports black ahead of need (where processes fork: Linux),
+    """Fork the worker that imports black ahead of need (where processes fork: Linux; and
+    only from a process of one thread, whose locks no other thread can hold at the fork),
     unless it runs already; ``release`` stops it, used or not."""
-    if _worker or not sys.platform.startswith("linux"):
+    import threading
+
+    if _worker or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return
     try:
         _worker.append(_Worker())
