@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     import black
     from multiprocessing.connection import Connection
 
-SCHEME = "1"  # of the pieces and the cache entries: changed, every entry is stale
 TARGET = "py311"  # black's target version
 # below this many characters to format, a pool costs more than it saves
 POOL_MINIMUM = 16_000
@@ -112,6 +111,16 @@ def pieces(text: str) -> list[str]:
     return ["".join(lines[a:b]).rstrip() + "\n" for a, b in zip(cuts, cuts[1:])]
 
 
+@lru_cache(maxsize=1)
+def _scheme() -> str:
+    """The digest of this module, which says how black runs (its mode) and how texts are
+    cut: a change to either makes every entry of the cache stale."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:  # not a file: the code digest, which covers it
+        return cache.code_digest()
+
+
 def _version() -> str:
     try:  # black's own version module: much cheaper than importing black
         from _black_version import version  # type: ignore[import-untyped]
@@ -132,9 +141,7 @@ class _Store:
 
     def __init__(self, name: str) -> None:
         base = cache.directory()
-        identity = f"{SCHEME}\0{_version()}\0{TARGET}\0{name}".encode(
-            "utf-8", "replace"
-        )
+        identity = f"{_scheme()}\0{_version()}\0{name}".encode("utf-8", "replace")
         digest = hashlib.sha256(identity).hexdigest()[:32]
         self.path = base / "black" / f"{digest}.pickle" if base else None
         self.entries: dict[str, str] = {}

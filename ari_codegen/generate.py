@@ -286,10 +286,6 @@ def _generate(
             result.files[file.path] = file.text.encode()
     if texts:
         _format(texts, {f.path: f.template for f in rendered}, result)
-    elif format:
-        from .format import release
-
-        release()  # black has nothing to do
     if not result.ok:
         return result
     result.files = {f.path: result.files[f.path] for f in rendered}  # rendering order
