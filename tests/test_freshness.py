@@ -303,11 +303,12 @@ def test_black_on_the_pieces_is_black_on_the_whole(tmp_path: Path) -> None:
         assert len(pieces) > 1 or text is texts[-1]
 
 
-def test_black_s_output_is_cached_by_its_input(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_black_s_output_is_cached_by_its_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A text or a piece black formatted before is not formatted again; a changed piece is
     the only one black sees."""
     from ari_codegen import format as formatting
 
+    monkeypatch.setenv("ARI_CODEGEN_CACHE_DIR", str(tmp_path / "cache"))
     seen: list[str] = []
     real = formatting._format_one
 
