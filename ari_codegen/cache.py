@@ -15,6 +15,8 @@ changes what is generated, and a cache that cannot be read or written is simply 
 - ``parsed/``: per spec, package and strictness, the IR and diagnostics of the last run,
   under a key of the code and the input documents: a spec that did not change is not
   validated and parsed again (a template being worked on renders sooner).
+- ``black/``: black's output by the SHA-256 of its input (whole modules and the pieces
+  ``format`` cuts them into), for one black version and mode: see ``format``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ which can change a byte of the output:
   hash or whose bytes on disk differ from its ``written`` hash; any other file is kept as it
   is, whichever black version formatted it. The manifest records no formatter version, so a
   different black never makes fresh output stale (nor spends seconds finding that out).
+  black's output is also kept in the cache by the hash of its input, module by module and
+  piece by piece (see ``format``): what black formatted once is not formatted again.
 - a run whose key (code, templates, inputs, options, manifest; see ``cache``) matches the
   stamp left by the last fresh run, over files that all still have their recorded hashes,
   renders nothing: it returns before jinja2, jsonschema or black are even imported.
@@ -223,6 +225,32 @@ def generate(
     fresh = _fresh(spec, root, package, dirs, strict, format, distribution)
     if fresh is not None:
         return fresh
+    if not format or not (root / manifest_path(package)).is_file():
+        # into a new directory black has every file to format (in a pool) or none (all
+        # in the cache): no use for a worker
+        return _generate(spec, root, package, dirs, strict, check, format, distribution)
+    from . import format as formatting  # black itself: only if a file needs it
+
+    # over earlier output black has a few pieces to format, if any: its import, in a
+    # process of its own, goes on while this one renders
+    formatting.prepare()
+    try:
+        return _generate(spec, root, package, dirs, strict, check, format, distribution)
+    finally:
+        formatting.release()
+
+
+def _generate(
+    spec: str | Path,
+    root: Path,
+    package: str,
+    dirs: list[Path],
+    strict: bool,
+    check: bool,
+    format: bool,
+    distribution: bool,
+) -> GenerateResult:
+    """``generate`` past the stamp: load, validate, parse, render, format, write."""
     loaded, diagnostics, model = _front(spec, package, strict)
     result = GenerateResult(root, list(diagnostics))
     if model is None:
@@ -291,7 +319,7 @@ def _format(
     from .format import format_all  # black is imported only when a file needs it
 
     result.formatted += texts
-    for path, formatted in zip(texts, format_all(list(texts.values()))):
+    for path, formatted in zip(texts, format_all(list(texts.values()), list(texts))):
         if isinstance(formatted, str):
             result.files[path] = formatted.encode()
             continue

@@ -29,6 +29,11 @@ if TYPE_CHECKING:  # imported when rendering starts, not with ari_codegen
     import jinja2
 
 GENERATOR = "ari_codegen"
+# built-in templates that render to nothing without ``distribution`` (checked by the tests):
+# skipped then, unless a template directory of the user's overrides them
+_DISTRIBUTION_ONLY = frozenset(
+    {"builtin/README.md.jinja", "builtin/pyproject.toml.jinja"}
+)
 PER_DECLARATION = "{declaration}"
 BUILTIN_PREFIX = "builtin"  # builtin/NAME: the built-in template NAME
 # control characters, line separators (str.splitlines' too) and lone surrogates (not UTF-8)
@@ -317,6 +322,8 @@ def render(
             files.append(RenderedFile(path, text, name, package_source, verbatim=True))
             continue
         shown = template_file(name, template_dirs)
+        if not distribution and shown in _DISTRIBUTION_ONLY:
+            continue  # renders to nothing: not even compiled
         targets: list[ir.Declaration | None] = (
             list(spec.declarations) if PER_DECLARATION in name else [None]
         )

@@ -64,7 +64,7 @@ def test_another_formatter_never_makes_fresh_output_stale(out: Path, tmp_path: P
 
     calls: list[int] = []
 
-    def other_black(texts: list[str]) -> list[str]:
+    def other_black(texts: list[str], names: list[str] | None = None) -> list[str]:
         calls.append(len(texts))
         return [text + "# formatted by another black\n" for text in texts]
 
@@ -262,11 +262,87 @@ def test_black_runs_in_a_process_per_core_and_keeps_the_order(monkeypatch: pytes
 
     monkeypatch.setattr(formatting, "ProcessPoolExecutor", recording)
     monkeypatch.setattr(formatting.os, "cpu_count", lambda: 2)
-    texts = ["x  =  1\n", "def broken(:\n", "y=[1,\n2]\n" * 50, "z = {'a':1}\n"]
+    monkeypatch.setenv("ARI_CODEGEN_CACHE_DIR", "")  # black on every text, not its cache
+    big = "y=[1,\n2]\n" * (formatting.POOL_MINIMUM // 8)
+    texts = ["x  =  1\n", "def broken(:\n", big, "z = {'a':1}\n"]
     done = formatting.format_all(texts)
     assert pools == [2]
     assert done[0] == "x = 1\n" and done[3] == 'z = {"a": 1}\n'
     assert done[2] == formatting.format_python(texts[2])
     assert isinstance(done[1], formatting.FormatError)  # an error is a value, in its place
+    small = formatting.format_all(texts[:2] + texts[3:])
+    assert (small[0], str(small[1]), small[2]) == (done[0], str(done[1]), done[3])
+    assert pools == [2]  # a few small texts: formatted here, no pool
     monkeypatch.setattr(formatting.os, "cpu_count", lambda: 1)
-    assert formatting.format_all(texts[:1]) == ["x = 1\n"] and pools == [2]  # one core: no pool
+    assert formatting.format_all(texts[:3])[2] == done[2] and pools == [2]  # one core: no pool
+
+
+def test_black_on_the_pieces_is_black_on_the_whole(tmp_path: Path) -> None:
+    """black formats a module piece by piece (``format.pieces``): joined, the pieces are what
+    black makes of the whole module, on the rendered text of the biggest generated modules
+    and on texts made to trip the cuts up (comments, decorators, docstrings, directives)."""
+    from ari_codegen import format as formatting
+
+    result = generate(SPECS, tmp_path / "plain", format=False)
+    assert result.ok
+    texts = [
+        result.files[f"ari_client/{name}.py"].decode()
+        for name in ("models/channels", "api/bridges", "models/__init__")
+    ]
+    texts.append(
+        '"""Doc."""\ndef a(): pass\n\n# about b\n\ndef b(): ...\n@dataclass\n\n\n'
+        "class C: x: int\nx = 1\n\n\n\n\n@d\n@e(1)\ndef f(): return [\n1]\n"
+        'y = """\n\n\ndef g(): pass\n"""\ndef h(): pass\n\nclass D: pass\n'
+    )
+    texts.append("x = 1\n\n\ndef h(): pass # fmt: skip\n\nclass D: pass\n")
+    for text in texts:
+        pieces = formatting.pieces(text)
+        assert "".join(pieces).split() == text.split()
+        whole = formatting.format_python(text)
+        assert "\n\n".join(map(formatting.format_python, pieces)) == whole
+        assert len(pieces) > 1 or text is texts[-1]
+
+
+def test_black_s_output_is_cached_by_its_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text or a piece black formatted before is not formatted again; a changed piece is
+    the only one black sees."""
+    from ari_codegen import format as formatting
+
+    monkeypatch.setenv("ARI_CODEGEN_CACHE_DIR", str(tmp_path / "cache"))
+    seen: list[str] = []
+    real = formatting._format_one
+
+    def recording(text: str) -> str | formatting.FormatError:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(formatting, "_format_one", recording)
+    one = "import os\n\n\ndef f( x ):\n    return x\n\n\nclass A :\n    x=1\n"
+    first = formatting.format_all([one])
+    assert len(seen) == 3 and formatting.cache_path() is not None
+    assert formatting.format_all([one]) == first and len(seen) == 3
+    two = one.replace("x=1", "x=2")
+    assert formatting.format_all([two]) == [first[0].replace("x = 1", "x = 2")]
+    assert seen[3:] == ["class A :\n    x=2\n"]
+
+
+def test_a_change_over_earlier_output_formats_in_the_worker(out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over earlier output black's import starts in a process of its own before rendering;
+    that process formats the changed pieces and is stopped when the run ends."""
+    from ari_codegen import format as formatting
+
+    sent: list[list[str]] = []
+    real = formatting._Worker.run
+
+    def recording(self: formatting._Worker, texts: list[str]) -> list[str | formatting.FormatError] | None:
+        sent.append(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(formatting._Worker, "run", recording)
+    monkeypatch.setenv("ARI_CODEGEN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    changed = generate(edited_specs(tmp_path), out)
+    assert changed.ok and changed.wrote and formatting._worker == []
+    assert len(sent) == 1 and any("again." in text for text in sent[0])
+    assert all(len(text) < 5000 for text in sent[0])  # pieces, not whole modules
+    fresh = generate(edited_specs(tmp_path / "again"), tmp_path / "new")  # a new directory: no worker
+    assert fresh.ok and len(sent) == 1 and formatting._worker == []

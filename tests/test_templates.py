@@ -479,3 +479,17 @@ def test_example_extra_method(spec: ir.Spec, tmp_path: Path) -> None:
     channels = [op.py_name for d in spec.declarations if d.name == "channels" for op in d.operations]
     bridges = [op for d in spec.declarations if d.name == "bridges" for op in d.operations]
     assert done.stdout == f"{tuple(channels[:3])!r} {len(bridges)}\n"
+
+
+def test_the_distribution_templates_render_to_nothing_without_it() -> None:
+    """``render`` does not even compile the built-in templates that make an output directory
+    installable when ``distribution`` is off: they must render to nothing then."""
+    from ari_codegen.render import _DISTRIBUTION_ONLY
+
+    spec, _ = build_ir(SPECS)
+    assert spec is not None
+    env = environment(())
+    for shown in sorted(_DISTRIBUTION_ONLY):
+        context = {"spec": spec, "declaration": None, "output_path": shown.split("/", 1)[1], "header": "# h", "header_text": "h"}
+        assert env.get_template(shown).render(context, distribution=False).strip() == ""
+        assert env.get_template(shown).render(context, distribution=True).strip() != ""
