@@ -100,12 +100,10 @@ class Kind:
     schema: Mapping[str, Any] = {}  # its JSON Schema (Draft 2020-12)
     runtime: frozenset[str] = frozenset()  # _runtime names its models code calls
     argument_runtime: frozenset[str] = frozenset()  # ... and its client code
-    predicate: str = (
-        "_http.is_object"  # an _http function: is one allowMultiple item valid?
-    )
-    converts: bool = (
-        False  # decoding one value builds objects (see also TypeRef.converts)
-    )
+    # an _http function: is one allowMultiple item valid?
+    predicate: str = "_http.is_object"
+    # decoding one value builds objects (see also TypeRef.converts)
+    converts: bool = False
     bounded: bool = False  # a RANGE applies
     response_only: bool = False  # only a responseClass may be of this kind
     read_default: Reader | None = None  # a default written as text -> its value

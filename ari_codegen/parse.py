@@ -115,12 +115,10 @@ class _Models:
     # model id -> its direct children, spec order
     children: Mapping[str, tuple[str, ...]]
     validators: Mapping[str, str] = field(default_factory=dict)  # model id -> validator
-    parsers: Mapping[str, str] = field(
-        default_factory=dict
-    )  # model id -> its parser, if any
-    homes: Mapping[str, str] = field(
-        default_factory=dict
-    )  # model id -> module of its class
+    # model id -> its parser, if any
+    parsers: Mapping[str, str] = field(default_factory=dict)
+    # model id -> module of its class
+    homes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def index(cls, documents: list[_Document], classes: naming.Scope) -> _Models:

@@ -38,9 +38,8 @@ class Manifest:
     generator: str
     formatter: str | None  # "black", or None: written with --no-format
     inputs: dict[str, str]  # input document name -> sha256
-    files: dict[str, dict[str, str]] = field(
-        default_factory=dict
-    )  # path -> {rendered, written}
+    # path -> {rendered, written}
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = ""  # the input named in its header, as in the package's other files
 
     def to_bytes(self) -> bytes:

@@ -59,9 +59,8 @@ class Operation:
     method: str  # "GET"
     path: str  # "/channels/{channelId}"
     since: Tuple[str, ...] = ()
-    errors: Mapping[int, str] = field(
-        default_factory=dict
-    )  # status -> the spec's reason
+    # status -> the spec's reason
+    errors: Mapping[int, str] = field(default_factory=dict)
     param_since: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
 
 
