@@ -210,7 +210,7 @@ class Server:
 
 class StubServer(Server):
     """The stub variant of the server: ``pkg.testing.StubAri`` with a model of the real
-    server's configuration (/work/shared/asterisk/README.md): dialplan ``[default]`` with
+    server's configuration (../shared/asterisk/README.md): dialplan ``[default]`` with
     ``wait`` (Answer, Wait(600)) and ``stasis`` (Stasis(demo)), one sound (``sound:beep``, 0.25 s),
     no channel driver that makes endpoints. It has no CLI and cannot be restarted: tests that
     need either skip."""
