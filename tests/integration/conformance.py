@@ -18,13 +18,14 @@ one of those the real server sent in that test.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 from urllib.parse import urlsplit
+
+from . import wire
 
 REFERENCE = Path(__file__).with_name("conformance-asterisk.json")
 
@@ -35,73 +36,27 @@ _results: Dict[str, Dict[str, Dict[str, Any]]] = defaultdict(
 _stub_statuses: Dict[str, Dict[str, List[int]]] = defaultdict(
     dict
 )  # pkg -> op -> statuses
-_operations: List[Tuple[str, str, "re.Pattern[str]"]] = (
-    []
-)  # (name, method, path pattern)
+_operations: List[wire.Operations] = []  # the listing's, once known
 
 
-class _Recorder(logging.Handler):
-    _HTTPX = re.compile(r'^HTTP Request: (\w+) (\S+) "HTTP/[\d.]+ (\d+)')
-    _WS = re.compile(r"^> GET (\S+) HTTP/1\.1")
-    _WS_STATUS = re.compile(r"^< HTTP/1\.1 (\d+)")
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if _current is None:
-            return
-        try:
-            text = record.getMessage()
-        except Exception:
-            return
-        found = self._HTTPX.match(text)
-        if found:
-            _current["requests"].append(
-                [operation(found.group(1), found.group(2)), int(found.group(3))]
-            )
-            return
-        found = self._WS.match(text)
-        if found:
-            _current["requests"].append([operation("GET", found.group(1)), None])
-            return
-        found = self._WS_STATUS.match(text)
-        if found and _current["requests"] and _current["requests"][-1][1] is None:
-            _current["requests"][-1][1] = int(found.group(1))
+def _record(request: wire.Request) -> None:
+    if _current is not None:
+        _current["requests"].append(request)
 
 
 def start() -> None:
-    for name, level in (("httpx", logging.INFO), ("websockets.client", logging.DEBUG)):
-        logger = logging.getLogger(name)
-        if not any(isinstance(h, _Recorder) for h in logger.handlers):
-            logger.addHandler(_Recorder(level))
-        if logger.getEffectiveLevel() > level:
-            logger.setLevel(level)
+    wire.listen(_record)
 
 
 def listing(spec_dir: Path) -> None:
     """The operations of the listing, to name the requests."""
-    if _operations:
-        return
-    from ari_codegen import build_ir
-
-    spec, _ = build_ir(spec_dir)
-    assert spec is not None
-    for decl in spec.declarations:
-        for op in decl.operations:
-            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(op.path))
-            _operations.append(
-                (f"{decl.name}.{op.nickname}", op.method, re.compile(pattern + "$"))
-            )
-    # literal segments first (channels/create before channels/{channelId})
-    _operations.sort(key=lambda o: o[2].pattern.count("[^/]+"))
+    if not _operations:
+        _operations.append(wire.Operations(spec_dir))
 
 
 def operation(method: str, url: str) -> str:
-    path = urlsplit(url).path
-    if "/ari" in path:
-        path = path[path.index("/ari") + 4 :]
-    for name, want, pattern in _operations:
-        if want == method and pattern.match(path):
-            return name
-    return f"{method} {path}"
+    name = _operations[0].name(method, url) if _operations else None
+    return name or f"{method} {urlsplit(url).path}"
 
 
 def begin(key: str, backend: str) -> None:
@@ -121,6 +76,9 @@ def end(outcome: str) -> None:
         return
     record = _current
     _current = None
+    record["requests"] = [
+        [operation(r.method, r.url), r.status] for r in record["requests"]
+    ]
     record["events"] = [
         [type(e).__name__ for e in log.seen] for log in record["events"]
     ]

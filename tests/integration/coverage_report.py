@@ -1,19 +1,18 @@
 """Which operations of the server's listing the integration suite exercised, and why not the rest.
 
-Nothing is patched: the requests are read from what httpx and websockets log (every HTTP
-request at INFO, every websocket handshake at DEBUG), matched to the operations of the listing
-the server served. The terminal summary of a run gives the count, the operations whose success
-path this server cannot serve (``ERRORS_ONLY``, with the reason; their errors are checked), and
-names every operation no test called, so a gap never goes unnoticed.
+Nothing is patched: the requests are read from what httpx and websockets log (``wire``),
+named by the operations of the listing the server served. The terminal summary of a run gives
+the count, the operations whose success path this server cannot serve (``ERRORS_ONLY``, with
+the reason; their errors are checked), and names every operation no test called, so a gap
+never goes unnoticed.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from . import wire
 
 # Operations whose success path this server cannot serve; the suite checks the errors it gives.
 ERRORS_ONLY: dict[str, str] = {
@@ -28,36 +27,13 @@ ERRORS_ONLY: dict[str, str] = {
     " an external media channel's 404 checked",
 }
 
-_requests: set[tuple[str, str]] = set()
+_requests: list[wire.Request] = []
 _spec_dir: list[Path] = []
 
 
-class _Recorder(logging.Handler):
-    _HTTPX = re.compile(r"^HTTP Request: (\w+) (\S+) ")
-    _WS = re.compile(r"^> GET (\S+) HTTP/1\.1")
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = record.getMessage()
-        except Exception:  # a record this module does not read
-            return
-        found = self._HTTPX.match(text)
-        if found:
-            _requests.add((found.group(1), urlsplit(found.group(2)).path))
-            return
-        found = self._WS.match(text)
-        if found:
-            _requests.add(("GET", urlsplit(found.group(1)).path))
-
-
 def start() -> None:
-    """Listen to httpx's and websockets' loggers (idempotent)."""
-    for name, level in (("httpx", logging.INFO), ("websockets.client", logging.DEBUG)):
-        logger = logging.getLogger(name)
-        if not any(isinstance(h, _Recorder) for h in logger.handlers):
-            logger.addHandler(_Recorder(level))
-        if logger.getEffectiveLevel() > level:
-            logger.setLevel(level)
+    """Listen to what the clients send (idempotent)."""
+    wire.listen(_requests.append)
 
 
 def served_from(spec_dir: Path) -> None:
@@ -65,32 +41,14 @@ def served_from(spec_dir: Path) -> None:
     _spec_dir[:] = [spec_dir]
 
 
-def _operations(spec_dir: Path) -> dict[str, tuple[str, re.Pattern[str]]]:
-    from ari_codegen import build_ir
-
-    spec, _ = build_ir(spec_dir)
-    assert spec is not None
-    found: dict[str, tuple[str, re.Pattern[str]]] = {}
-    for decl in spec.declarations:
-        for op in decl.operations:
-            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(op.path))
-            found[f"{decl.name}.{op.nickname}"] = (op.method, re.compile(pattern + "$"))
-    return found
-
-
 def summary() -> tuple[list[str], list[str]]:
     """(exercised, not exercised) operation names, in spec order."""
     if not _spec_dir:
         return [], []
-    operations = _operations(_spec_dir[0])
-    base = "/ari"
-    exercised, missed = [], []
-    for name, (method, pattern) in operations.items():
-        hit = any(
-            m == method and path.startswith(base) and pattern.match(path[len(base) :])
-            for m, path in _requests
-        )
-        (exercised if hit else missed).append(name)
+    operations = wire.Operations(_spec_dir[0])
+    called = {operations.name(r.method, r.url) for r in _requests}
+    exercised = [name for name in operations.names if name in called]
+    missed = [name for name in operations.names if name not in called]
     return exercised, missed
 
 
