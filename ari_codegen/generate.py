@@ -11,7 +11,7 @@ which can change a byte of the output:
   is, whichever black version formatted it. The manifest records no formatter version, so a
   different black never makes fresh output stale (nor spends seconds finding that out).
   black's output is also kept in the cache by the hash of its input, module by module and
-  piece by piece (see ``format``): what black formatted once is not formatted again.
+  statement by statement (see ``format``): what black formatted once is not formatted again.
 - a run whose key (code, templates, inputs, options, manifest; see ``cache``) matches the
   stamp left by the last fresh run, over files that all still have their recorded hashes,
   renders nothing: it returns before jinja2, jsonschema or black are even imported.
@@ -287,7 +287,8 @@ def _generate(
         else:
             result.files[file.path] = file.text.encode()
     if texts:
-        _format(texts, {f.path: f.template for f in rendered}, result)
+        templates = {f.path: f.template for f in rendered}
+        _format(texts, templates, result, laid_out=not dirs)
     if not result.ok:
         return result
     result.files = {f.path: result.files[f.path] for f in rendered}  # rendering order
@@ -312,14 +313,19 @@ def _generate(
 
 
 def _format(
-    texts: dict[str, str], templates: dict[str, str], result: GenerateResult
+    texts: dict[str, str],
+    templates: dict[str, str],
+    result: GenerateResult,
+    laid_out: bool,
 ) -> None:
     """black on ``texts`` (path -> rendered text), into ``result``: a text black cannot
     parse is an error naming the template it came from."""
     from .format import format_all  # black is imported only when a file needs it
 
     result.formatted += texts
-    for path, formatted in zip(texts, format_all(list(texts.values()), list(texts))):
+    for path, formatted in zip(
+        texts, format_all(list(texts.values()), list(texts), laid_out=laid_out)
+    ):
         if isinstance(formatted, str):
             result.files[path] = formatted.encode()
             continue

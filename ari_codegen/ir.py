@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Literal, Mapping, Union
 
 from . import kinds
-from .literals import pystr
+from .literals import pyrepr, pystr
 
 JsonScalar = Union[str, int, float, bool]
 TypeKind = Literal[
@@ -194,6 +194,11 @@ class ErrorResponse:
     reason: str
     py_class: str = "UnexpectedStatus"  # the exception of the status: "NotFound"
 
+    @property
+    def py_entry(self) -> str:
+        """Its entry in an operation's ``errors``: ``404: "Channel not found"``."""
+        return f"{self.code}: {pystr(self.reason)}"
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -218,6 +223,11 @@ class Parameter:
     @property
     def enum(self) -> Enum | None:
         return self.allowed.enum if self.allowed is not None else None
+
+    @property
+    def py_since_entry(self) -> str:
+        """Its entry in an operation's ``param_since``: ``"media": ("12.0.0",)``."""
+        return f"{pystr(self.name)}: {pyrepr(self.since)}"
 
 
 @dataclass(frozen=True)
@@ -293,6 +303,33 @@ class Operation:
         return self.required_parameters + self.optional_parameters
 
     @property
+    def method_parameters(self) -> tuple[str, ...]:
+        """The client method's parameters after ``self``: the required ones, then ``*`` and
+        the optional ones, with their annotations and defaults."""
+
+        def written(p: Parameter) -> str:
+            default = f" = {p.py_default}" if p.py_default is not None else ""
+            return f"{p.py_name}: {p.annotation}{default}"
+
+        optional = [written(p) for p in self.optional_parameters]
+        return (
+            *(written(p) for p in self.required_parameters),
+            *(["*", *optional] if optional else []),
+        )
+
+    @property
+    def builder_parameters(self) -> tuple[str, ...]:
+        """The request builder's parameters: every argument keyword-only, annotated."""
+        if not self.parameters:
+            return ()
+        return ("*", *(f"{p.py_name}: {p.annotation}" for p in self.arguments))
+
+    @property
+    def call_arguments(self) -> tuple[str, ...]:
+        """Every argument passed on by keyword: ``("channel_id=channel_id", ...)``."""
+        return tuple(f"{p.py_name}={p.py_name}" for p in self.arguments)
+
+    @property
     def is_websocket(self) -> bool:
         return self.upgrade == "websocket"
 
@@ -354,6 +391,11 @@ class Import:
     type_checking: bool = False
     # the names are part of the module's interface (``Name as Name``)
     reexport: bool = False
+
+    @property
+    def imported(self) -> tuple[str, ...]:
+        """The names as the statement lists them: ``Name``, or ``Name as Name``."""
+        return tuple(f"{n} as {n}" if self.reexport else n for n in self.names)
 
 
 @dataclass(frozen=True)

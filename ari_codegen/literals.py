@@ -33,6 +33,8 @@ def pyrepr(value: Any) -> str:
         return f"({items},)" if len(value) == 1 else f"({items})"
     if isinstance(value, float) and (value != value or abs(value) == float("inf")):
         return f'float("{value}")'  # nan, inf, -inf (a JSON number like 1e999 reads as inf)
+    if isinstance(value, float):  # as black writes it: 1e16, not 1e+16
+        return repr(value).replace("e+", "e")
     return repr(value)
 
 

@@ -181,7 +181,7 @@ def model_imports(
         lines.add("collections.abc", "Mapping")
         lines.add("dataclasses", "dataclass")
         lines.add("typing", "Any")
-        lines.add(".._runtime", "Problem", "failure", "new_instance")
+        lines.add(".._runtime", "Problem", "failure", "new_instance", "unknown_fields")
     for model in models:
         if model.parent is None:
             lines.add(".._runtime", "Model")

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Type, TypeVar
+from typing import TYPE_CHECKING, AbstractSet, Any, Dict, List, Mapping, Type, TypeVar
 
 _M = TypeVar("_M", bound="Model")
 
@@ -132,6 +132,11 @@ def nearest_base(
             except ValidationError:
                 continue
     raise error
+
+
+def unknown_fields(data: Mapping[str, Any], known: AbstractSet[str]) -> Dict[str, Any]:
+    """The fields of ``data`` whose keys are not ``known``: a model's ``extras``."""
+    return {key: value for key, value in data.items() if key not in known}
 
 
 def failure(model: str, problems: List[Problem], exc: BaseException) -> ValidationError:

@@ -616,7 +616,12 @@ ROUTES: Tuple[Route, ...] = (
         (
             Param("channelId", "path", "string", True, False),
             Param(
-                "spy", "query", "string", False, False, ("none", "both", "out", "in")
+                "spy",
+                "query",
+                "string",
+                False,
+                False,
+                ("none", "both", "out", "in"),
             ),
             Param(
                 "whisper",
@@ -641,7 +646,12 @@ ROUTES: Tuple[Route, ...] = (
             Param("channelId", "path", "string", True, False),
             Param("snoopId", "path", "string", True, False),
             Param(
-                "spy", "query", "string", False, False, ("none", "both", "out", "in")
+                "spy",
+                "query",
+                "string",
+                False,
+                False,
+                ("none", "both", "out", "in"),
             ),
             Param(
                 "whisper",
@@ -703,7 +713,12 @@ ROUTES: Tuple[Route, ...] = (
                 ("udp", "tcp", "websocket"),
             ),
             Param(
-                "connection_type", "query", "string", False, False, ("client", "server")
+                "connection_type",
+                "query",
+                "string",
+                False,
+                False,
+                ("client", "server"),
             ),
             Param("format", "query", "string", True, False),
             Param("direction", "query", "string", False, False, ("both",)),

@@ -31,7 +31,11 @@ _LIST = _http.Operation(
 def _build_list() -> _http.Request[list[Application]]:
     """Check the arguments of applications.list and build its request."""
     return _http.Request(
-        _LIST, "/applications", [], None, _http.model_list(Application)
+        _LIST,
+        "/applications",
+        [],
+        None,
+        _http.model_list(Application),
     )
 
 
@@ -40,9 +44,7 @@ _GET = _http.Operation(
     "GET",
     "/applications/{applicationName}",
     since=("13.0.0",),
-    errors={
-        404: "Application does not exist.",
-    },
+    errors={404: "Application does not exist."},
 )
 
 
@@ -80,7 +82,9 @@ _SUBSCRIBE = _http.Operation(
 
 
 def _build_subscribe(
-    *, application_name: str, event_source: str | Sequence[str]
+    *,
+    application_name: str,
+    event_source: str | Sequence[str],
 ) -> _http.Request[Application]:
     """Check the arguments of applications.subscribe and build its request."""
     problems: list[Problem] = []
@@ -123,7 +127,9 @@ _UNSUBSCRIBE = _http.Operation(
 
 
 def _build_unsubscribe(
-    *, application_name: str, event_source: str | Sequence[str]
+    *,
+    application_name: str,
+    event_source: str | Sequence[str],
 ) -> _http.Request[Application]:
     """Check the arguments of applications.unsubscribe and build its request."""
     problems: list[Problem] = []
@@ -156,15 +162,14 @@ _FILTER = _http.Operation(
     "PUT",
     "/applications/{applicationName}/eventFilter",
     since=("13.26.0", "16.3.0"),
-    errors={
-        400: "Bad request.",
-        404: "Application does not exist.",
-    },
+    errors={400: "Bad request.", 404: "Application does not exist."},
 )
 
 
 def _build_filter(
-    *, application_name: str, filter: dict[str, Any] | None
+    *,
+    application_name: str,
+    filter: dict[str, Any] | None,
 ) -> _http.Request[Application]:
     """Check the arguments of applications.filter and build its request."""
     problems: list[Problem] = []
@@ -231,7 +236,9 @@ class Applications(_http.Resource):
         return self._sender.send(_build_get(application_name=application_name))
 
     def subscribe(
-        self, application_name: str, event_source: str | Sequence[str]
+        self,
+        application_name: str,
+        event_source: str | Sequence[str],
     ) -> Application:
         """Subscribe an application to a event source.
 
@@ -254,12 +261,15 @@ class Applications(_http.Resource):
         """
         return self._sender.send(
             _build_subscribe(
-                application_name=application_name, event_source=event_source
+                application_name=application_name,
+                event_source=event_source,
             )
         )
 
     def unsubscribe(
-        self, application_name: str, event_source: str | Sequence[str]
+        self,
+        application_name: str,
+        event_source: str | Sequence[str],
     ) -> Application:
         """Unsubscribe an application from an event source.
 
@@ -283,12 +293,16 @@ class Applications(_http.Resource):
         """
         return self._sender.send(
             _build_unsubscribe(
-                application_name=application_name, event_source=event_source
+                application_name=application_name,
+                event_source=event_source,
             )
         )
 
     def filter(
-        self, application_name: str, *, filter: dict[str, Any] | None = None
+        self,
+        application_name: str,
+        *,
+        filter: dict[str, Any] | None = None,
     ) -> Application:
         """Filter application events types.
 
@@ -353,7 +367,9 @@ class AsyncApplications(_http.AsyncResource):
         return await self._sender.send(_build_get(application_name=application_name))
 
     async def subscribe(
-        self, application_name: str, event_source: str | Sequence[str]
+        self,
+        application_name: str,
+        event_source: str | Sequence[str],
     ) -> Application:
         """Subscribe an application to a event source.
 
@@ -376,12 +392,15 @@ class AsyncApplications(_http.AsyncResource):
         """
         return await self._sender.send(
             _build_subscribe(
-                application_name=application_name, event_source=event_source
+                application_name=application_name,
+                event_source=event_source,
             )
         )
 
     async def unsubscribe(
-        self, application_name: str, event_source: str | Sequence[str]
+        self,
+        application_name: str,
+        event_source: str | Sequence[str],
     ) -> Application:
         """Unsubscribe an application from an event source.
 
@@ -405,12 +424,16 @@ class AsyncApplications(_http.AsyncResource):
         """
         return await self._sender.send(
             _build_unsubscribe(
-                application_name=application_name, event_source=event_source
+                application_name=application_name,
+                event_source=event_source,
             )
         )
 
     async def filter(
-        self, application_name: str, *, filter: dict[str, Any] | None = None
+        self,
+        application_name: str,
+        *,
+        filter: dict[str, Any] | None = None,
     ) -> Application:
         """Filter application events types.
 

@@ -32,14 +32,15 @@ _GET_OBJECT = _http.Operation(
     "GET",
     "/asterisk/config/dynamic/{configClass}/{objectType}/{id}",
     since=("13.5.0",),
-    errors={
-        404: "{configClass|objectType|id} not found",
-    },
+    errors={404: "{configClass|objectType|id} not found"},
 )
 
 
 def _build_get_object(
-    *, config_class: str, object_type: str, id: str
+    *,
+    config_class: str,
+    object_type: str,
+    id: str,
 ) -> _http.Request[list[ConfigTuple]]:
     """Check the arguments of asterisk.getObject and build its request."""
     problems: list[Problem] = []
@@ -91,7 +92,11 @@ _UPDATE_OBJECT = _http.Operation(
 
 
 def _build_update_object(
-    *, config_class: str, object_type: str, id: str, fields: list[ConfigTuple] | None
+    *,
+    config_class: str,
+    object_type: str,
+    id: str,
+    fields: list[ConfigTuple] | None,
 ) -> _http.Request[list[ConfigTuple]]:
     """Check the arguments of asterisk.updateObject and build its request."""
     problems: list[Problem] = []
@@ -148,7 +153,10 @@ _DELETE_OBJECT = _http.Operation(
 
 
 def _build_delete_object(
-    *, config_class: str, object_type: str, id: str
+    *,
+    config_class: str,
+    object_type: str,
+    id: str,
 ) -> _http.Request[None]:
     """Check the arguments of asterisk.deleteObject and build its request."""
     problems: list[Problem] = []
@@ -221,7 +229,11 @@ def _build_get_info(
     if problems:
         raise _http.invalid(problems, _GET_INFO)
     return _http.Request(
-        _GET_INFO, "/asterisk/info", query, None, _http.model(AsteriskInfo)
+        _GET_INFO,
+        "/asterisk/info",
+        query,
+        None,
+        _http.model(AsteriskInfo),
     )
 
 
@@ -251,7 +263,11 @@ _LIST_MODULES = _http.Operation(
 def _build_list_modules() -> _http.Request[list[Module]]:
     """Check the arguments of asterisk.listModules and build its request."""
     return _http.Request(
-        _LIST_MODULES, "/asterisk/modules", [], None, _http.model_list(Module)
+        _LIST_MODULES,
+        "/asterisk/modules",
+        [],
+        None,
+        _http.model_list(Module),
     )
 
 
@@ -292,9 +308,7 @@ _LOAD_MODULE = _http.Operation(
     "POST",
     "/asterisk/modules/{moduleName}",
     since=("13.5.0",),
-    errors={
-        409: "Module could not be loaded.",
-    },
+    errors={409: "Module could not be loaded."},
 )
 
 
@@ -394,7 +408,11 @@ _LIST_LOG_CHANNELS = _http.Operation(
 def _build_list_log_channels() -> _http.Request[list[LogChannel]]:
     """Check the arguments of asterisk.listLogChannels and build its request."""
     return _http.Request(
-        _LIST_LOG_CHANNELS, "/asterisk/logging", [], None, _http.model_list(LogChannel)
+        _LIST_LOG_CHANNELS,
+        "/asterisk/logging",
+        [],
+        None,
+        _http.model_list(LogChannel),
     )
 
 
@@ -403,10 +421,7 @@ _ADD_LOG = _http.Operation(
     "POST",
     "/asterisk/logging/{logChannelName}",
     since=("13.6.0",),
-    errors={
-        400: "Bad request body",
-        409: "Log channel could not be created.",
-    },
+    errors={400: "Bad request body", 409: "Log channel could not be created."},
 )
 
 
@@ -442,9 +457,7 @@ _DELETE_LOG = _http.Operation(
     "DELETE",
     "/asterisk/logging/{logChannelName}",
     since=("13.6.0",),
-    errors={
-        404: "Log channel does not exist.",
-    },
+    errors={404: "Log channel does not exist."},
 )
 
 
@@ -473,9 +486,7 @@ _ROTATE_LOG = _http.Operation(
     "PUT",
     "/asterisk/logging/{logChannelName}/rotate",
     since=("13.6.0",),
-    errors={
-        404: "Log channel does not exist.",
-    },
+    errors={404: "Log channel does not exist."},
 )
 
 
@@ -504,9 +515,7 @@ _GET_GLOBAL_VAR = _http.Operation(
     "GET",
     "/asterisk/variable",
     since=("12.0.0",),
-    errors={
-        400: "Missing variable parameter.",
-    },
+    errors={400: "Missing variable parameter."},
 )
 
 
@@ -523,7 +532,11 @@ def _build_get_global_var(*, variable: str) -> _http.Request[Variable]:
     if problems:
         raise _http.invalid(problems, _GET_GLOBAL_VAR)
     return _http.Request(
-        _GET_GLOBAL_VAR, "/asterisk/variable", query, None, _http.model(Variable)
+        _GET_GLOBAL_VAR,
+        "/asterisk/variable",
+        query,
+        None,
+        _http.model(Variable),
     )
 
 
@@ -532,9 +545,7 @@ _SET_GLOBAL_VAR = _http.Operation(
     "POST",
     "/asterisk/variable",
     since=("12.0.0",),
-    errors={
-        400: "Missing variable parameter.",
-    },
+    errors={400: "Missing variable parameter."},
 )
 
 
@@ -568,7 +579,10 @@ class Asterisk(_http.Resource):
     __slots__ = ()
 
     def get_object(
-        self, config_class: str, object_type: str, id: str
+        self,
+        config_class: str,
+        object_type: str,
+        id: str,
     ) -> list[ConfigTuple]:
         """Retrieve a dynamic configuration object.
 
@@ -619,7 +633,10 @@ class Asterisk(_http.Resource):
         """
         return self._sender.send(
             _build_update_object(
-                config_class=config_class, object_type=object_type, id=id, fields=fields
+                config_class=config_class,
+                object_type=object_type,
+                id=id,
+                fields=fields,
             )
         )
 
@@ -640,7 +657,9 @@ class Asterisk(_http.Resource):
         """
         return self._sender.send(
             _build_delete_object(
-                config_class=config_class, object_type=object_type, id=id
+                config_class=config_class,
+                object_type=object_type,
+                id=id,
             )
         )
 
@@ -788,7 +807,8 @@ class Asterisk(_http.Resource):
         """
         return self._sender.send(
             _build_add_log(
-                log_channel_name=log_channel_name, configuration=configuration
+                log_channel_name=log_channel_name,
+                configuration=configuration,
             )
         )
 
@@ -863,7 +883,10 @@ class AsyncAsterisk(_http.AsyncResource):
     __slots__ = ()
 
     async def get_object(
-        self, config_class: str, object_type: str, id: str
+        self,
+        config_class: str,
+        object_type: str,
+        id: str,
     ) -> list[ConfigTuple]:
         """Retrieve a dynamic configuration object.
 
@@ -914,7 +937,10 @@ class AsyncAsterisk(_http.AsyncResource):
         """
         return await self._sender.send(
             _build_update_object(
-                config_class=config_class, object_type=object_type, id=id, fields=fields
+                config_class=config_class,
+                object_type=object_type,
+                id=id,
+                fields=fields,
             )
         )
 
@@ -935,7 +961,9 @@ class AsyncAsterisk(_http.AsyncResource):
         """
         return await self._sender.send(
             _build_delete_object(
-                config_class=config_class, object_type=object_type, id=id
+                config_class=config_class,
+                object_type=object_type,
+                id=id,
             )
         )
 
@@ -1083,7 +1111,8 @@ class AsyncAsterisk(_http.AsyncResource):
         """
         return await self._sender.send(
             _build_add_log(
-                log_channel_name=log_channel_name, configuration=configuration
+                log_channel_name=log_channel_name,
+                configuration=configuration,
             )
         )
 

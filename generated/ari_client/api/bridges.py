@@ -40,14 +40,15 @@ _CREATE = _http.Operation(
     "POST",
     "/bridges",
     since=("12.0.0",),
-    errors={
-        409: "Bridge with the same bridgeId already exists",
-    },
+    errors={409: "Bridge with the same bridgeId already exists"},
 )
 
 
 def _build_create(
-    *, type: str | None, bridge_id: str | None, name: str | None
+    *,
+    type: str | None,
+    bridge_id: str | None,
+    name: str | None,
 ) -> _http.Request[Bridge]:
     """Check the arguments of bridges.create and build its request."""
     problems: list[Problem] = []
@@ -77,14 +78,15 @@ _CREATE_WITH_ID = _http.Operation(
     "POST",
     "/bridges/{bridgeId}",
     since=("12.2.0",),
-    errors={
-        409: "Bridge with the same bridgeId already exists",
-    },
+    errors={409: "Bridge with the same bridgeId already exists"},
 )
 
 
 def _build_create_with_id(
-    *, bridge_id: str, type: str | None, name: str | None
+    *,
+    bridge_id: str,
+    type: str | None,
+    name: str | None,
 ) -> _http.Request[Bridge]:
     """Check the arguments of bridges.createWithId and build its request."""
     problems: list[Problem] = []
@@ -121,9 +123,7 @@ _GET = _http.Operation(
     "GET",
     "/bridges/{bridgeId}",
     since=("12.0.0",),
-    errors={
-        404: "Bridge not found",
-    },
+    errors={404: "Bridge not found"},
 )
 
 
@@ -139,7 +139,11 @@ def _build_get(*, bridge_id: str) -> _http.Request[Bridge]:
     if problems:
         raise _http.invalid(problems, _GET)
     return _http.Request(
-        _GET, "/bridges/" + _http.segment(bridge_id), [], None, _http.model(Bridge)
+        _GET,
+        "/bridges/" + _http.segment(bridge_id),
+        [],
+        None,
+        _http.model(Bridge),
     )
 
 
@@ -148,9 +152,7 @@ _DESTROY = _http.Operation(
     "DELETE",
     "/bridges/{bridgeId}",
     since=("12.0.0",),
-    errors={
-        404: "Bridge not found",
-    },
+    errors={404: "Bridge not found"},
 )
 
 
@@ -166,7 +168,11 @@ def _build_destroy(*, bridge_id: str) -> _http.Request[None]:
     if problems:
         raise _http.invalid(problems, _DESTROY)
     return _http.Request(
-        _DESTROY, "/bridges/" + _http.segment(bridge_id), [], None, _http.void
+        _DESTROY,
+        "/bridges/" + _http.segment(bridge_id),
+        [],
+        None,
+        _http.void,
     )
 
 
@@ -261,7 +267,9 @@ _REMOVE_CHANNEL = _http.Operation(
 
 
 def _build_remove_channel(
-    *, bridge_id: str, channel: str | Sequence[str]
+    *,
+    bridge_id: str,
+    channel: str | Sequence[str],
 ) -> _http.Request[None]:
     """Check the arguments of bridges.removeChannel and build its request."""
     problems: list[Problem] = []
@@ -336,9 +344,7 @@ _CLEAR_VIDEO_SOURCE = _http.Operation(
     "DELETE",
     "/bridges/{bridgeId}/videoSource",
     since=("13.13.0", "14.2.0"),
-    errors={
-        404: "Bridge not found",
-    },
+    errors={404: "Bridge not found"},
 )
 
 
@@ -367,10 +373,7 @@ _START_MOH = _http.Operation(
     "POST",
     "/bridges/{bridgeId}/moh",
     since=("12.0.0",),
-    errors={
-        404: "Bridge not found",
-        409: "Bridge not in Stasis application",
-    },
+    errors={404: "Bridge not found", 409: "Bridge not in Stasis application"},
 )
 
 
@@ -405,10 +408,7 @@ _STOP_MOH = _http.Operation(
     "DELETE",
     "/bridges/{bridgeId}/moh",
     since=("12.0.0",),
-    errors={
-        404: "Bridge not found",
-        409: "Bridge not in Stasis application",
-    },
+    errors={404: "Bridge not found", 409: "Bridge not in Stasis application"},
 )
 
 
@@ -424,7 +424,11 @@ def _build_stop_moh(*, bridge_id: str) -> _http.Request[None]:
     if problems:
         raise _http.invalid(problems, _STOP_MOH)
     return _http.Request(
-        _STOP_MOH, "/bridges/" + _http.segment(bridge_id) + "/moh", [], None, _http.void
+        _STOP_MOH,
+        "/bridges/" + _http.segment(bridge_id) + "/moh",
+        [],
+        None,
+        _http.void,
     )
 
 
@@ -739,7 +743,11 @@ class Bridges(_http.Resource):
         )
 
     def create_with_id(
-        self, bridge_id: str, *, type: str | None = None, name: str | None = None
+        self,
+        bridge_id: str,
+        *,
+        type: str | None = None,
+        name: str | None = None,
     ) -> Bridge:
         """Create a new bridge.
 
@@ -1129,7 +1137,11 @@ class AsyncBridges(_http.AsyncResource):
         )
 
     async def create_with_id(
-        self, bridge_id: str, *, type: str | None = None, name: str | None = None
+        self,
+        bridge_id: str,
+        *,
+        type: str | None = None,
+        name: str | None = None,
     ) -> Bridge:
         """Create a new bridge.
 
@@ -1227,7 +1239,9 @@ class AsyncBridges(_http.AsyncResource):
         )
 
     async def remove_channel(
-        self, bridge_id: str, channel: str | Sequence[str]
+        self,
+        bridge_id: str,
+        channel: str | Sequence[str],
     ) -> None:
         """Remove a channel from a bridge.
 

@@ -159,7 +159,11 @@ def _build_originate(
     if problems:
         raise _http.invalid(problems, _ORIGINATE)
     return _http.Request(
-        _ORIGINATE, "/channels", query, json_body or None, _http.model(Channel)
+        _ORIGINATE,
+        "/channels",
+        query,
+        json_body or None,
+        _http.model(Channel),
     )
 
 
@@ -168,9 +172,7 @@ _CREATE = _http.Operation(
     "POST",
     "/channels/create",
     since=("14.0.0",),
-    errors={
-        409: "Channel with given unique ID already exists.",
-    },
+    errors={409: "Channel with given unique ID already exists."},
 )
 
 
@@ -234,7 +236,11 @@ def _build_create(
     if problems:
         raise _http.invalid(problems, _CREATE)
     return _http.Request(
-        _CREATE, "/channels/create", query, json_body or None, _http.model(Channel)
+        _CREATE,
+        "/channels/create",
+        query,
+        json_body or None,
+        _http.model(Channel),
     )
 
 
@@ -243,9 +249,7 @@ _GET = _http.Operation(
     "GET",
     "/channels/{channelId}",
     since=("12.0.0",),
-    errors={
-        404: "Channel not found",
-    },
+    errors={404: "Channel not found"},
 )
 
 
@@ -261,7 +265,11 @@ def _build_get(*, channel_id: str) -> _http.Request[Channel]:
     if problems:
         raise _http.invalid(problems, _GET)
     return _http.Request(
-        _GET, "/channels/" + _http.segment(channel_id), [], None, _http.model(Channel)
+        _GET,
+        "/channels/" + _http.segment(channel_id),
+        [],
+        None,
+        _http.model(Channel),
     )
 
 
@@ -386,10 +394,7 @@ _HANGUP = _http.Operation(
     "DELETE",
     "/channels/{channelId}",
     since=("12.0.0",),
-    errors={
-        400: "Invalid reason for hangup provided",
-        404: "Channel not found",
-    },
+    errors={400: "Invalid reason for hangup provided", 404: "Channel not found"},
 )
 
 
@@ -460,7 +465,11 @@ def _build_hangup(
     if problems:
         raise _http.invalid(problems, _HANGUP)
     return _http.Request(
-        _HANGUP, "/channels/" + _http.segment(channel_id), query, None, _http.void
+        _HANGUP,
+        "/channels/" + _http.segment(channel_id),
+        query,
+        None,
+        _http.void,
     )
 
 
@@ -530,15 +539,15 @@ _MOVE = _http.Operation(
     "POST",
     "/channels/{channelId}/move",
     since=("13.26.0", "16.3.0"),
-    errors={
-        404: "Channel not found",
-        409: "Channel not in a Stasis application",
-    },
+    errors={404: "Channel not found", 409: "Channel not in a Stasis application"},
 )
 
 
 def _build_move(
-    *, channel_id: str, app: str, app_args: str | None
+    *,
+    channel_id: str,
+    app: str,
+    app_args: str | None,
 ) -> _http.Request[None]:
     """Check the arguments of channels.move and build its request."""
     problems: list[Problem] = []
@@ -671,7 +680,11 @@ def _build_ring(*, channel_id: str) -> _http.Request[None]:
     if problems:
         raise _http.invalid(problems, _RING)
     return _http.Request(
-        _RING, "/channels/" + _http.segment(channel_id) + "/ring", [], None, _http.void
+        _RING,
+        "/channels/" + _http.segment(channel_id) + "/ring",
+        [],
+        None,
+        _http.void,
     )
 
 
@@ -823,7 +836,9 @@ _MUTE = _http.Operation(
 
 
 def _build_mute(
-    *, channel_id: str, direction: ChannelsMuteDirection | Literal["both", "in", "out"]
+    *,
+    channel_id: str,
+    direction: ChannelsMuteDirection | Literal["both", "in", "out"],
 ) -> _http.Request[None]:
     """Check the arguments of channels.mute and build its request."""
     problems: list[Problem] = []
@@ -922,7 +937,11 @@ def _build_hold(*, channel_id: str) -> _http.Request[None]:
     if problems:
         raise _http.invalid(problems, _HOLD)
     return _http.Request(
-        _HOLD, "/channels/" + _http.segment(channel_id) + "/hold", [], None, _http.void
+        _HOLD,
+        "/channels/" + _http.segment(channel_id) + "/hold",
+        [],
+        None,
+        _http.void,
     )
 
 
@@ -1347,7 +1366,9 @@ _GET_CHANNEL_VAR = _http.Operation(
 
 
 def _build_get_channel_var(
-    *, channel_id: str, variable: str
+    *,
+    channel_id: str,
+    variable: str,
 ) -> _http.Request[Variable]:
     """Check the arguments of channels.getChannelVar and build its request."""
     problems: list[Problem] = []
@@ -1389,7 +1410,10 @@ _SET_CHANNEL_VAR = _http.Operation(
 
 
 def _build_set_channel_var(
-    *, channel_id: str, variable: str, value: str | None
+    *,
+    channel_id: str,
+    variable: str,
+    value: str | None,
 ) -> _http.Request[None]:
     """Check the arguments of channels.setChannelVar and build its request."""
     problems: list[Problem] = []
@@ -1427,10 +1451,7 @@ _SNOOP_CHANNEL = _http.Operation(
     "POST",
     "/channels/{channelId}/snoop",
     since=("12.0.0",),
-    errors={
-        400: "Invalid parameters",
-        404: "Channel not found",
-    },
+    errors={400: "Invalid parameters", 404: "Channel not found"},
 )
 
 
@@ -1498,10 +1519,7 @@ _SNOOP_CHANNEL_WITH_ID = _http.Operation(
     "POST",
     "/channels/{channelId}/snoop/{snoopId}",
     since=("12.2.0",),
-    errors={
-        400: "Invalid parameters",
-        404: "Channel not found",
-    },
+    errors={400: "Invalid parameters", 404: "Channel not found"},
 )
 
 
@@ -1570,15 +1588,15 @@ _DIAL = _http.Operation(
     "POST",
     "/channels/{channelId}/dial",
     since=("14.0.0",),
-    errors={
-        404: "Channel cannot be found.",
-        409: "Channel cannot be dialed.",
-    },
+    errors={404: "Channel cannot be found.", 409: "Channel cannot be dialed."},
 )
 
 
 def _build_dial(
-    *, channel_id: str, caller: str | None, timeout: int
+    *,
+    channel_id: str,
+    caller: str | None,
+    timeout: int,
 ) -> _http.Request[None]:
     """Check the arguments of channels.dial and build its request."""
     problems: list[Problem] = []
@@ -1617,9 +1635,7 @@ _RTPSTATISTICS = _http.Operation(
     "GET",
     "/channels/{channelId}/rtp_statistics",
     since=("13.27.0", "16.4.0"),
-    errors={
-        404: "Channel cannot be found.",
-    },
+    errors={404: "Channel cannot be found."},
 )
 
 
@@ -2553,7 +2569,11 @@ class Channels(_http.Resource):
         )
 
     def set_channel_var(
-        self, channel_id: str, variable: str, *, value: str | None = None
+        self,
+        channel_id: str,
+        variable: str,
+        *,
+        value: str | None = None,
     ) -> None:
         """Set the value of a channel variable or function.
 
@@ -2572,7 +2592,9 @@ class Channels(_http.Resource):
         """
         return self._sender.send(
             _build_set_channel_var(
-                channel_id=channel_id, variable=variable, value=value
+                channel_id=channel_id,
+                variable=variable,
+                value=value,
             )
         )
 
@@ -2669,7 +2691,11 @@ class Channels(_http.Resource):
         )
 
     def dial(
-        self, channel_id: str, *, caller: str | None = None, timeout: int = 0
+        self,
+        channel_id: str,
+        *,
+        caller: str | None = None,
+        timeout: int = 0,
     ) -> None:
         """Dial a created channel.
 
@@ -3090,7 +3116,11 @@ class AsyncChannels(_http.AsyncResource):
         )
 
     async def move(
-        self, channel_id: str, app: str, *, app_args: str | None = None
+        self,
+        channel_id: str,
+        app: str,
+        *,
+        app_args: str | None = None,
     ) -> None:
         """Move the channel from one Stasis application to another.
 
@@ -3552,7 +3582,11 @@ class AsyncChannels(_http.AsyncResource):
         )
 
     async def set_channel_var(
-        self, channel_id: str, variable: str, *, value: str | None = None
+        self,
+        channel_id: str,
+        variable: str,
+        *,
+        value: str | None = None,
     ) -> None:
         """Set the value of a channel variable or function.
 
@@ -3571,7 +3605,9 @@ class AsyncChannels(_http.AsyncResource):
         """
         return await self._sender.send(
             _build_set_channel_var(
-                channel_id=channel_id, variable=variable, value=value
+                channel_id=channel_id,
+                variable=variable,
+                value=value,
             )
         )
 
@@ -3668,7 +3704,11 @@ class AsyncChannels(_http.AsyncResource):
         )
 
     async def dial(
-        self, channel_id: str, *, caller: str | None = None, timeout: int = 0
+        self,
+        channel_id: str,
+        *,
+        caller: str | None = None,
+        timeout: int = 0,
     ) -> None:
         """Dial a created channel.
 

@@ -30,7 +30,11 @@ _LIST = _http.Operation(
 def _build_list() -> _http.Request[list[DeviceState]]:
     """Check the arguments of deviceStates.list and build its request."""
     return _http.Request(
-        _LIST, "/deviceStates", [], None, _http.model_list(DeviceState)
+        _LIST,
+        "/deviceStates",
+        [],
+        None,
+        _http.model_list(DeviceState),
     )
 
 
@@ -68,10 +72,7 @@ _UPDATE = _http.Operation(
     "PUT",
     "/deviceStates/{deviceName}",
     since=("12.0.0",),
-    errors={
-        404: "Device name is missing",
-        409: "Uncontrolled device specified",
-    },
+    errors={404: "Device name is missing", 409: "Uncontrolled device specified"},
 )
 
 
@@ -126,7 +127,11 @@ def _build_update(
     if problems:
         raise _http.invalid(problems, _UPDATE)
     return _http.Request(
-        _UPDATE, "/deviceStates/" + _http.segment(device_name), query, None, _http.void
+        _UPDATE,
+        "/deviceStates/" + _http.segment(device_name),
+        query,
+        None,
+        _http.void,
     )
 
 
@@ -135,10 +140,7 @@ _DELETE = _http.Operation(
     "DELETE",
     "/deviceStates/{deviceName}",
     since=("12.0.0",),
-    errors={
-        404: "Device name is missing",
-        409: "Uncontrolled device specified",
-    },
+    errors={404: "Device name is missing", 409: "Uncontrolled device specified"},
 )
 
 
@@ -154,7 +156,11 @@ def _build_delete(*, device_name: str) -> _http.Request[None]:
     if problems:
         raise _http.invalid(problems, _DELETE)
     return _http.Request(
-        _DELETE, "/deviceStates/" + _http.segment(device_name), [], None, _http.void
+        _DELETE,
+        "/deviceStates/" + _http.segment(device_name),
+        [],
+        None,
+        _http.void,
     )
 
 

@@ -46,7 +46,11 @@ _SEND_MESSAGE = _http.Operation(
 
 
 def _build_send_message(
-    *, to: str, from_: str, body: str | None, variables: dict[str, Any] | None
+    *,
+    to: str,
+    from_: str,
+    body: str | None,
+    variables: dict[str, Any] | None,
 ) -> _http.Request[None]:
     """Check the arguments of endpoints.sendMessage and build its request."""
     problems: list[Problem] = []
@@ -77,7 +81,11 @@ def _build_send_message(
     if problems:
         raise _http.invalid(problems, _SEND_MESSAGE)
     return _http.Request(
-        _SEND_MESSAGE, "/endpoints/sendMessage", query, json_body or None, _http.void
+        _SEND_MESSAGE,
+        "/endpoints/sendMessage",
+        query,
+        json_body or None,
+        _http.void,
     )
 
 
@@ -86,10 +94,7 @@ _REFER = _http.Operation(
     "POST",
     "/endpoints/refer",
     since=("18.20.0", "20.5.0"),
-    errors={
-        400: "Invalid parameters for referring.",
-        404: "Endpoint not found",
-    },
+    errors={400: "Invalid parameters for referring.", 404: "Endpoint not found"},
 )
 
 
@@ -136,7 +141,11 @@ def _build_refer(
     if problems:
         raise _http.invalid(problems, _REFER)
     return _http.Request(
-        _REFER, "/endpoints/refer", query, json_body or None, _http.void
+        _REFER,
+        "/endpoints/refer",
+        query,
+        json_body or None,
+        _http.void,
     )
 
 
@@ -145,9 +154,7 @@ _LIST_BY_TECH = _http.Operation(
     "GET",
     "/endpoints/{tech}",
     since=("12.0.0",),
-    errors={
-        404: "Endpoints not found",
-    },
+    errors={404: "Endpoints not found"},
 )
 
 
@@ -281,10 +288,7 @@ _REFER_TO_ENDPOINT = _http.Operation(
     "POST",
     "/endpoints/{tech}/{resource}/refer",
     since=("18.20.0", "20.5.0"),
-    errors={
-        400: "Invalid parameters for referring.",
-        404: "Endpoint not found",
-    },
+    errors={400: "Invalid parameters for referring.", 404: "Endpoint not found"},
 )
 
 

@@ -33,7 +33,9 @@ _EVENT_WEBSOCKET = _http.Operation(
 
 
 def _build_event_websocket(
-    *, app: str | Sequence[str], subscribe_all: bool | None
+    *,
+    app: str | Sequence[str],
+    subscribe_all: bool | None,
 ) -> _http.Request[Any]:
     """Check the arguments of events.eventWebsocket and build its request."""
     problems: list[Problem] = []
@@ -120,7 +122,10 @@ class Events(_http.Resource):
     __slots__ = ()
 
     def event_websocket(
-        self, app: str | Sequence[str], *, subscribe_all: bool | None = None
+        self,
+        app: str | Sequence[str],
+        *,
+        subscribe_all: bool | None = None,
     ) -> EventStream[Message]:
         """WebSocket connection for events.
 
@@ -142,7 +147,10 @@ class Events(_http.Resource):
         )
 
     def __call__(
-        self, app: str | Sequence[str], *, subscribe_all: bool | None = None
+        self,
+        app: str | Sequence[str],
+        *,
+        subscribe_all: bool | None = None,
     ) -> EventStream[Message]:
         """Open the events websocket (``event_websocket``): ``for event in client.events(app="demo")``."""
         return self.event_websocket(app=app, subscribe_all=subscribe_all)
@@ -191,7 +199,10 @@ class AsyncEvents(_http.AsyncResource):
     __slots__ = ()
 
     def event_websocket(
-        self, app: str | Sequence[str], *, subscribe_all: bool | None = None
+        self,
+        app: str | Sequence[str],
+        *,
+        subscribe_all: bool | None = None,
     ) -> AsyncEventStream[Message]:
         """WebSocket connection for events.
 
@@ -213,7 +224,10 @@ class AsyncEvents(_http.AsyncResource):
         )
 
     def __call__(
-        self, app: str | Sequence[str], *, subscribe_all: bool | None = None
+        self,
+        app: str | Sequence[str],
+        *,
+        subscribe_all: bool | None = None,
     ) -> AsyncEventStream[Message]:
         """Open the events websocket (``event_websocket``): ``for event in client.events(app="demo")`` with ``async for``."""
         return self.event_websocket(app=app, subscribe_all=subscribe_all)

@@ -35,9 +35,7 @@ _GET = _http.Operation(
     "GET",
     "/mailboxes/{mailboxName}",
     since=("12.1.0",),
-    errors={
-        404: "Mailbox not found",
-    },
+    errors={404: "Mailbox not found"},
 )
 
 
@@ -66,14 +64,15 @@ _UPDATE = _http.Operation(
     "PUT",
     "/mailboxes/{mailboxName}",
     since=("12.1.0",),
-    errors={
-        404: "Mailbox not found",
-    },
+    errors={404: "Mailbox not found"},
 )
 
 
 def _build_update(
-    *, mailbox_name: str, old_messages: int, new_messages: int
+    *,
+    mailbox_name: str,
+    old_messages: int,
+    new_messages: int,
 ) -> _http.Request[None]:
     """Check the arguments of mailboxes.update and build its request."""
     problems: list[Problem] = []
@@ -99,7 +98,11 @@ def _build_update(
     if problems:
         raise _http.invalid(problems, _UPDATE)
     return _http.Request(
-        _UPDATE, "/mailboxes/" + _http.segment(mailbox_name), query, None, _http.void
+        _UPDATE,
+        "/mailboxes/" + _http.segment(mailbox_name),
+        query,
+        None,
+        _http.void,
     )
 
 
@@ -108,9 +111,7 @@ _DELETE = _http.Operation(
     "DELETE",
     "/mailboxes/{mailboxName}",
     since=("12.1.0",),
-    errors={
-        404: "Mailbox not found",
-    },
+    errors={404: "Mailbox not found"},
 )
 
 
@@ -126,7 +127,11 @@ def _build_delete(*, mailbox_name: str) -> _http.Request[None]:
     if problems:
         raise _http.invalid(problems, _DELETE)
     return _http.Request(
-        _DELETE, "/mailboxes/" + _http.segment(mailbox_name), [], None, _http.void
+        _DELETE,
+        "/mailboxes/" + _http.segment(mailbox_name),
+        [],
+        None,
+        _http.void,
     )
 
 
@@ -246,7 +251,10 @@ class AsyncMailboxes(_http.AsyncResource):
         return await self._sender.send(_build_get(mailbox_name=mailbox_name))
 
     async def update(
-        self, mailbox_name: str, old_messages: int, new_messages: int
+        self,
+        mailbox_name: str,
+        old_messages: int,
+        new_messages: int,
     ) -> None:
         """Change the state of a mailbox. (Note - implicitly creates the mailbox).
 

@@ -23,9 +23,7 @@ _GET = _http.Operation(
     "GET",
     "/playbacks/{playbackId}",
     since=("12.0.0",),
-    errors={
-        404: "The playback cannot be found",
-    },
+    errors={404: "The playback cannot be found"},
 )
 
 
@@ -54,9 +52,7 @@ _STOP = _http.Operation(
     "DELETE",
     "/playbacks/{playbackId}",
     since=("12.0.0",),
-    errors={
-        404: "The playback cannot be found",
-    },
+    errors={404: "The playback cannot be found"},
 )
 
 
@@ -72,7 +68,11 @@ def _build_stop(*, playback_id: str) -> _http.Request[None]:
     if problems:
         raise _http.invalid(problems, _STOP)
     return _http.Request(
-        _STOP, "/playbacks/" + _http.segment(playback_id), [], None, _http.void
+        _STOP,
+        "/playbacks/" + _http.segment(playback_id),
+        [],
+        None,
+        _http.void,
     )
 
 

@@ -28,7 +28,11 @@ _LIST_STORED = _http.Operation(
 def _build_list_stored() -> _http.Request[list[StoredRecording]]:
     """Check the arguments of recordings.listStored and build its request."""
     return _http.Request(
-        _LIST_STORED, "/recordings/stored", [], None, _http.model_list(StoredRecording)
+        _LIST_STORED,
+        "/recordings/stored",
+        [],
+        None,
+        _http.model_list(StoredRecording),
     )
 
 
@@ -37,9 +41,7 @@ _GET_STORED = _http.Operation(
     "GET",
     "/recordings/stored/{recordingName}",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-    },
+    errors={404: "Recording not found"},
 )
 
 
@@ -68,9 +70,7 @@ _DELETE_STORED = _http.Operation(
     "DELETE",
     "/recordings/stored/{recordingName}",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-    },
+    errors={404: "Recording not found"},
 )
 
 
@@ -99,10 +99,7 @@ _GET_STORED_FILE = _http.Operation(
     "GET",
     "/recordings/stored/{recordingName}/file",
     since=("14.0.0",),
-    errors={
-        403: "The recording file could not be opened",
-        404: "Recording not found",
-    },
+    errors={403: "The recording file could not be opened", 404: "Recording not found"},
 )
 
 
@@ -139,7 +136,9 @@ _COPY_STORED = _http.Operation(
 
 
 def _build_copy_stored(
-    *, recording_name: str, destination_recording_name: str
+    *,
+    recording_name: str,
+    destination_recording_name: str,
 ) -> _http.Request[StoredRecording]:
     """Check the arguments of recordings.copyStored and build its request."""
     problems: list[Problem] = []
@@ -174,9 +173,7 @@ _GET_LIVE = _http.Operation(
     "GET",
     "/recordings/live/{recordingName}",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-    },
+    errors={404: "Recording not found"},
 )
 
 
@@ -205,9 +202,7 @@ _CANCEL = _http.Operation(
     "DELETE",
     "/recordings/live/{recordingName}",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-    },
+    errors={404: "Recording not found"},
 )
 
 
@@ -236,9 +231,7 @@ _STOP = _http.Operation(
     "POST",
     "/recordings/live/{recordingName}/stop",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-    },
+    errors={404: "Recording not found"},
 )
 
 
@@ -267,10 +260,7 @@ _PAUSE = _http.Operation(
     "POST",
     "/recordings/live/{recordingName}/pause",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-        409: "Recording not in session",
-    },
+    errors={404: "Recording not found", 409: "Recording not in session"},
 )
 
 
@@ -299,10 +289,7 @@ _UNPAUSE = _http.Operation(
     "DELETE",
     "/recordings/live/{recordingName}/pause",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-        409: "Recording not in session",
-    },
+    errors={404: "Recording not found", 409: "Recording not in session"},
 )
 
 
@@ -331,10 +318,7 @@ _MUTE = _http.Operation(
     "POST",
     "/recordings/live/{recordingName}/mute",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-        409: "Recording not in session",
-    },
+    errors={404: "Recording not found", 409: "Recording not in session"},
 )
 
 
@@ -363,10 +347,7 @@ _UNMUTE = _http.Operation(
     "DELETE",
     "/recordings/live/{recordingName}/mute",
     since=("12.0.0",),
-    errors={
-        404: "Recording not found",
-        409: "Recording not in session",
-    },
+    errors={404: "Recording not found", 409: "Recording not in session"},
 )
 
 
@@ -462,7 +443,9 @@ class Recordings(_http.Resource):
         return self._sender.send(_build_get_stored_file(recording_name=recording_name))
 
     def copy_stored(
-        self, recording_name: str, destination_recording_name: str
+        self,
+        recording_name: str,
+        destination_recording_name: str,
     ) -> StoredRecording:
         """Copy a stored recording.
 
@@ -673,7 +656,9 @@ class AsyncRecordings(_http.AsyncResource):
         )
 
     async def copy_stored(
-        self, recording_name: str, destination_recording_name: str
+        self,
+        recording_name: str,
+        destination_recording_name: str,
     ) -> StoredRecording:
         """Copy a stored recording.
 

@@ -65,7 +65,11 @@ def _build_get(*, sound_id: str) -> _http.Request[Sound]:
     if problems:
         raise _http.invalid(problems, _GET)
     return _http.Request(
-        _GET, "/sounds/" + _http.segment(sound_id), [], None, _http.model(Sound)
+        _GET,
+        "/sounds/" + _http.segment(sound_id),
+        [],
+        None,
+        _http.model(Sound),
     )
 
 
@@ -79,7 +83,10 @@ class Sounds(_http.Resource):
     __slots__ = ()
 
     def list(
-        self, *, lang: str | None = None, format: str | None = None
+        self,
+        *,
+        lang: str | None = None,
+        format: str | None = None,
     ) -> list[Sound]:
         """List all sounds.
 
@@ -124,7 +131,10 @@ class AsyncSounds(_http.AsyncResource):
     __slots__ = ()
 
     async def list(
-        self, *, lang: str | None = None, format: str | None = None
+        self,
+        *,
+        lang: str | None = None,
+        format: str | None = None,
     ) -> list[Sound]:
         """List all sounds.
 

@@ -17,6 +17,7 @@ from .._runtime import (
     is_mapping,
     join,
     new_instance,
+    unknown_fields,
 )
 
 
@@ -90,11 +91,7 @@ class Application(Model):
         if len(data) <= 7 or _Application_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _Application_KEYS
-            }
+            instance.extras = unknown_fields(data, _Application_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,7 +111,7 @@ class Application(Model):
 
 
 _Application_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "name",
         "channel_ids",
         "bridge_ids",
@@ -122,7 +119,7 @@ _Application_KEYS: frozenset[str] = frozenset(
         "device_names",
         "events_allowed",
         "events_disallowed",
-    )
+    }
 )
 
 

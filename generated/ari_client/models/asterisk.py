@@ -21,6 +21,7 @@ from .._runtime import (
     join,
     new_instance,
     parse_date,
+    unknown_fields,
 )
 
 
@@ -90,9 +91,7 @@ class BuildInfo(Model):
         if len(data) <= 6 or _BuildInfo_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _BuildInfo_KEYS
-            }
+            instance.extras = unknown_fields(data, _BuildInfo_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,7 +110,7 @@ class BuildInfo(Model):
 
 
 _BuildInfo_KEYS: frozenset[str] = frozenset(
-    ("os", "kernel", "options", "machine", "date", "user")
+    {"os", "kernel", "options", "machine", "date", "user"}
 )
 
 
@@ -180,9 +179,7 @@ class SystemInfo(Model):
         if len(data) <= 2 or _SystemInfo_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _SystemInfo_KEYS
-            }
+            instance.extras = unknown_fields(data, _SystemInfo_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -196,7 +193,7 @@ class SystemInfo(Model):
         return data
 
 
-_SystemInfo_KEYS: frozenset[str] = frozenset(("version", "entity_id"))
+_SystemInfo_KEYS: frozenset[str] = frozenset({"version", "entity_id"})
 
 
 def validate_system_info(data: Any, path: str = "") -> list[Problem]:
@@ -245,9 +242,7 @@ class SetId(Model):
         if len(data) <= 2 or _SetId_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _SetId_KEYS
-            }
+            instance.extras = unknown_fields(data, _SetId_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -261,7 +256,7 @@ class SetId(Model):
         return data
 
 
-_SetId_KEYS: frozenset[str] = frozenset(("user", "group"))
+_SetId_KEYS: frozenset[str] = frozenset({"user", "group"})
 
 
 def validate_set_id(data: Any, path: str = "") -> list[Problem]:
@@ -334,9 +329,7 @@ class ConfigInfo(Model):
         if len(data) <= 3 or _ConfigInfo_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _ConfigInfo_KEYS
-            }
+            instance.extras = unknown_fields(data, _ConfigInfo_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -358,7 +351,7 @@ class ConfigInfo(Model):
 
 
 _ConfigInfo_KEYS: frozenset[str] = frozenset(
-    ("name", "default_language", "max_channels", "max_open_files", "max_load", "setid")
+    {"name", "default_language", "max_channels", "max_open_files", "max_load", "setid"}
 )
 
 
@@ -425,9 +418,7 @@ class StatusInfo(Model):
         if len(data) <= 2 or _StatusInfo_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _StatusInfo_KEYS
-            }
+            instance.extras = unknown_fields(data, _StatusInfo_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -441,7 +432,7 @@ class StatusInfo(Model):
         return data
 
 
-_StatusInfo_KEYS: frozenset[str] = frozenset(("startup_time", "last_reload_time"))
+_StatusInfo_KEYS: frozenset[str] = frozenset({"startup_time", "last_reload_time"})
 
 
 def validate_status_info(data: Any, path: str = "") -> list[Problem]:
@@ -507,11 +498,7 @@ class AsteriskInfo(Model):
         if _AsteriskInfo_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _AsteriskInfo_KEYS
-            }
+            instance.extras = unknown_fields(data, _AsteriskInfo_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -530,7 +517,7 @@ class AsteriskInfo(Model):
         return data
 
 
-_AsteriskInfo_KEYS: frozenset[str] = frozenset(("build", "system", "config", "status"))
+_AsteriskInfo_KEYS: frozenset[str] = frozenset({"build", "system", "config", "status"})
 
 
 def validate_asterisk_info(data: Any, path: str = "") -> list[Problem]:
@@ -587,11 +574,7 @@ class AsteriskPing(Model):
         if len(data) <= 3 or _AsteriskPing_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _AsteriskPing_KEYS
-            }
+            instance.extras = unknown_fields(data, _AsteriskPing_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -606,7 +589,7 @@ class AsteriskPing(Model):
         return data
 
 
-_AsteriskPing_KEYS: frozenset[str] = frozenset(("asterisk_id", "ping", "timestamp"))
+_AsteriskPing_KEYS: frozenset[str] = frozenset({"asterisk_id", "ping", "timestamp"})
 
 
 def validate_asterisk_ping(data: Any, path: str = "") -> list[Problem]:
@@ -678,9 +661,7 @@ class Module(Model):
         if len(data) <= 5 or _Module_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Module_KEYS
-            }
+            instance.extras = unknown_fields(data, _Module_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -698,7 +679,7 @@ class Module(Model):
 
 
 _Module_KEYS: frozenset[str] = frozenset(
-    ("name", "description", "use_count", "status", "support_level")
+    {"name", "description", "use_count", "status", "support_level"}
 )
 
 
@@ -775,9 +756,7 @@ class LogChannel(Model):
         if len(data) <= 4 or _LogChannel_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _LogChannel_KEYS
-            }
+            instance.extras = unknown_fields(data, _LogChannel_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -794,7 +773,7 @@ class LogChannel(Model):
 
 
 _LogChannel_KEYS: frozenset[str] = frozenset(
-    ("channel", "type", "status", "configuration")
+    {"channel", "type", "status", "configuration"}
 )
 
 
@@ -848,9 +827,7 @@ class Variable(Model):
         if len(data) <= 1 or _Variable_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Variable_KEYS
-            }
+            instance.extras = unknown_fields(data, _Variable_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -863,7 +840,7 @@ class Variable(Model):
         return data
 
 
-_Variable_KEYS: frozenset[str] = frozenset(("value",))
+_Variable_KEYS: frozenset[str] = frozenset({"value"})
 
 
 def validate_variable(data: Any, path: str = "") -> list[Problem]:
@@ -907,11 +884,7 @@ class ConfigTuple(Model):
         if len(data) <= 2 or _ConfigTuple_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ConfigTuple_KEYS
-            }
+            instance.extras = unknown_fields(data, _ConfigTuple_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -925,7 +898,7 @@ class ConfigTuple(Model):
         return data
 
 
-_ConfigTuple_KEYS: frozenset[str] = frozenset(("attribute", "value"))
+_ConfigTuple_KEYS: frozenset[str] = frozenset({"attribute", "value"})
 
 
 def validate_config_tuple(data: Any, path: str = "") -> list[Problem]:

@@ -21,6 +21,7 @@ from .._runtime import (
     join,
     new_instance,
     parse_date,
+    unknown_fields,
 )
 
 
@@ -141,9 +142,7 @@ class Bridge(Model):
         if len(data) <= 8 or _Bridge_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Bridge_KEYS
-            }
+            instance.extras = unknown_fields(data, _Bridge_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -168,7 +167,7 @@ class Bridge(Model):
 
 
 _Bridge_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "id",
         "technology",
         "bridge_type",
@@ -179,7 +178,7 @@ _Bridge_KEYS: frozenset[str] = frozenset(
         "video_mode",
         "video_source_id",
         "creationtime",
-    )
+    }
 )
 
 

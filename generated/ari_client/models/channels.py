@@ -22,6 +22,7 @@ from .._runtime import (
     join,
     new_instance,
     parse_date,
+    unknown_fields,
 )
 
 
@@ -238,9 +239,7 @@ class Dialed(Model):
         if _Dialed_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Dialed_KEYS
-            }
+            instance.extras = unknown_fields(data, _Dialed_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -251,7 +250,7 @@ class Dialed(Model):
         return data
 
 
-_Dialed_KEYS: frozenset[str] = frozenset(())
+_Dialed_KEYS: frozenset[str] = frozenset()
 
 
 def validate_dialed(data: Any, path: str = "") -> list[Problem]:
@@ -308,11 +307,7 @@ class DialplanCEP(Model):
         if len(data) <= 5 or _DialplanCEP_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _DialplanCEP_KEYS
-            }
+            instance.extras = unknown_fields(data, _DialplanCEP_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -330,7 +325,7 @@ class DialplanCEP(Model):
 
 
 _DialplanCEP_KEYS: frozenset[str] = frozenset(
-    ("context", "exten", "priority", "app_name", "app_data")
+    {"context", "exten", "priority", "app_name", "app_data"}
 )
 
 
@@ -393,9 +388,7 @@ class CallerID(Model):
         if len(data) <= 2 or _CallerID_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _CallerID_KEYS
-            }
+            instance.extras = unknown_fields(data, _CallerID_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -409,7 +402,7 @@ class CallerID(Model):
         return data
 
 
-_CallerID_KEYS: frozenset[str] = frozenset(("name", "number"))
+_CallerID_KEYS: frozenset[str] = frozenset({"name", "number"})
 
 
 def validate_caller_id(data: Any, path: str = "") -> list[Problem]:
@@ -684,9 +677,7 @@ class RTPstat(Model):
         if len(data) <= 9 or _RTPstat_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _RTPstat_KEYS
-            }
+            instance.extras = unknown_fields(data, _RTPstat_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -754,7 +745,7 @@ class RTPstat(Model):
 
 
 _RTPstat_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "txcount",
         "rxcount",
         "txjitter",
@@ -787,7 +778,7 @@ _RTPstat_KEYS: frozenset[str] = frozenset(
         "txoctetcount",
         "rxoctetcount",
         "channel_uniqueid",
-    )
+    }
 )
 
 
@@ -1052,9 +1043,7 @@ class Channel(Model):
         if len(data) <= 10 or _Channel_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Channel_KEYS
-            }
+            instance.extras = unknown_fields(data, _Channel_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1083,7 +1072,7 @@ class Channel(Model):
 
 
 _Channel_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "id",
         "protocol_id",
         "name",
@@ -1097,7 +1086,7 @@ _Channel_KEYS: frozenset[str] = frozenset(
         "channelvars",
         "caller_rdnis",
         "tenantid",
-    )
+    }
 )
 
 

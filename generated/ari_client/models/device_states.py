@@ -16,6 +16,7 @@ from .._runtime import (
     failure,
     join,
     new_instance,
+    unknown_fields,
 )
 
 
@@ -84,11 +85,7 @@ class DeviceState(Model):
         if len(data) <= 2 or _DeviceState_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _DeviceState_KEYS
-            }
+            instance.extras = unknown_fields(data, _DeviceState_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,7 +99,7 @@ class DeviceState(Model):
         return data
 
 
-_DeviceState_KEYS: frozenset[str] = frozenset(("name", "state"))
+_DeviceState_KEYS: frozenset[str] = frozenset({"name", "state"})
 
 
 def validate_device_state(data: Any, path: str = "") -> list[Problem]:

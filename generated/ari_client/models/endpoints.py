@@ -18,6 +18,7 @@ from .._runtime import (
     is_mapping,
     join,
     new_instance,
+    unknown_fields,
 )
 
 
@@ -79,9 +80,7 @@ class Endpoint(Model):
         if len(data) <= 3 or _Endpoint_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Endpoint_KEYS
-            }
+            instance.extras = unknown_fields(data, _Endpoint_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,7 +98,7 @@ class Endpoint(Model):
 
 
 _Endpoint_KEYS: frozenset[str] = frozenset(
-    ("technology", "resource", "state", "channel_ids")
+    {"technology", "resource", "state", "channel_ids"}
 )
 
 
@@ -182,11 +181,7 @@ class TextMessage(Model):
         if len(data) <= 3 or _TextMessage_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _TextMessage_KEYS
-            }
+            instance.extras = unknown_fields(data, _TextMessage_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,7 +198,7 @@ class TextMessage(Model):
         return data
 
 
-_TextMessage_KEYS: frozenset[str] = frozenset(("from", "to", "body", "variables"))
+_TextMessage_KEYS: frozenset[str] = frozenset({"from", "to", "body", "variables"})
 
 
 def validate_text_message(data: Any, path: str = "") -> list[Problem]:

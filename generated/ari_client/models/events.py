@@ -25,6 +25,7 @@ from .._runtime import (
     nearest_base,
     new_instance,
     parse_date,
+    unknown_fields,
 )
 from .bridges import Bridge, validate_bridge
 from .channels import Channel, validate_channel
@@ -77,9 +78,7 @@ class Message(Model):
         if len(data) <= 1 or _Message_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Message_KEYS
-            }
+            instance.extras = unknown_fields(data, _Message_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,7 +93,7 @@ class Message(Model):
         return data
 
 
-_Message_KEYS: frozenset[str] = frozenset(("type", "asterisk_id"))
+_Message_KEYS: frozenset[str] = frozenset({"type", "asterisk_id"})
 
 
 def validate_message(data: Any, path: str = "") -> list[Problem]:
@@ -171,11 +170,7 @@ class MissingParams(Message):
         if len(data) <= 2 or _MissingParams_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _MissingParams_KEYS
-            }
+            instance.extras = unknown_fields(data, _MissingParams_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,7 +186,7 @@ class MissingParams(Message):
         return data
 
 
-_MissingParams_KEYS: frozenset[str] = frozenset(("type", "asterisk_id", "params"))
+_MissingParams_KEYS: frozenset[str] = frozenset({"type", "asterisk_id", "params"})
 
 
 def validate_missing_params(data: Any, path: str = "") -> list[Problem]:
@@ -257,9 +252,7 @@ class Event(Message):
         if len(data) <= 3 or _Event_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Event_KEYS
-            }
+            instance.extras = unknown_fields(data, _Event_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -277,7 +270,7 @@ class Event(Message):
 
 
 _Event_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp")
+    {"type", "asterisk_id", "application", "timestamp"}
 )
 
 
@@ -348,11 +341,7 @@ class ContactInfo(Model):
         if len(data) <= 3 or _ContactInfo_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ContactInfo_KEYS
-            }
+            instance.extras = unknown_fields(data, _ContactInfo_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -370,7 +359,7 @@ class ContactInfo(Model):
 
 
 _ContactInfo_KEYS: frozenset[str] = frozenset(
-    ("uri", "contact_status", "aor", "roundtrip_usec")
+    {"uri", "contact_status", "aor", "roundtrip_usec"}
 )
 
 
@@ -460,9 +449,7 @@ class Peer(Model):
         if len(data) <= 1 or _Peer_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Peer_KEYS
-            }
+            instance.extras = unknown_fields(data, _Peer_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -484,7 +471,7 @@ class Peer(Model):
 
 
 _Peer_KEYS: frozenset[str] = frozenset(
-    ("peer_status", "cause", "address", "port", "time")
+    {"peer_status", "cause", "address", "port", "time"}
 )
 
 
@@ -548,17 +535,15 @@ class DeviceStateChanged(Event):
             instance.device_state = DeviceState.from_dict(value)
         except Exception as exc:
             raise failure(
-                "DeviceStateChanged", validate_device_state_changed(data), exc
+                "DeviceStateChanged",
+                validate_device_state_changed(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _DeviceStateChanged_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _DeviceStateChanged_KEYS
-            }
+            instance.extras = unknown_fields(data, _DeviceStateChanged_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -577,7 +562,7 @@ class DeviceStateChanged(Event):
 
 
 _DeviceStateChanged_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "device_state")
+    {"type", "asterisk_id", "application", "timestamp", "device_state"}
 )
 
 
@@ -644,17 +629,15 @@ class PlaybackStarted(Event):
             instance.playback = Playback.from_dict(value)
         except Exception as exc:
             raise failure(
-                "PlaybackStarted", validate_playback_started(data), exc
+                "PlaybackStarted",
+                validate_playback_started(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _PlaybackStarted_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _PlaybackStarted_KEYS
-            }
+            instance.extras = unknown_fields(data, _PlaybackStarted_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -673,7 +656,7 @@ class PlaybackStarted(Event):
 
 
 _PlaybackStarted_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "playback")
+    {"type", "asterisk_id", "application", "timestamp", "playback"}
 )
 
 
@@ -740,17 +723,15 @@ class PlaybackContinuing(Event):
             instance.playback = Playback.from_dict(value)
         except Exception as exc:
             raise failure(
-                "PlaybackContinuing", validate_playback_continuing(data), exc
+                "PlaybackContinuing",
+                validate_playback_continuing(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _PlaybackContinuing_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _PlaybackContinuing_KEYS
-            }
+            instance.extras = unknown_fields(data, _PlaybackContinuing_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -769,7 +750,7 @@ class PlaybackContinuing(Event):
 
 
 _PlaybackContinuing_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "playback")
+    {"type", "asterisk_id", "application", "timestamp", "playback"}
 )
 
 
@@ -836,17 +817,15 @@ class PlaybackFinished(Event):
             instance.playback = Playback.from_dict(value)
         except Exception as exc:
             raise failure(
-                "PlaybackFinished", validate_playback_finished(data), exc
+                "PlaybackFinished",
+                validate_playback_finished(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _PlaybackFinished_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _PlaybackFinished_KEYS
-            }
+            instance.extras = unknown_fields(data, _PlaybackFinished_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -865,7 +844,7 @@ class PlaybackFinished(Event):
 
 
 _PlaybackFinished_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "playback")
+    {"type", "asterisk_id", "application", "timestamp", "playback"}
 )
 
 
@@ -932,17 +911,15 @@ class RecordingStarted(Event):
             instance.recording = LiveRecording.from_dict(value)
         except Exception as exc:
             raise failure(
-                "RecordingStarted", validate_recording_started(data), exc
+                "RecordingStarted",
+                validate_recording_started(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _RecordingStarted_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _RecordingStarted_KEYS
-            }
+            instance.extras = unknown_fields(data, _RecordingStarted_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -961,7 +938,7 @@ class RecordingStarted(Event):
 
 
 _RecordingStarted_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "recording")
+    {"type", "asterisk_id", "application", "timestamp", "recording"}
 )
 
 
@@ -1028,17 +1005,15 @@ class RecordingFinished(Event):
             instance.recording = LiveRecording.from_dict(value)
         except Exception as exc:
             raise failure(
-                "RecordingFinished", validate_recording_finished(data), exc
+                "RecordingFinished",
+                validate_recording_finished(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _RecordingFinished_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _RecordingFinished_KEYS
-            }
+            instance.extras = unknown_fields(data, _RecordingFinished_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1057,7 +1032,7 @@ class RecordingFinished(Event):
 
 
 _RecordingFinished_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "recording")
+    {"type", "asterisk_id", "application", "timestamp", "recording"}
 )
 
 
@@ -1124,17 +1099,15 @@ class RecordingFailed(Event):
             instance.recording = LiveRecording.from_dict(value)
         except Exception as exc:
             raise failure(
-                "RecordingFailed", validate_recording_failed(data), exc
+                "RecordingFailed",
+                validate_recording_failed(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _RecordingFailed_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _RecordingFailed_KEYS
-            }
+            instance.extras = unknown_fields(data, _RecordingFailed_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1153,7 +1126,7 @@ class RecordingFailed(Event):
 
 
 _RecordingFailed_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "recording")
+    {"type", "asterisk_id", "application", "timestamp", "recording"}
 )
 
 
@@ -1232,17 +1205,15 @@ class ApplicationMoveFailed(Event):
             instance.args = value
         except Exception as exc:
             raise failure(
-                "ApplicationMoveFailed", validate_application_move_failed(data), exc
+                "ApplicationMoveFailed",
+                validate_application_move_failed(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ApplicationMoveFailed_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ApplicationMoveFailed_KEYS
-            }
+            instance.extras = unknown_fields(data, _ApplicationMoveFailed_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1263,7 +1234,7 @@ class ApplicationMoveFailed(Event):
 
 
 _ApplicationMoveFailed_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -1271,7 +1242,7 @@ _ApplicationMoveFailed_KEYS: frozenset[str] = frozenset(
         "channel",
         "destination",
         "args",
-    )
+    }
 )
 
 
@@ -1350,17 +1321,15 @@ class ApplicationRegistered(Event):
             instance.timestamp = parse_date(value)
         except Exception as exc:
             raise failure(
-                "ApplicationRegistered", validate_application_registered(data), exc
+                "ApplicationRegistered",
+                validate_application_registered(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ApplicationRegistered_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ApplicationRegistered_KEYS
-            }
+            instance.extras = unknown_fields(data, _ApplicationRegistered_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1378,7 +1347,7 @@ class ApplicationRegistered(Event):
 
 
 _ApplicationRegistered_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp")
+    {"type", "asterisk_id", "application", "timestamp"}
 )
 
 
@@ -1436,17 +1405,15 @@ class ApplicationUnregistered(Event):
             instance.timestamp = parse_date(value)
         except Exception as exc:
             raise failure(
-                "ApplicationUnregistered", validate_application_unregistered(data), exc
+                "ApplicationUnregistered",
+                validate_application_unregistered(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ApplicationUnregistered_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ApplicationUnregistered_KEYS
-            }
+            instance.extras = unknown_fields(data, _ApplicationUnregistered_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1464,7 +1431,7 @@ class ApplicationUnregistered(Event):
 
 
 _ApplicationUnregistered_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp")
+    {"type", "asterisk_id", "application", "timestamp"}
 )
 
 
@@ -1525,17 +1492,15 @@ class ApplicationReplaced(Event):
             instance.timestamp = parse_date(value)
         except Exception as exc:
             raise failure(
-                "ApplicationReplaced", validate_application_replaced(data), exc
+                "ApplicationReplaced",
+                validate_application_replaced(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 3 or _ApplicationReplaced_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ApplicationReplaced_KEYS
-            }
+            instance.extras = unknown_fields(data, _ApplicationReplaced_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1553,7 +1518,7 @@ class ApplicationReplaced(Event):
 
 
 _ApplicationReplaced_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp")
+    {"type", "asterisk_id", "application", "timestamp"}
 )
 
 
@@ -1618,11 +1583,7 @@ class BridgeCreated(Event):
         if len(data) <= 4 or _BridgeCreated_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _BridgeCreated_KEYS
-            }
+            instance.extras = unknown_fields(data, _BridgeCreated_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1641,7 +1602,7 @@ class BridgeCreated(Event):
 
 
 _BridgeCreated_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "bridge")
+    {"type", "asterisk_id", "application", "timestamp", "bridge"}
 )
 
 
@@ -1707,17 +1668,15 @@ class BridgeDestroyed(Event):
             instance.bridge = Bridge.from_dict(value)
         except Exception as exc:
             raise failure(
-                "BridgeDestroyed", validate_bridge_destroyed(data), exc
+                "BridgeDestroyed",
+                validate_bridge_destroyed(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _BridgeDestroyed_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _BridgeDestroyed_KEYS
-            }
+            instance.extras = unknown_fields(data, _BridgeDestroyed_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1736,7 +1695,7 @@ class BridgeDestroyed(Event):
 
 
 _BridgeDestroyed_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "bridge")
+    {"type", "asterisk_id", "application", "timestamp", "bridge"}
 )
 
 
@@ -1809,11 +1768,7 @@ class BridgeMerged(Event):
         if len(data) <= 5 or _BridgeMerged_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _BridgeMerged_KEYS
-            }
+            instance.extras = unknown_fields(data, _BridgeMerged_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1833,7 +1788,7 @@ class BridgeMerged(Event):
 
 
 _BridgeMerged_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "bridge", "bridge_from")
+    {"type", "asterisk_id", "application", "timestamp", "bridge", "bridge_from"}
 )
 
 
@@ -1917,11 +1872,7 @@ class BridgeVideoSourceChanged(Event):
         if len(data) <= 4 or _BridgeVideoSourceChanged_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _BridgeVideoSourceChanged_KEYS
-            }
+            instance.extras = unknown_fields(data, _BridgeVideoSourceChanged_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -1942,7 +1893,7 @@ class BridgeVideoSourceChanged(Event):
 
 
 _BridgeVideoSourceChanged_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "bridge", "old_video_source_id")
+    {"type", "asterisk_id", "application", "timestamp", "bridge", "old_video_source_id"}
 )
 
 
@@ -2057,17 +2008,15 @@ class BridgeBlindTransfer(Event):
             instance.bridge = value
         except Exception as exc:
             raise failure(
-                "BridgeBlindTransfer", validate_bridge_blind_transfer(data), exc
+                "BridgeBlindTransfer",
+                validate_bridge_blind_transfer(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 8 or _BridgeBlindTransfer_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _BridgeBlindTransfer_KEYS
-            }
+            instance.extras = unknown_fields(data, _BridgeBlindTransfer_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -2096,7 +2045,7 @@ class BridgeBlindTransfer(Event):
 
 
 _BridgeBlindTransfer_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -2109,7 +2058,7 @@ _BridgeBlindTransfer_KEYS: frozenset[str] = frozenset(
         "result",
         "is_external",
         "bridge",
-    )
+    }
 )
 
 
@@ -2293,17 +2242,15 @@ class BridgeAttendedTransfer(Event):
             instance.destination_threeway_bridge = value
         except Exception as exc:
             raise failure(
-                "BridgeAttendedTransfer", validate_bridge_attended_transfer(data), exc
+                "BridgeAttendedTransfer",
+                validate_bridge_attended_transfer(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 8 or _BridgeAttendedTransfer_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _BridgeAttendedTransfer_KEYS
-            }
+            instance.extras = unknown_fields(data, _BridgeAttendedTransfer_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -2360,7 +2307,7 @@ class BridgeAttendedTransfer(Event):
 
 
 _BridgeAttendedTransfer_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -2381,7 +2328,7 @@ _BridgeAttendedTransfer_KEYS: frozenset[str] = frozenset(
         "destination_link_second_leg",
         "destination_threeway_channel",
         "destination_threeway_bridge",
-    )
+    }
 )
 
 
@@ -2524,17 +2471,15 @@ class ChannelCreated(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelCreated", validate_channel_created(data), exc
+                "ChannelCreated",
+                validate_channel_created(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelCreated_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelCreated_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelCreated_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -2553,7 +2498,7 @@ class ChannelCreated(Event):
 
 
 _ChannelCreated_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "channel"}
 )
 
 
@@ -2637,17 +2582,15 @@ class ChannelDestroyed(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelDestroyed", validate_channel_destroyed(data), exc
+                "ChannelDestroyed",
+                validate_channel_destroyed(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelDestroyed_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelDestroyed_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelDestroyed_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -2670,7 +2613,7 @@ class ChannelDestroyed(Event):
 
 
 _ChannelDestroyed_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -2679,7 +2622,7 @@ _ChannelDestroyed_KEYS: frozenset[str] = frozenset(
         "cause_txt",
         "tech_cause",
         "channel",
-    )
+    }
 )
 
 
@@ -2764,17 +2707,15 @@ class ChannelEnteredBridge(Event):
             instance.channel = value
         except Exception as exc:
             raise failure(
-                "ChannelEnteredBridge", validate_channel_entered_bridge(data), exc
+                "ChannelEnteredBridge",
+                validate_channel_entered_bridge(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelEnteredBridge_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelEnteredBridge_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelEnteredBridge_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -2795,7 +2736,7 @@ class ChannelEnteredBridge(Event):
 
 
 _ChannelEnteredBridge_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "bridge", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "bridge", "channel"}
 )
 
 
@@ -2867,17 +2808,15 @@ class ChannelLeftBridge(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelLeftBridge", validate_channel_left_bridge(data), exc
+                "ChannelLeftBridge",
+                validate_channel_left_bridge(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelLeftBridge_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelLeftBridge_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelLeftBridge_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -2897,7 +2836,7 @@ class ChannelLeftBridge(Event):
 
 
 _ChannelLeftBridge_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "bridge", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "bridge", "channel"}
 )
 
 
@@ -2968,17 +2907,15 @@ class ChannelStateChange(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelStateChange", validate_channel_state_change(data), exc
+                "ChannelStateChange",
+                validate_channel_state_change(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelStateChange_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelStateChange_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelStateChange_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -2997,7 +2934,7 @@ class ChannelStateChange(Event):
 
 
 _ChannelStateChange_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "channel"}
 )
 
 
@@ -3079,17 +3016,15 @@ class ChannelDtmfReceived(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelDtmfReceived", validate_channel_dtmf_received(data), exc
+                "ChannelDtmfReceived",
+                validate_channel_dtmf_received(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelDtmfReceived_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelDtmfReceived_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelDtmfReceived_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -3110,7 +3045,7 @@ class ChannelDtmfReceived(Event):
 
 
 _ChannelDtmfReceived_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -3118,7 +3053,7 @@ _ChannelDtmfReceived_KEYS: frozenset[str] = frozenset(
         "digit",
         "duration_ms",
         "channel",
-    )
+    }
 )
 
 
@@ -3207,17 +3142,15 @@ class ChannelDialplan(Event):
             instance.dialplan_app_data = value
         except Exception as exc:
             raise failure(
-                "ChannelDialplan", validate_channel_dialplan(data), exc
+                "ChannelDialplan",
+                validate_channel_dialplan(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelDialplan_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelDialplan_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelDialplan_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -3238,7 +3171,7 @@ class ChannelDialplan(Event):
 
 
 _ChannelDialplan_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -3246,7 +3179,7 @@ _ChannelDialplan_KEYS: frozenset[str] = frozenset(
         "channel",
         "dialplan_app",
         "dialplan_app_data",
-    )
+    }
 )
 
 
@@ -3337,17 +3270,15 @@ class ChannelCallerId(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelCallerId", validate_channel_caller_id(data), exc
+                "ChannelCallerId",
+                validate_channel_caller_id(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 6 or _ChannelCallerId_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelCallerId_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelCallerId_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -3368,7 +3299,7 @@ class ChannelCallerId(Event):
 
 
 _ChannelCallerId_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -3376,7 +3307,7 @@ _ChannelCallerId_KEYS: frozenset[str] = frozenset(
         "caller_presentation",
         "caller_presentation_txt",
         "channel",
-    )
+    }
 )
 
 
@@ -3487,17 +3418,15 @@ class ChannelUserevent(Event):
             instance.userevent = value
         except Exception as exc:
             raise failure(
-                "ChannelUserevent", validate_channel_userevent(data), exc
+                "ChannelUserevent",
+                validate_channel_userevent(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelUserevent_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelUserevent_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelUserevent_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -3523,7 +3452,7 @@ class ChannelUserevent(Event):
 
 
 _ChannelUserevent_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -3533,7 +3462,7 @@ _ChannelUserevent_KEYS: frozenset[str] = frozenset(
         "bridge",
         "endpoint",
         "userevent",
-    )
+    }
 )
 
 
@@ -3632,17 +3561,15 @@ class ChannelHangupRequest(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelHangupRequest", validate_channel_hangup_request(data), exc
+                "ChannelHangupRequest",
+                validate_channel_hangup_request(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelHangupRequest_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelHangupRequest_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelHangupRequest_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -3667,7 +3594,7 @@ class ChannelHangupRequest(Event):
 
 
 _ChannelHangupRequest_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -3676,7 +3603,7 @@ _ChannelHangupRequest_KEYS: frozenset[str] = frozenset(
         "tech_cause",
         "soft",
         "channel",
-    )
+    }
 )
 
 
@@ -3775,11 +3702,7 @@ class ChannelVarset(Event):
         if len(data) <= 5 or _ChannelVarset_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelVarset_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelVarset_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -3801,7 +3724,7 @@ class ChannelVarset(Event):
 
 
 _ChannelVarset_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "variable", "value", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "variable", "value", "channel"}
 )
 
 
@@ -3886,11 +3809,7 @@ class ChannelHold(Event):
         if len(data) <= 4 or _ChannelHold_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelHold_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelHold_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -3911,7 +3830,7 @@ class ChannelHold(Event):
 
 
 _ChannelHold_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel", "musicclass")
+    {"type", "asterisk_id", "application", "timestamp", "channel", "musicclass"}
 )
 
 
@@ -3986,11 +3905,7 @@ class ChannelUnhold(Event):
         if len(data) <= 4 or _ChannelUnhold_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelUnhold_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelUnhold_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4009,7 +3924,7 @@ class ChannelUnhold(Event):
 
 
 _ChannelUnhold_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "channel"}
 )
 
 
@@ -4076,17 +3991,15 @@ class ChannelToneDetected(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelToneDetected", validate_channel_tone_detected(data), exc
+                "ChannelToneDetected",
+                validate_channel_tone_detected(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelToneDetected_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelToneDetected_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelToneDetected_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4105,7 +4018,7 @@ class ChannelToneDetected(Event):
 
 
 _ChannelToneDetected_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "channel"}
 )
 
 
@@ -4172,17 +4085,15 @@ class ChannelTalkingStarted(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelTalkingStarted", validate_channel_talking_started(data), exc
+                "ChannelTalkingStarted",
+                validate_channel_talking_started(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelTalkingStarted_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelTalkingStarted_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelTalkingStarted_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4201,7 +4112,7 @@ class ChannelTalkingStarted(Event):
 
 
 _ChannelTalkingStarted_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "channel"}
 )
 
 
@@ -4274,17 +4185,15 @@ class ChannelTalkingFinished(Event):
             instance.duration = value
         except Exception as exc:
             raise failure(
-                "ChannelTalkingFinished", validate_channel_talking_finished(data), exc
+                "ChannelTalkingFinished",
+                validate_channel_talking_finished(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelTalkingFinished_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelTalkingFinished_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelTalkingFinished_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4304,7 +4213,7 @@ class ChannelTalkingFinished(Event):
 
 
 _ChannelTalkingFinished_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel", "duration")
+    {"type", "asterisk_id", "application", "timestamp", "channel", "duration"}
 )
 
 
@@ -4378,17 +4287,15 @@ class ContactStatusChange(Event):
             instance.contact_info = ContactInfo.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ContactStatusChange", validate_contact_status_change(data), exc
+                "ContactStatusChange",
+                validate_contact_status_change(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ContactStatusChange_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ContactStatusChange_KEYS
-            }
+            instance.extras = unknown_fields(data, _ContactStatusChange_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4408,7 +4315,7 @@ class ContactStatusChange(Event):
 
 
 _ContactStatusChange_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "endpoint", "contact_info")
+    {"type", "asterisk_id", "application", "timestamp", "endpoint", "contact_info"}
 )
 
 
@@ -4482,17 +4389,15 @@ class PeerStatusChange(Event):
             instance.peer = Peer.from_dict(value)
         except Exception as exc:
             raise failure(
-                "PeerStatusChange", validate_peer_status_change(data), exc
+                "PeerStatusChange",
+                validate_peer_status_change(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _PeerStatusChange_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _PeerStatusChange_KEYS
-            }
+            instance.extras = unknown_fields(data, _PeerStatusChange_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4512,7 +4417,7 @@ class PeerStatusChange(Event):
 
 
 _PeerStatusChange_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "endpoint", "peer")
+    {"type", "asterisk_id", "application", "timestamp", "endpoint", "peer"}
 )
 
 
@@ -4583,17 +4488,15 @@ class EndpointStateChange(Event):
             instance.endpoint = Endpoint.from_dict(value)
         except Exception as exc:
             raise failure(
-                "EndpointStateChange", validate_endpoint_state_change(data), exc
+                "EndpointStateChange",
+                validate_endpoint_state_change(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _EndpointStateChange_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _EndpointStateChange_KEYS
-            }
+            instance.extras = unknown_fields(data, _EndpointStateChange_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4612,7 +4515,7 @@ class EndpointStateChange(Event):
 
 
 _EndpointStateChange_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "endpoint")
+    {"type", "asterisk_id", "application", "timestamp", "endpoint"}
 )
 
 
@@ -4713,9 +4616,7 @@ class Dial(Event):
         if len(data) <= 5 or _Dial_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Dial_KEYS
-            }
+            instance.extras = unknown_fields(data, _Dial_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4743,7 +4644,7 @@ class Dial(Event):
 
 
 _Dial_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -4754,7 +4655,7 @@ _Dial_KEYS: frozenset[str] = frozenset(
         "forwarded",
         "dialstring",
         "dialstatus",
-    )
+    }
 )
 
 
@@ -4843,9 +4744,7 @@ class StasisEnd(Event):
         if len(data) <= 4 or _StasisEnd_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _StasisEnd_KEYS
-            }
+            instance.extras = unknown_fields(data, _StasisEnd_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4864,7 +4763,7 @@ class StasisEnd(Event):
 
 
 _StasisEnd_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "channel"}
 )
 
 
@@ -4947,11 +4846,7 @@ class StasisStart(Event):
         if len(data) <= 5 or _StasisStart_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _StasisStart_KEYS
-            }
+            instance.extras = unknown_fields(data, _StasisStart_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -4973,7 +4868,7 @@ class StasisStart(Event):
 
 
 _StasisStart_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -4981,7 +4876,7 @@ _StasisStart_KEYS: frozenset[str] = frozenset(
         "args",
         "channel",
         "replace_channel",
-    )
+    }
 )
 
 
@@ -5066,17 +4961,15 @@ class TextMessageReceived(Event):
             instance.endpoint = value
         except Exception as exc:
             raise failure(
-                "TextMessageReceived", validate_text_message_received(data), exc
+                "TextMessageReceived",
+                validate_text_message_received(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _TextMessageReceived_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _TextMessageReceived_KEYS
-            }
+            instance.extras = unknown_fields(data, _TextMessageReceived_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5097,7 +4990,7 @@ class TextMessageReceived(Event):
 
 
 _TextMessageReceived_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "message", "endpoint")
+    {"type", "asterisk_id", "application", "timestamp", "message", "endpoint"}
 )
 
 
@@ -5167,17 +5060,15 @@ class ChannelConnectedLine(Event):
             instance.channel = Channel.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelConnectedLine", validate_channel_connected_line(data), exc
+                "ChannelConnectedLine",
+                validate_channel_connected_line(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 4 or _ChannelConnectedLine_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelConnectedLine_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelConnectedLine_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5196,7 +5087,7 @@ class ChannelConnectedLine(Event):
 
 
 _ChannelConnectedLine_KEYS: frozenset[str] = frozenset(
-    ("type", "asterisk_id", "application", "timestamp", "channel")
+    {"type", "asterisk_id", "application", "timestamp", "channel"}
 )
 
 
@@ -5273,17 +5164,15 @@ class ChannelTransfer(Event):
             instance.referred_by = ReferredBy.from_dict(value)
         except Exception as exc:
             raise failure(
-                "ChannelTransfer", validate_channel_transfer(data), exc
+                "ChannelTransfer",
+                validate_channel_transfer(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 5 or _ChannelTransfer_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _ChannelTransfer_KEYS
-            }
+            instance.extras = unknown_fields(data, _ChannelTransfer_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5305,7 +5194,7 @@ class ChannelTransfer(Event):
 
 
 _ChannelTransfer_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -5313,7 +5202,7 @@ _ChannelTransfer_KEYS: frozenset[str] = frozenset(
         "state",
         "refer_to",
         "referred_by",
-    )
+    }
 )
 
 
@@ -5395,9 +5284,7 @@ class ReferTo(Model):
         if len(data) <= 1 or _ReferTo_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _ReferTo_KEYS
-            }
+            instance.extras = unknown_fields(data, _ReferTo_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5417,7 +5304,7 @@ class ReferTo(Model):
 
 
 _ReferTo_KEYS: frozenset[str] = frozenset(
-    ("requested_destination", "destination_channel", "connected_channel", "bridge")
+    {"requested_destination", "destination_channel", "connected_channel", "bridge"}
 )
 
 
@@ -5479,9 +5366,7 @@ class ReferredBy(Model):
         if len(data) <= 1 or _ReferredBy_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _ReferredBy_KEYS
-            }
+            instance.extras = unknown_fields(data, _ReferredBy_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5499,7 +5384,7 @@ class ReferredBy(Model):
 
 
 _ReferredBy_KEYS: frozenset[str] = frozenset(
-    ("source_channel", "connected_channel", "bridge")
+    {"source_channel", "connected_channel", "bridge"}
 )
 
 
@@ -5554,16 +5439,14 @@ class RequiredDestination(Model):
             instance.additional_protocol_params = value
         except Exception as exc:
             raise failure(
-                "RequiredDestination", validate_required_destination(data), exc
+                "RequiredDestination",
+                validate_required_destination(data),
+                exc,
             ) from None
         if _RequiredDestination_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _RequiredDestination_KEYS
-            }
+            instance.extras = unknown_fields(data, _RequiredDestination_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5583,7 +5466,7 @@ class RequiredDestination(Model):
 
 
 _RequiredDestination_KEYS: frozenset[str] = frozenset(
-    ("protocol_id", "destination", "additional_protocol_params")
+    {"protocol_id", "destination", "additional_protocol_params"}
 )
 
 
@@ -5640,17 +5523,15 @@ class AdditionalParam(Model):
             instance.parameter_value = value
         except Exception as exc:
             raise failure(
-                "AdditionalParam", validate_additional_param(data), exc
+                "AdditionalParam",
+                validate_additional_param(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _AdditionalParam_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _AdditionalParam_KEYS
-            }
+            instance.extras = unknown_fields(data, _AdditionalParam_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5664,7 +5545,7 @@ class AdditionalParam(Model):
         return data
 
 
-_AdditionalParam_KEYS: frozenset[str] = frozenset(("parameter_name", "parameter_value"))
+_AdditionalParam_KEYS: frozenset[str] = frozenset({"parameter_name", "parameter_value"})
 
 
 def validate_additional_param(data: Any, path: str = "") -> list[Problem]:
@@ -5715,9 +5596,7 @@ class RESTHeader(Model):
         if len(data) <= 2 or _RESTHeader_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _RESTHeader_KEYS
-            }
+            instance.extras = unknown_fields(data, _RESTHeader_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5731,7 +5610,7 @@ class RESTHeader(Model):
         return data
 
 
-_RESTHeader_KEYS: frozenset[str] = frozenset(("name", "value"))
+_RESTHeader_KEYS: frozenset[str] = frozenset({"name", "value"})
 
 
 def validate_rest_header(data: Any, path: str = "") -> list[Problem]:
@@ -5784,11 +5663,7 @@ class RESTQueryStringParameter(Model):
         if len(data) <= 2 or _RESTQueryStringParameter_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _RESTQueryStringParameter_KEYS
-            }
+            instance.extras = unknown_fields(data, _RESTQueryStringParameter_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5802,7 +5677,7 @@ class RESTQueryStringParameter(Model):
         return data
 
 
-_RESTQueryStringParameter_KEYS: frozenset[str] = frozenset(("name", "value"))
+_RESTQueryStringParameter_KEYS: frozenset[str] = frozenset({"name", "value"})
 
 
 def validate_rest_query_string_parameter(data: Any, path: str = "") -> list[Problem]:
@@ -5889,11 +5764,7 @@ class RESTRequest(Model):
         if len(data) <= 5 or _RESTRequest_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _RESTRequest_KEYS
-            }
+            instance.extras = unknown_fields(data, _RESTRequest_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -5917,7 +5788,7 @@ class RESTRequest(Model):
 
 
 _RESTRequest_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "transaction_id",
         "request_id",
@@ -5926,7 +5797,7 @@ _RESTRequest_KEYS: frozenset[str] = frozenset(
         "content_type",
         "query_strings",
         "message_body",
-    )
+    }
 )
 
 
@@ -6055,11 +5926,7 @@ class RESTResponse(Event):
         if len(data) <= 8 or _RESTResponse_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _RESTResponse_KEYS
-            }
+            instance.extras = unknown_fields(data, _RESTResponse_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -6086,7 +5953,7 @@ class RESTResponse(Event):
 
 
 _RESTResponse_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "type",
         "asterisk_id",
         "application",
@@ -6098,7 +5965,7 @@ _RESTResponse_KEYS: frozenset[str] = frozenset(
         "uri",
         "content_type",
         "message_body",
-    )
+    }
 )
 
 

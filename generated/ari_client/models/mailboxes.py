@@ -16,6 +16,7 @@ from .._runtime import (
     is_int,
     join,
     new_instance,
+    unknown_fields,
 )
 
 
@@ -53,9 +54,7 @@ class Mailbox(Model):
         if len(data) <= 3 or _Mailbox_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Mailbox_KEYS
-            }
+            instance.extras = unknown_fields(data, _Mailbox_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,7 +69,7 @@ class Mailbox(Model):
         return data
 
 
-_Mailbox_KEYS: frozenset[str] = frozenset(("name", "old_messages", "new_messages"))
+_Mailbox_KEYS: frozenset[str] = frozenset({"name", "old_messages", "new_messages"})
 
 
 def validate_mailbox(data: Any, path: str = "") -> list[Problem]:

@@ -16,6 +16,7 @@ from .._runtime import (
     failure,
     join,
     new_instance,
+    unknown_fields,
 )
 
 
@@ -99,9 +100,7 @@ class Playback(Model):
         if len(data) <= 4 or _Playback_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Playback_KEYS
-            }
+            instance.extras = unknown_fields(data, _Playback_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,7 +121,7 @@ class Playback(Model):
 
 
 _Playback_KEYS: frozenset[str] = frozenset(
-    ("id", "media_uri", "next_media_uri", "target_uri", "language", "state")
+    {"id", "media_uri", "next_media_uri", "target_uri", "language", "state"}
 )
 
 

@@ -17,6 +17,7 @@ from .._runtime import (
     is_int,
     join,
     new_instance,
+    unknown_fields,
 )
 
 
@@ -58,17 +59,15 @@ class StoredRecording(Model):
             instance.format = value
         except Exception as exc:
             raise failure(
-                "StoredRecording", validate_stored_recording(data), exc
+                "StoredRecording",
+                validate_stored_recording(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _StoredRecording_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _StoredRecording_KEYS
-            }
+            instance.extras = unknown_fields(data, _StoredRecording_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +81,7 @@ class StoredRecording(Model):
         return data
 
 
-_StoredRecording_KEYS: frozenset[str] = frozenset(("name", "format"))
+_StoredRecording_KEYS: frozenset[str] = frozenset({"name", "format"})
 
 
 def validate_stored_recording(data: Any, path: str = "") -> list[Problem]:
@@ -166,11 +165,7 @@ class LiveRecording(Model):
         if len(data) <= 4 or _LiveRecording_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _LiveRecording_KEYS
-            }
+            instance.extras = unknown_fields(data, _LiveRecording_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,7 +190,7 @@ class LiveRecording(Model):
 
 
 _LiveRecording_KEYS: frozenset[str] = frozenset(
-    (
+    {
         "name",
         "format",
         "target_uri",
@@ -204,7 +199,7 @@ _LiveRecording_KEYS: frozenset[str] = frozenset(
         "talking_duration",
         "silence_duration",
         "cause",
-    )
+    }
 )
 
 

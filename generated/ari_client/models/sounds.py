@@ -16,6 +16,7 @@ from .._runtime import (
     index,
     join,
     new_instance,
+    unknown_fields,
 )
 
 
@@ -41,17 +42,15 @@ class FormatLangPair(Model):
             instance.format = value
         except Exception as exc:
             raise failure(
-                "FormatLangPair", validate_format_lang_pair(data), exc
+                "FormatLangPair",
+                validate_format_lang_pair(data),
+                exc,
             ) from None
         # every required key was found: no more keys than those means no unknown ones
         if len(data) <= 2 or _FormatLangPair_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value
-                for key, value in data.items()
-                if key not in _FormatLangPair_KEYS
-            }
+            instance.extras = unknown_fields(data, _FormatLangPair_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,7 +64,7 @@ class FormatLangPair(Model):
         return data
 
 
-_FormatLangPair_KEYS: frozenset[str] = frozenset(("language", "format"))
+_FormatLangPair_KEYS: frozenset[str] = frozenset({"language", "format"})
 
 
 def validate_format_lang_pair(data: Any, path: str = "") -> list[Problem]:
@@ -120,9 +119,7 @@ class Sound(Model):
         if len(data) <= 2 or _Sound_KEYS.issuperset(data):
             instance.extras = {}
         else:
-            instance.extras = {
-                key: value for key, value in data.items() if key not in _Sound_KEYS
-            }
+            instance.extras = unknown_fields(data, _Sound_KEYS)
         return instance
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,7 +135,7 @@ class Sound(Model):
         return data
 
 
-_Sound_KEYS: frozenset[str] = frozenset(("id", "text", "formats"))
+_Sound_KEYS: frozenset[str] = frozenset({"id", "text", "formats"})
 
 
 def validate_sound(data: Any, path: str = "") -> list[Problem]:
