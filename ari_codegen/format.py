@@ -170,9 +170,8 @@ def statements(text: str) -> list[tuple[int, int]] | None:
     """
     if _DIRECTIVES.search(text):
         return None
-    starts = [
-        0
-    ]  # offsets where a statement starts: after each line end outside brackets
+    # offsets where a statement starts: after each line end outside brackets
+    starts = [0]
     depth = 0
     for token in _TOKENS.finditer(text):
         first = token.group()[0]
@@ -222,12 +221,9 @@ class _Block:
     _AFTER_TRY = ("except", "finally")
 
     def __init__(self, text: str, before: int, after: int, original: str) -> None:
-        self.text, self.before, self.after, self.original = (
-            text,
-            before,
-            after,
-            original,
-        )
+        self.text = text  # the scaffold module
+        self.before, self.after = before, after  # its lines around the statement's
+        self.original = original  # the statement, as in its text
         self.alone = before == 0 and original.startswith(('"', "r", "R", "u", "U"))
 
     @classmethod
