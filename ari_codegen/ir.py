@@ -422,7 +422,7 @@ class Declaration:
     model_imports: tuple[Import, ...] = ()  # of its models module
     api_imports: tuple[Import, ...] = ()  # of its api module
 
-    @property
+    @cached_property
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for api in self.apis for op in api.operations)
 
@@ -497,12 +497,12 @@ class Spec:
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for d in self.declarations for op in d.operations)
 
-    @property
+    @cached_property
     def resources(self) -> tuple[Declaration, ...]:
         """The declarations with operations: each is a resource class of the clients."""
         return tuple(d for d in self.declarations if d.operations)
 
-    @property
+    @cached_property
     def client_methods(self) -> tuple[ClientMethod, ...]:
         """Every operation as a client reaches it (``client.channels.list``), spec order."""
         return tuple(
