@@ -36,9 +36,7 @@ def python_texts(spec: Path) -> dict[str, str]:
     assert model is not None
     files, problems = render(model, [])
     assert not problems
-    return {
-        f.path: f.text for f in files if f.path.endswith(".py") and not f.verbatim
-    }
+    return {f.path: f.text for f in files if f.path.endswith(".py") and not f.verbatim}
 
 
 def assert_black_s_output(texts: dict[str, str]) -> None:
@@ -113,13 +111,17 @@ def test_statements_finds_long_lines_and_docstrings_not_comments() -> None:
     ]
 
 
-def test_statements_leaves_unbalanced_brackets_and_fmt_directives_to_black_whole() -> None:
+def test_statements_leaves_unbalanced_brackets_and_fmt_directives_to_black_whole() -> (
+    None
+):
     assert formatting.statements("x = (1,\n") is None
     assert formatting.statements("# fmt: off\nx = [1,2]\n# fmt: on\n") is None
 
 
 def test_a_wide_line_is_long_at_half_the_length() -> None:
-    text = "x = f(" + '"' + "表" * 30 + '"' + ")\n"  # 38 characters, 68 columns wide: fits
+    text = (
+        "x = f(" + '"' + "表" * 30 + '"' + ")\n"
+    )  # 38 characters, 68 columns wide: fits
     assert formatting.statements(text) == [(0, len(text) - 1)]  # sent all the same
     assert formatting.format_all([text], laid_out=True) == [
         formatting.format_python(text)
@@ -130,7 +132,9 @@ def test_every_kind_of_statement_black_may_split_is_formatted_in_its_scaffold() 
     long_call = "f(" + ", ".join(f"argument_{i}" for i in range(12)) + ")"
     text = (
         "class A:\n"
-        "    def method(self, " + ", ".join(f"p{i}: int" for i in range(14)) + ") -> None:\n"
+        "    def method(self, "
+        + ", ".join(f"p{i}: int" for i in range(14))
+        + ") -> None:\n"
         "        if x:\n"
         "            pass\n"
         "        elif " + " and ".join(f"c{i}" for i in range(16)) + ":\n"
@@ -159,7 +163,9 @@ def test_bracket_is_black_s_fixed_point(indent: int) -> None:
     for count in (0, 1, 3, 12):
         items = [f"name_{i}: int = {i}" for i in range(count)]
         laid = bracket("def function_name(", items, ") -> None:", indent)
-        scaffold = "".join(f"{'    ' * level}class C:\n" for level in range(indent // 4))
+        scaffold = "".join(
+            f"{'    ' * level}class C:\n" for level in range(indent // 4)
+        )
         module = f"{scaffold}{pad}{laid}\n{pad}    pass\n"
         assert formatting.format_python(module) == module, (indent, count)
         if count in (0, 1, 12):
@@ -175,3 +181,26 @@ def test_call_in_call_is_black_s_fixed_point(count: int) -> None:
     names = [f'"key_{i}"' for i in range(count)] or ['"only"']
     laid = call_in_call("KEYS: frozenset[str] = frozenset", "", names, 0, "{}")
     assert formatting.format_python(laid + "\n") == laid + "\n"
+
+
+def test_with_templates_of_your_own_black_formats_every_python_file_whole(
+    tmp_path: Path,
+) -> None:
+    """A user's templates need not lay out their code as black does: with ``-t`` black
+    formats each Python file whole, short lines included."""
+    from ari_codegen import generate
+
+    mine = tmp_path / "templates" / "package"
+    mine.mkdir(parents=True)
+    (mine / "extra.py.jinja").write_text("x = [1,2,  3]\ny = {'a':1}\n")
+    result = generate(
+        SPECS["bundled"], tmp_path / "out", template_dirs=[tmp_path / "templates"]
+    )
+    assert result.ok, [d.format() for d in result.diagnostics]
+    extra = (tmp_path / "out" / "ari_client" / "extra.py").read_text()
+    assert extra == 'x = [1, 2, 3]\ny = {"a": 1}\n'
+    built_in = (tmp_path / "out" / "ari_client" / "api" / "channels.py").read_text()
+    assert (
+        built_in
+        == (ROOT / "generated" / "ari_client" / "api" / "channels.py").read_text()
+    )
