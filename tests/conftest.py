@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -53,3 +54,42 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile("ci")
+
+
+# --- a second, older black -------------------------------------------------------------------
+
+OLD_BLACK = "black==24.*"
+
+
+@pytest.fixture(scope="session")
+def old_black(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second, older black in a directory of its own (``pip install --target``)."""
+    target = tmp_path_factory.mktemp("black-24")
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+               "--retries", "0", "--timeout", "15", "--target", str(target), OLD_BLACK]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        pytest.skip(f"cannot install {OLD_BLACK} beside the current black: {exc}")
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+        pytest.skip(
+            f"cannot install {OLD_BLACK} beside the current black (offline?): {why}"
+        )
+    return target
+
+
+def with_black(
+    directory: Path, code: str, cache: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` with the black in ``directory`` (first on the path) and ari_codegen."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(directory), str(ROOT)]))
+    env["ARI_CODEGEN_CACHE_DIR"] = str(cache)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cache.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

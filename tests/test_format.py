@@ -20,6 +20,7 @@ from ari_codegen.parse import parse
 from ari_codegen.render import bracket, call_in_call, render
 from ari_codegen.validate import validate
 
+from .conftest import with_black
 from .strategies import SpecCase, specs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,3 +205,24 @@ def test_with_templates_of_your_own_black_formats_every_python_file_whole(
         built_in
         == (ROOT / "generated" / "ari_client" / "api" / "channels.py").read_text()
     )
+
+
+def test_the_layout_is_an_older_black_s_too(old_black: Path, tmp_path: Path) -> None:
+    """black 24 (the oldest the dependency allows) agrees: its output for each whole text
+    is what ``format_all`` gives with it on the long statements and docstrings alone."""
+    probe = (
+        "import black\n"
+        "from ari_codegen import format as f\n"
+        "from tests.test_format import SPECS, python_texts\n"
+        "texts = python_texts(SPECS['bundled'])\n"
+        "done = f.format_all(list(texts.values()), laid_out=True)\n"
+        "print(black.__version__, [p for (p, t), o in zip(texts.items(), done)"
+        " if o != f.format_python(t)])\n"
+    )
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    done = with_black(old_black, probe, cache)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("24.") and done.stdout.rstrip().endswith(
+        " []"
+    ), done.stdout

@@ -16,7 +16,7 @@ import pytest
 
 from ari_codegen import generate
 
-from .conftest import ROOT, SPECS
+from .conftest import ROOT, SPECS, with_black
 from .test_write import MANIFEST, fresh_tree, snapshot
 
 SOUNDS_DESCRIPTION = '"description": "A media file that may be played back."'
@@ -90,32 +90,6 @@ def test_another_formatter_never_makes_fresh_output_stale(out: Path, tmp_path: P
     monkeypatch.setenv("ARI_CODEGEN_CACHE_DIR", "")
     again = generate(specs, out, check=True)
     assert again.ok and not again.changes.stale and again.formatted == []
-
-
-OLD_BLACK = "black==24.*"
-
-
-@pytest.fixture(scope="session")
-def old_black(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A second, older black in a directory of its own (``pip install --target``)."""
-    target = tmp_path_factory.mktemp("black-24")
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--retries", "0", "--timeout", "15", "--target", str(target), OLD_BLACK]  # fmt: skip
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=240)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"cannot install {OLD_BLACK} beside the current black: {exc}")
-    if done.returncode != 0:
-        why = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
-        pytest.skip(f"cannot install {OLD_BLACK} beside the current black (offline?): {why}")
-    return target
-
-
-def with_black(directory: Path, code: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` with the black in ``directory`` (first on the path) and ari_codegen."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(directory), str(ROOT)]))
-    env["ARI_CODEGEN_CACHE_DIR"] = str(cache)
-    return subprocess.run([sys.executable, "-c", code], cwd=cache.parent, env=env, capture_output=True, text=True, timeout=600)
 
 
 def test_two_real_black_versions_agree_on_fresh_output(old_black: Path, out: Path, tmp_path: Path) -> None:
