@@ -6,7 +6,7 @@ black costs about 5 to 12 µs a byte of Python, on every line of every file it i
 - ``generate`` calls it only for files whose rendered text changed since the manifest was
   written (see ``write.Manifest``);
 - the built-in templates emit black's layout already: a bracket that does not fit on its
-  line is laid out one item a line after a trailing comma (``render.bracket``), which black
+  line is laid out one item a line after a trailing comma (``layout.bracket``), which black
   keeps as it is. What only black can lay out right is found by ``statements``: a statement
   with a line still too long (a long string, say), with a character black may measure
   otherwise, or with a string black may quote otherwise, and a docstring black may change.
@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache
+from .layout import LINE_LENGTH
 
 if TYPE_CHECKING:
     import black
@@ -120,7 +121,6 @@ def pieces(text: str) -> list[str]:
     return ["".join(lines[a:b]).rstrip() + "\n" for a, b in zip(cuts, cuts[1:])]
 
 
-LINE_LENGTH = 88  # black's
 # what the statements of a text are made of, as far as their extent goes: string literals
 # (triple-quoted ones across lines), comments, continued lines, brackets, line ends
 _TOKENS = re.compile(
@@ -131,13 +131,6 @@ _TOKENS = re.compile(
     r"#[^\n]*|\\\n|[(\[{]|[)\]}]|\n",
     re.S,
 )
-
-
-def fits(line: str, indent: int = 0) -> bool:
-    """Whether black leaves ``line`` at ``indent`` on one line as far as its length goes
-    (an east Asian character counts twice: a line of any but ASCII fits at half)."""
-    width = indent + len(line)
-    return width <= LINE_LENGTH if line.isascii() else 2 * width <= LINE_LENGTH
 
 
 # a line that may not fit, or with a string black may quote otherwise (``"\""`` is ``'"'``)

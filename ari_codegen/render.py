@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import cache, copied, distribution, ir, objects, schema_out
-from .format import fits
+from .layout import bracket, call_in_call
 from .literals import pyrepr, pyset, pystr
 from .diagnostics import Diagnostic, Severity
 from .paths import builtin_templates
@@ -85,49 +85,6 @@ def comment(value: Any) -> str:
 
 def tojson_pretty(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-
-
-# --- laying out what may not fit on a line ------------------------------------------------
-# The Python the built-in templates emit is black's fixed point (``ari_codegen.format`` runs
-# black only where a line is too long), so a bracket is laid out the two ways black keeps
-# as they are: on one line when that fits, else one item a line after a trailing comma.
-
-
-def bracket(
-    opening: str,
-    items: Iterable[str],
-    closing: str,
-    indent: int,
-    flat: str | None = None,
-) -> str:
-    """``opening``, the items and ``closing`` at ``indent``: ``flat`` (by default the
-    items joined by ``", "`` between the two) if it fits on the line, else one item a line
-    with a trailing comma after each."""
-    items = [str(item) for item in items]
-    one_line = flat if flat is not None else opening + ", ".join(items) + closing
-    if not items or ("\n" not in one_line and fits(one_line, indent)):
-        return one_line
-    pad = " " * indent
-    return "".join(
-        [opening, *(f"\n{pad}    {item}," for item in items), f"\n{pad}{closing}"]
-    )
-
-
-def call_in_call(
-    outer: str, inner: str, items: Iterable[str], indent: int, brackets: str = "()"
-) -> str:
-    """``outer(inner(items))`` at ``indent`` (``brackets`` around the items: ``"{}"`` with
-    no ``inner`` makes ``outer({items})``), as black lays out a call whose one argument is
-    a call or a display: on one line if it fits, else the argument on a line of its own
-    (laid out by ``bracket``) inside the outer call's parentheses."""
-    items = [str(item) for item in items]
-    opening, closing = inner + brackets[0], brackets[1]
-    flat = f"{outer}({opening}{', '.join(items)}{closing})"
-    if fits(flat, indent):
-        return flat
-    pad = " " * indent
-    laid = bracket(opening, items, closing, indent + 4)
-    return f"{outer}(\n{pad}    {laid}\n{pad})"
 
 
 # --- globals ------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import Phase, given, settings
 
 from ari_codegen import format as formatting
+from ari_codegen.layout import bracket, call_in_call
 from ari_codegen.load import load
 from ari_codegen.parse import parse
-from ari_codegen.render import bracket, call_in_call, render
+from ari_codegen.render import render
 from ari_codegen.validate import validate
 
 from .conftest import with_black

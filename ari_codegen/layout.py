@@ -1,0 +1,58 @@
+"""Laying out Python the way black keeps it, for the built-in templates (``render`` makes
+these Jinja globals).
+
+The Python the built-in templates emit is black's fixed point: ``ari_codegen.format`` runs
+black only on what they cannot lay out (a line still too long, a docstring). So a bracket is
+laid out one of the two ways black keeps as they are: on one line when that fits, else one
+item a line after a trailing comma (a "magic" trailing comma: black never joins those lines).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+LINE_LENGTH = 88  # black's
+
+
+def fits(line: str, indent: int = 0) -> bool:
+    """Whether black leaves ``line`` at ``indent`` on one line as far as its length goes
+    (an east Asian character counts twice: a line of any but ASCII fits at half)."""
+    width = indent + len(line)
+    return width <= LINE_LENGTH if line.isascii() else 2 * width <= LINE_LENGTH
+
+
+def bracket(
+    opening: str,
+    items: Iterable[str],
+    closing: str,
+    indent: int,
+    flat: str | None = None,
+) -> str:
+    """``opening``, the items and ``closing`` at ``indent``: ``flat`` (by default the
+    items joined by ``", "`` between the two) if it fits on the line, else one item a line
+    with a trailing comma after each."""
+    items = [str(item) for item in items]
+    one_line = flat if flat is not None else opening + ", ".join(items) + closing
+    if not items or ("\n" not in one_line and fits(one_line, indent)):
+        return one_line
+    pad = " " * indent
+    return "".join(
+        [opening, *(f"\n{pad}    {item}," for item in items), f"\n{pad}{closing}"]
+    )
+
+
+def call_in_call(
+    outer: str, inner: str, items: Iterable[str], indent: int, brackets: str = "()"
+) -> str:
+    """``outer(inner(items))`` at ``indent`` (``brackets`` around the items: ``"{}"`` with
+    no ``inner`` makes ``outer({items})``), as black lays out a call whose one argument is
+    a call or a display: on one line if it fits, else the argument on a line of its own
+    (laid out by ``bracket``) inside the outer call's parentheses."""
+    items = [str(item) for item in items]
+    opening, closing = inner + brackets[0], brackets[1]
+    flat = f"{outer}({opening}{', '.join(items)}{closing})"
+    if fits(flat, indent):
+        return flat
+    pad = " " * indent
+    laid = bracket(opening, items, closing, indent + 4)
+    return f"{outer}(\n{pad}    {laid}\n{pad})"
