@@ -17,7 +17,7 @@ import click
 
 from ._version import __version__
 from .diagnostics import Diagnostic, Severity
-from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, Target, check_spec, generate
+from .generate import DEFAULT_OUTPUT, DEFAULT_PACKAGE, Target, check_spec
 from .naming import package_problem
 from .write import Changes
 
@@ -164,16 +164,7 @@ def generate_command(
         _generate_targets(ctx, targets, check, quiet)
         return
     (target,) = targets
-    result = generate(
-        target.spec,
-        target.output,
-        package=target.package,
-        template_dirs=target.templates,
-        strict=target.strict,
-        check=check,
-        format=target.format,
-        distribution=target.distribution,
-    )
+    result = target.generate(check=check)
     _report(result.diagnostics, quiet)
     if not result.ok:
         click.echo(f"nothing written to {target.output}", err=True)

@@ -377,6 +377,19 @@ class Target:
     def override(self, **changes: Any) -> Target:
         return dataclasses.replace(self, **changes)
 
+    def generate(self, *, check: bool = False) -> GenerateResult:
+        """``generate`` with this target's options."""
+        return generate(
+            self.spec,
+            self.output,
+            package=self.package,
+            template_dirs=self.templates,
+            strict=self.strict,
+            check=check,
+            format=self.format,
+            distribution=self.distribution,
+        )
+
 
 @dataclass
 class TargetsResult:
@@ -420,22 +433,7 @@ def generate_targets(
     Each target keeps its own manifest (``<package>/.ari-codegen-manifest.json``), so
     targets sharing an output directory never remove each other's files.
     """
-    results = [
-        (
-            target,
-            generate(
-                target.spec,
-                target.output,
-                package=target.package,
-                template_dirs=target.templates,
-                strict=target.strict,
-                check=True,
-                format=target.format,
-                distribution=target.distribution,
-            ),
-        )
-        for target in targets
-    ]
+    results = [(target, target.generate(check=True)) for target in targets]
     outcome = TargetsResult(results, _conflicts(results))
     if check or not outcome.ok:
         return outcome

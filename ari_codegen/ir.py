@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Literal, Mapping, Union
 
 from . import kinds
+from .layout import Bracket
 from .literals import pyrepr, pystr
 
 JsonScalar = Union[str, int, float, bool]
@@ -223,6 +224,36 @@ class Parameter:
     @property
     def enum(self) -> Enum | None:
         return self.allowed.enum if self.allowed is not None else None
+
+    @property
+    def route_arguments(self) -> tuple[object, ...]:
+        """The arguments of its ``Param(...)`` in the route table (``_spec.py``): name,
+        location, type, required, allowMultiple, then its allowed values (a ``Bracket`` of
+        them when there are several), or ``()`` and its range, and ``whole_body``."""
+        arguments: list[object] = [
+            pystr(self.name),
+            pystr(self.location),
+            pystr(self.type.kind),
+            self.required,
+            self.allow_multiple,
+        ]
+        if self.allowed is not None and self.allowed.kind == "list":
+            values = self.allowed.values
+            several = len(values) > 1
+            arguments.append(
+                Bracket("(", tuple(map(pyrepr, values)), ")")
+                if several
+                else pyrepr(values)
+            )
+        elif self.allowed is not None and self.allowed.kind == "range":
+            arguments += [
+                "()",
+                pyrepr(self.allowed.minimum),
+                pyrepr(self.allowed.maximum),
+            ]
+        if self.whole_body:
+            arguments.append("whole_body=True")
+        return tuple(arguments)
 
     @property
     def py_since_entry(self) -> str:

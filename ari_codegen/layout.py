@@ -9,6 +9,7 @@ item a line after a trailing comma (a "magic" trailing comma: black never joins 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
 LINE_LENGTH = 88  # black's
@@ -21,23 +22,48 @@ def fits(line: str, indent: int = 0) -> bool:
     return width <= LINE_LENGTH if line.isascii() else 2 * width <= LINE_LENGTH
 
 
+@dataclass(frozen=True)
+class Bracket:
+    """A bracket among the items of another, laid out where it stands: on the outer's line
+    if that fits, else by ``bracket`` on a line of its own. ``str`` of it is its one line.
+    """
+
+    opening: str
+    items: tuple[object, ...]
+    closing: str
+
+    def __str__(self) -> str:
+        return self.opening + ", ".join(map(str, self.items)) + self.closing
+
+
 def bracket(
     opening: str,
-    items: Iterable[str],
+    items: Iterable[object],
     closing: str,
     indent: int,
     flat: str | None = None,
 ) -> str:
     """``opening``, the items and ``closing`` at ``indent``: ``flat`` (by default the
     items joined by ``", "`` between the two) if it fits on the line, else one item a line
-    with a trailing comma after each."""
-    items = [str(item) for item in items]
-    one_line = flat if flat is not None else opening + ", ".join(items) + closing
+    with a trailing comma after each (an item that is a ``Bracket`` laid out in turn).
+    """
+    items = list(items)
+    one_line = (
+        flat if flat is not None else opening + ", ".join(map(str, items)) + closing
+    )
     if not items or ("\n" not in one_line and fits(one_line, indent)):
         return one_line
     pad = " " * indent
+    lines = [
+        (
+            bracket(item.opening, item.items, item.closing + ",", indent + 4)
+            if isinstance(item, Bracket)
+            else f"{item},"
+        )
+        for item in items
+    ]
     return "".join(
-        [opening, *(f"\n{pad}    {item}," for item in items), f"\n{pad}{closing}"]
+        [opening, *(f"\n{pad}    {line}" for line in lines), f"\n{pad}{closing}"]
     )
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import Phase, given, settings
 
 from ari_codegen import format as formatting
-from ari_codegen.layout import bracket, call_in_call
+from ari_codegen.layout import Bracket, bracket, call_in_call
 from ari_codegen.load import load
 from ari_codegen.parse import parse
 from ari_codegen.render import render
@@ -227,3 +227,13 @@ def test_the_layout_is_an_older_black_s_too(old_black: Path, tmp_path: Path) -> 
     assert done.stdout.startswith("24.") and done.stdout.rstrip().endswith(
         " []"
     ), done.stdout
+
+
+def test_a_bracket_among_the_items_is_laid_out_in_turn() -> None:
+    values = Bracket("(", tuple(f'"value_{i}"' for i in range(12)), ")")
+    laid = bracket("Param(", ['"name"', "True", values, 5], "),", 12)
+    module = f"x = (\n    y(\n        z,\n        (\n            {laid}\n        ),\n    ),\n)\n"
+    assert formatting.format_python(module) == module
+    assert '"value_11",\n' in laid and "),\n" in laid  # the inner one exploded too
+    short = bracket("f(", ["a", Bracket("(", ("1", "2"), ")")], ")", 0)
+    assert short == "f(a, (1, 2))"
