@@ -204,11 +204,11 @@ def statements(text: str) -> list[tuple[int, int]] | None:
 
 class _Block:
     """A statement alone in a module black can format: at its own indentation inside an
-    ``if x:`` a level (a docstring in a ``def f():``), after what its clause must follow (``if x: pass`` before an
-    ``elif``, ``try: pass`` before an ``except``), before a body if it opens one. A
-    string literal at the left margin is a module's docstring: ``alone``, it must open
-    its module. The statement's lines in black's output are those between the
-    scaffold's (``statement``)."""
+    ``if x:`` a level (a docstring in a ``def f():``), after what its clause must follow
+    (``if x: pass`` before an ``elif``, ``try: pass`` before an ``except``), before a
+    body if it opens one. A string literal at the left margin is a module's docstring:
+    ``alone``, it must open its module. The statement's lines in black's output are those
+    between the scaffold's (``statement``)."""
 
     _AFTER_IF = ("elif ", "else:", "else ")
     _AFTER_TRY = ("except", "finally")
@@ -227,11 +227,10 @@ class _Block:
         indent = len(statement) - len(head)
         if indent % 4 or head.startswith(("@", "case ", "\t")):
             return None
-        lines = [f"{'    ' * level}if x:" for level in range(indent // 4)]
-        if lines and _STRING.fullmatch(
-            statement
-        ):  # a docstring: in a def, for any black
-            lines[-1] = lines[-1].replace("if x:", "def f():")
+        depth = indent // 4
+        lines = [f"{'    ' * level}if x:" for level in range(depth)]
+        if depth and _STRING.fullmatch(statement):  # a docstring to any black: in a def
+            lines[-1] = f"{'    ' * (depth - 1)}def f():"
         pad = " " * indent
         if head.startswith(cls._AFTER_IF):
             lines += [f"{pad}if x:", f"{pad}    pass"]
