@@ -28,8 +28,14 @@ from dataclasses import dataclass
 
 from . import ir, objects
 
-DEPENDENCIES = ("httpx>=0.27,<1", "websockets>=15,<18")
-"""What the generated package needs at run time (ari_codegen's ``client`` extra says the same)."""
+DEPENDENCIES = (
+    "httpx>=0.27,<1",
+    "websockets>=15,<18",
+    'orjson>=3.9,<4; platform_python_implementation == "CPython"',
+)
+"""What the generated package needs at run time (ari_codegen's ``client`` extra says the same).
+orjson only makes JSON parsing faster (``_runtime.loads``): without it (there is none for PyPy)
+the package parses with ``json``, to the same values."""
 REQUIRES_PYTHON = ">=3.11"
 BUILD_REQUIRES = ("hatchling>=1.21",)
 BUILD_BACKEND = "hatchling.build"
@@ -41,6 +47,9 @@ _PUBLIC = re.compile(
 )
 _NUMBERS = re.compile(r"[0-9]+(\.[0-9]+)*")
 
+
+_MARKERS = {'platform_python_implementation == "CPython"': "on CPython"}
+"""Environment markers of ``DEPENDENCIES`` in words (any other is given as it is)."""
 
 README_EVENTS = ("StasisStart", "PlaybackFinished", "ChannelDtmfReceived", "StasisEnd")
 """The models the README's examples on events use: without every one of them (or without
@@ -78,6 +87,21 @@ class Distribution:
     build_requires: tuple[str, ...]
     build_backend: str
     readme: Readme
+
+    @property
+    def installs(self) -> str:
+        """The dependencies in words: ``httpx>=0.27,<1, websockets>=15,<18 and orjson>=3.9,<4
+        (on CPython)``."""
+        words = []
+        for dependency in self.dependencies:
+            requirement, _, marker = (
+                part.strip() for part in dependency.partition(";")
+            )
+            where = _MARKERS.get(marker, f"where {marker}")
+            words.append(f"{requirement} ({where})" if marker else requirement)
+        return " and ".join(
+            [", ".join(words[:-1]), words[-1]] if len(words) > 1 else words
+        )
 
 
 def public_version(api_version: str) -> str:

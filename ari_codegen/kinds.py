@@ -309,7 +309,7 @@ class Date(Kind):
     def decode(
         self, t: TypeRef, x: str, enum: Enum | None = None, depth: int = 0
     ) -> str:
-        return f"parse_date({x})"  # raises DecodeFailure for a value that is no string
+        return f"parse_date({x})"  # raises TypeError for a value that is no string
 
     def encode(
         self, t: TypeRef, x: str, enum: Enum | None = None, depth: int = 0

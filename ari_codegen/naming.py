@@ -232,7 +232,7 @@ def member_scope() -> Scope:
     return Scope()
 
 
-# What the generated code imports besides the standard library (httpx and websockets, with
+# What the generated code imports besides the standard library (httpx, websockets and orjson, with
 # what they import): a package of one of these names would shadow it.
 RUNTIME_DEPENDENCIES = frozenset(
     {
@@ -245,6 +245,7 @@ RUNTIME_DEPENDENCIES = frozenset(
         "certifi",
         "idna",
         "websockets",
+        "orjson",
     }
 )
 

@@ -168,7 +168,7 @@ def test_a_new_user(registry: None, tmp_path: Path) -> None:
     python = repo / ".venv" / "bin" / "python"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = sh(f"{python} -c 'import ari_client, httpx, websockets; print(ari_client.__file__)'", elsewhere)
+    where = sh(f"{python} -c 'import ari_client, httpx, websockets, orjson; print(ari_client.__file__)'", elsewhere)
     assert "site-packages" in where, where
     # the Python blocks, on the installed package (tests/docblocks.py needs nothing else)
     harness = ROOT / "tests" / "docblocks.py"
@@ -194,9 +194,9 @@ def test_a_new_user(registry: None, tmp_path: Path) -> None:
         assert Requirement(dependency) in [Requirement(line[15:]) for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
     # the lower bounds of the ranges work too (websockets 13 and 14 do not: their sync client
     # takes no ping_interval)
-    sh("python3 -m venv old && old/bin/pip install -q ./generated 'httpx==0.27.*' 'websockets==15.0.*'", repo)
-    versions = sh("old/bin/python -c 'import httpx, websockets; print(httpx.__version__, websockets.__version__)'", repo)
-    assert versions.startswith("0.27.") and " 15.0" in versions, versions
+    sh("python3 -m venv old && old/bin/pip install -q ./generated 'httpx==0.27.*' 'websockets==15.0.*' 'orjson==3.9.*'", repo)
+    versions = sh("old/bin/python -c 'import httpx, websockets, orjson; print(httpx.__version__, websockets.__version__, orjson.__version__)'", repo)
+    assert versions.startswith("0.27.") and " 15.0" in versions and " 3.9." in versions, versions
     out = sh(f"{repo / 'old' / 'bin' / 'python'} {harness} README.md", repo / "generated")
     assert "ran 4 Python block(s) of README.md" in out, out
 

@@ -33,7 +33,7 @@ from urllib.parse import quote
 import httpx
 
 from . import errors
-from ._runtime import Model, Problem, ValidationError
+from ._runtime import Model, Problem, ValidationError, loads
 
 if TYPE_CHECKING:
     from .events import AsyncEventStream, EventStream
@@ -246,7 +246,7 @@ def binary(content: bytes) -> bytes:
 
 
 def json_value(content: bytes) -> Any:
-    return json.loads(content)
+    return loads(content)
 
 
 def model(cls: Type[_M]) -> Callable[[bytes], _M]:
@@ -254,7 +254,7 @@ def model(cls: Type[_M]) -> Callable[[bytes], _M]:
     from_dict = cls.from_dict
 
     def decode(content: bytes) -> _M:
-        return from_dict(json.loads(content))
+        return from_dict(loads(content))
 
     return decode
 
@@ -264,7 +264,7 @@ def model_list(cls: Type[_M]) -> Callable[[bytes], List[_M]]:
     from_dict = cls.from_dict
 
     def decode(content: bytes) -> List[_M]:
-        return [from_dict(item) for item in json.loads(content)]
+        return [from_dict(item) for item in loads(content)]
 
     return decode
 
@@ -273,14 +273,14 @@ def parsed(parse: Callable[[Any], T]) -> Callable[[bytes], T]:
     """Decode a JSON object with a parser (a discriminated root: ``parse_message``)."""
 
     def decode(content: bytes) -> T:
-        return parse(json.loads(content))
+        return parse(loads(content))
 
     return decode
 
 
 def parsed_list(parse: Callable[[Any], T]) -> Callable[[bytes], List[T]]:
     def decode(content: bytes) -> List[T]:
-        return [parse(item) for item in json.loads(content)]
+        return [parse(item) for item in loads(content)]
 
     return decode
 
@@ -313,7 +313,7 @@ def server_message(content: bytes) -> str:
         return ""
     if body[0] in "{[":
         try:
-            data = json.loads(body)
+            data = loads(body)
         except ValueError:
             pass
         else:

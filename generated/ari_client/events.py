@@ -49,7 +49,7 @@ from typing import (
 
 from . import _http as _h
 from . import _objects, errors
-from ._runtime import Model, ValidationError
+from ._runtime import Model, ValidationError, loads
 
 __all__ = [
     "Backoff",
@@ -164,8 +164,9 @@ _WEBSOCKETS_LOG = _RedactingLog(logging.getLogger("websockets.client"), {})
 
 
 def decode_frame(frame: str | bytes, parse: Callable[[Any], E]) -> E:
-    """One websocket message → its typed event."""
-    return parse(json.loads(frame))
+    """One websocket message → its typed event (parsed by ``_runtime.loads``: orjson when
+    it is installed)."""
+    return parse(loads(frame))
 
 
 def _identity(obj: Any) -> Any:
@@ -572,7 +573,7 @@ class Waiter(_Watcher, Generic[M]):
     _once = True
 
     def __init__(self, dispatcher: Dispatcher, match: Match) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._result: Any = _END
         super().__init__(dispatcher, match)
 
@@ -656,7 +657,7 @@ class Watch(_Watcher, Generic[M]):
     """
 
     def __init__(self, dispatcher: Dispatcher, match: Match) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.ended: WatchEnded | None = None
         """Why the watch ended (its ``event`` is the event that ended it), once it has."""
         super().__init__(dispatcher, match)
@@ -888,7 +889,7 @@ class _Stream(Generic[E]):
     def _decode(self, frame: str | bytes) -> Tuple[str | None, Any]:
         """A message → (request id, data) for a REST response, else (None, event or notice)."""
         try:
-            data = json.loads(frame)
+            data = loads(frame)
         except ValueError as exc:
             return None, self._invalid(frame, f"not JSON: {exc}")
         if data.__class__ is not dict or data.get("type").__class__ is not str:
@@ -979,7 +980,7 @@ class EventStream(_Stream[E]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._queue: queue.Queue[Any] = queue.Queue()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._pending: Dict[str, concurrent.futures.Future[Dict[str, Any]]] = {}
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
