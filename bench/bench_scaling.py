@@ -118,6 +118,12 @@ def measure(
                     ]
                     for t in results[0].get("templates", {})
                 },
+                "templates_gc": {
+                    t: summarize(
+                        [r.get("templates_gc", {}).get(t, 0.0) for r in results]
+                    )["median"]
+                    for t in results[0].get("templates", {})
+                },
                 "files": results[0]["files"],
             }
         )
@@ -224,7 +230,18 @@ def verdict(rows: list[dict[str, Any]]) -> dict[str, Any]:
         for s, e in out["stages"].items()
         if e is not None and e > SUPERLINEAR and b["stages"][s] > 0.2
     )
+    # a template's own growth, the garbage collector's passes while it rendered left out
+    # (they walk the whole heap, whichever template happens to be rendering)
     out["templates"] = {
+        t: exponent(
+            a["units"],
+            a["templates"].get(t, 0.0) - a["templates_gc"].get(t, 0.0),
+            b["units"],
+            b["templates"][t] - b["templates_gc"].get(t, 0.0),
+        )
+        for t in b.get("templates", {})
+    }
+    out["templates_with_gc"] = {
         t: exponent(
             a["units"], a["templates"].get(t, 0.0), b["units"], b["templates"][t]
         )

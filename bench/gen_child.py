@@ -2,7 +2,8 @@
 
 ``python bench/gen_child.py SPEC OUT [--no-format] [--profile FILE]`` runs the library's
 ``generate`` once and prints one JSON object: seconds per stage (load, validate, parse,
-render, format, compare, commit) and per template, total, and the process' peak RSS. The stage
+render, format, compare, commit) and per template, of each the part spent in the garbage
+collector, total, and the process' peak RSS. The stage
 functions are wrapped where ``ari_codegen.generate`` looks them up, so this is the real code path.
 With ``--profile``, cProfile stats are dumped to FILE (for finding a non-linear step).
 """
@@ -32,13 +33,18 @@ def main(argv: list[str]) -> None:
     # slower, which shows up as non-linear growth that is not the generator's own code
     collecting: dict[str, float] = defaultdict(float)
     current = ["other"]
+    rendering: list[str | None] = [None]  # the template being rendered, if any
+    template_gc: dict[str, float] = defaultdict(float)
     gc_start = [0.0]
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             gc_start[0] = time.perf_counter()
         else:
-            collecting[current[0]] += time.perf_counter() - gc_start[0]
+            spent = time.perf_counter() - gc_start[0]
+            collecting[current[0]] += spent
+            if rendering[0] is not None:
+                template_gc[rendering[0]] += spent
 
     gc.callbacks.append(on_gc)
 
@@ -77,9 +83,11 @@ def main(argv: list[str]) -> None:
 
     def render(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
         start = time.perf_counter()
+        rendering[0] = self.name or "?"
         try:
             return template_render(self, *args, **kwargs)
         finally:
+            rendering[0] = None
             templates[self.name or "?"] += time.perf_counter() - start
 
     jinja2.Template.render = render  # type: ignore[method-assign]
@@ -102,6 +110,7 @@ def main(argv: list[str]) -> None:
             {
                 "stages": dict(stages),
                 "templates": dict(templates),
+                "templates_gc": dict(template_gc),
                 "gc": dict(collecting),
                 "total": total,
                 "files": len(result.files),

@@ -384,6 +384,7 @@ def test_quiet_prints_errors_only(out: Path, tmp_path: Path) -> None:
         ("typing.ari", "'typing.ari' would shadow the standard library's 'typing'"),
         ("httpx", "'httpx' would shadow 'httpx', which the generated code depends on"),
         ("websockets", "'websockets' would shadow 'websockets', which the generated code depends on"),
+        ("orjson.x", "'orjson.x' would shadow 'orjson', which the generated code depends on"),
         ("class", "'class' is not an importable Python package name ('class' is a Python keyword)"),
         ("acme.1x", "'acme.1x' is not an importable Python package name ('1x' is not an identifier)"),
     ],
