@@ -2,7 +2,8 @@
 
 The listing is widened synthetically (``widen.py``) to 10x and 100x its declarations, models
 and operations; each size is generated cold into an empty directory by a child process
-(``gen_child.py``: the library's ``generate()`` with every stage timed), ``--no-format`` by
+(``gen_child.py``: the library's ``generate()`` with every stage timed, the generator's cache
+off), ``--no-format`` by
 default (black costs the same per file at any size: the copies' modules are as big as the
 originals; ``--scale-format`` adds black at 1x and 10x). Reported: wall time and peak RSS per
 size, time per unit (one unit = one model or one operation) and, per stage, the growth
@@ -53,7 +54,9 @@ def _child(
         args.append("--no-format")
     if profile is not None:
         args += ["--profile", str(profile)]
-    run = run_child(args, env=child_env())
+    # the generator's cache off: every run validates, parses and compiles (a parsed spec
+    # or black's output cached by the run before would hide what grows)
+    run = run_child(args, env={**child_env(), "ARI_CODEGEN_CACHE_DIR": ""})
     if run.returncode != 0:
         raise RuntimeError(f"gen_child failed on {spec}:\n{run.stderr[-2000:]}")
     data: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
