@@ -4,6 +4,7 @@ package registry cannot be reached)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -155,6 +156,18 @@ def checkout(into: Path) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, into / name)
     return into
+
+
+def test_the_dependencies_in_words() -> None:
+    spec, _ = build_ir(SPECS)
+    assert spec is not None
+    info = distribution_info(spec)
+    assert info.installs == "httpx>=0.27,<1, websockets>=15,<18 and orjson>=3.9,<4 (on CPython)"
+    assert f"it installs {info.installs}." in (GENERATED / "README.md").read_text()
+    one = dataclasses.replace(info, dependencies=("httpx>=0.27",))
+    assert one.installs == "httpx>=0.27"
+    marked = dataclasses.replace(info, dependencies=("a", 'b; python_version < "3.12"'))
+    assert marked.installs == 'a and b (where python_version < "3.12")'
 
 
 @pytest.mark.install

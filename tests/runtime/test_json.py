@@ -51,6 +51,17 @@ def test_orjson_is_used_where_it_is_installed() -> None:
     assert rt._orjson_loads is orjson.loads
 
 
+def test_orjson_parses_a_frame_and_json_a_long_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    if rt._orjson_loads is None:
+        pytest.skip("orjson is not installed")
+    parsed: list[bytes] = []
+    orjson_loads = rt._orjson_loads
+    monkeypatch.setattr(rt, "_orjson_loads", lambda data: parsed.append(data) or orjson_loads(data))
+    frame = (SAMPLE / "events.jsonl").read_text("utf-8").splitlines()[0]
+    assert same(rt.loads(frame), json.loads(frame)) and parsed == [frame.encode()]
+    assert rt.loads('{"octets": 1180591620717411303425}') == {"octets": 2**70 + 1} and len(parsed) == 1
+
+
 @pytest.mark.parametrize(
     "text",
     [
