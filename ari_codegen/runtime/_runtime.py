@@ -1,4 +1,5 @@
-"""Shared helpers of the generated package: the model base class, dates, validation errors."""
+"""Shared helpers of the generated package: the model base class, dates, validation errors,
+JSON parsing (``loads``)."""
 
 from __future__ import annotations
 
