@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Literal, Mapping, Union
 
 from . import kinds
-from .layout import Bracket
+from .layout import Bracket, TupleDisplay
 from .literals import pyrepr, pystr
 
 JsonScalar = Union[str, int, float, bool]
@@ -228,8 +228,8 @@ class Parameter:
     @property
     def route_arguments(self) -> tuple[object, ...]:
         """The arguments of its ``Param(...)`` in the route table (``_spec.py``): name,
-        location, type, required, allowMultiple, then its allowed values (a ``Bracket`` of
-        them when there are several), or ``()`` and its range, and ``whole_body``."""
+        location, type, required, allowMultiple, then its allowed values (a ``TupleDisplay``), or
+        ``()`` and its range, and ``whole_body``."""
         arguments: list[object] = [
             pystr(self.name),
             pystr(self.location),
@@ -238,13 +238,7 @@ class Parameter:
             self.allow_multiple,
         ]
         if self.allowed is not None and self.allowed.kind == "list":
-            values = self.allowed.values
-            several = len(values) > 1
-            arguments.append(
-                Bracket("(", tuple(map(pyrepr, values)), ")")
-                if several
-                else pyrepr(values)
-            )
+            arguments.append(TupleDisplay(map(pyrepr, self.allowed.values)))
         elif self.allowed is not None and self.allowed.kind == "range":
             arguments += [
                 "()",
@@ -359,6 +353,13 @@ class Operation:
     def call_arguments(self) -> tuple[str, ...]:
         """Every argument passed on by keyword: ``("channel_id=channel_id", ...)``."""
         return tuple(f"{p.py_name}={p.py_name}" for p in self.arguments)
+
+    @property
+    def route_parameters(self) -> TupleDisplay:
+        """Its parameters in the route table (``_spec.py``): a tuple of ``Param(...)``."""
+        return TupleDisplay(
+            Bracket("Param(", p.route_arguments, ")") for p in self.parameters
+        )
 
     @property
     def is_websocket(self) -> bool:

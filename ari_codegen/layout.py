@@ -36,6 +36,27 @@ class Bracket:
         return self.opening + ", ".join(map(str, self.items)) + self.closing
 
 
+class TupleDisplay(Bracket):
+    """A tuple display: ``()``, ``(x,)`` (a one-item tuple keeps its comma on its line,
+    which black does not read as a trailing comma to explode), ``(x, y)``."""
+
+    def __init__(self, items: Iterable[object]) -> None:
+        super().__init__("(", tuple(items), ")")
+
+    def __str__(self) -> str:
+        if len(self.items) == 1:
+            return f"({self.items[0]},)"
+        return super().__str__()
+
+
+def laid_out(value: Bracket, indent: int, after: str = "") -> str:
+    """A ``Bracket`` (a ``TupleDisplay`` among them) followed by ``after`` at ``indent``, laid out
+    by ``bracket``: on its line if it fits, else one item a line."""
+    return bracket(
+        value.opening, value.items, value.closing + after, indent, str(value) + after
+    )
+
+
 def bracket(
     opening: str,
     items: Iterable[object],
@@ -55,11 +76,7 @@ def bracket(
         return one_line
     pad = " " * indent
     lines = [
-        (
-            bracket(item.opening, item.items, item.closing + ",", indent + 4)
-            if isinstance(item, Bracket)
-            else f"{item},"
-        )
+        laid_out(item, indent + 4, ",") if isinstance(item, Bracket) else f"{item},"
         for item in items
     ]
     return "".join(

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import cache, copied, distribution, ir, objects, schema_out
-from .layout import bracket, call_in_call
+from .layout import bracket, call_in_call, laid_out
 from .literals import pyrepr, pyset, pystr
 from .diagnostics import Diagnostic, Severity
 from .paths import builtin_templates
@@ -182,6 +182,7 @@ def environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         distribution_info=distribution.distribution_info,
         bracket=bracket,
         call_in_call=call_in_call,
+        laid_out=laid_out,
     )
     return env
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import Phase, given, settings
 
 from ari_codegen import format as formatting
-from ari_codegen.layout import Bracket, bracket, call_in_call
+from ari_codegen.layout import Bracket, TupleDisplay, bracket, call_in_call, laid_out
 from ari_codegen.load import load
 from ari_codegen.parse import parse
 from ari_codegen.render import render
@@ -237,3 +237,18 @@ def test_a_bracket_among_the_items_is_laid_out_in_turn() -> None:
     assert '"value_11",\n' in laid and "),\n" in laid  # the inner one exploded too
     short = bracket("f(", ["a", Bracket("(", ("1", "2"), ")")], ")", 0)
     assert short == "f(a, (1, 2))"
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 12])
+@pytest.mark.parametrize("width", [3, 60])
+def test_a_tuple_display_is_laid_out_as_black_keeps_it(count: int, width: int) -> None:
+    """``()``, ``(x,)`` and ``(x, y)`` on the line when they fit, else one item a line: a
+    one-item tuple keeps its comma either way (``(x)`` would be no tuple)."""
+    items = TupleDisplay(f'"{i:0{width}d}"' for i in range(count))
+    laid = laid_out(items, 4, ",")
+    assert laid == str(items) + "," or "\n" in laid
+    assert eval(laid.rstrip(",")) == tuple(f"{i:0{width}d}" for i in range(count))
+    module = f"x = [\n    {laid}\n]\n"
+    assert formatting.format_python(module) == module
+    nested = bracket("f(", ["a", items], ")", 0)
+    assert formatting.format_python(f"{nested}\n") == f"{nested}\n"
