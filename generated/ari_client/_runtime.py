@@ -74,7 +74,7 @@ def loads(text: str | bytes) -> Any:
     ``json`` reads (``NaN``, a lone surrogate, UTF-16, nesting deeper than 1024), so that
     both give the same values and raise the same errors.
     """
-    if _orjson_loads is not None and (text.__class__ is str or text.__class__ is bytes):
+    if _orjson_loads is not None and isinstance(text, (str, bytes)):
         try:
             data = text.encode() if isinstance(text, str) else text
             if _LONG_NUMBER not in data.translate(_DIGITS):
